@@ -1,0 +1,1 @@
+"""Noko Team Bot: the Slack app that runs Noko teams."""

@@ -1,0 +1,71 @@
+"""Configuration read from the environment (or a .env file), validated once at start-up."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_NOKO_API_URL = "https://api.nokotime.com/v2"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///noko_bot.db"
+
+
+def normalise_database_url(url: str) -> str:
+    """Heroku hands out ``postgres://``; SQLAlchemy wants ``postgresql+psycopg://``."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads. Names are the environment variables users set on Heroku."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    noko_access_token: SecretStr | None = None
+    noko_api_url: str = DEFAULT_NOKO_API_URL
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    port: int = Field(default=3000, ge=1, le=65535)
+    noko_bot_admins: Annotated[frozenset[str], NoDecode] = frozenset()
+    audit_channel: str | None = None
+    # Digest scheduling (see bot/scheduler): how late a missed period may still be posted.
+    digest_catch_up_hours: float = Field(default=6.0, ge=0)
+    digest_poll_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("noko_bot_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("noko_api_url", "slack_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = normalise_database_url(value.strip())
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:// or postgres:// URL")
+        return value
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
