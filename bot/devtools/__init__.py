@@ -1,0 +1,1 @@
+"""Local stand-ins used by the tests and the no-account demo (never by production code paths)."""

@@ -1,0 +1,317 @@
+"""A local fake of Slack's Web API and response_url that records every call, over real HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+MESSAGE_BLOCK_LIMIT = 50
+VIEW_BLOCK_LIMIT = 100
+SECTION_TEXT_LIMIT = 3000
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    """A workspace member as users.info describes them."""
+
+    id: str
+    name: str
+    email: str | None = None
+    tz: str = "Europe/Berlin"
+    is_admin: bool = False
+    is_owner: bool = False
+    is_bot: bool = False
+
+    def to_api(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "real_name": self.name,
+            "tz": self.tz,
+            "is_admin": self.is_admin,
+            "is_owner": self.is_owner,
+            "is_bot": self.is_bot,
+            "deleted": False,
+            "profile": {"email": self.email, "real_name": self.name, "display_name": self.name},
+        }
+
+
+@dataclass(frozen=True)
+class SlackCall:
+    """One recorded call: a Web API method (``chat.postMessage``) or ``response_url``."""
+
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+    at: float
+    status: int
+
+
+@dataclass
+class _Fault:
+    method: str
+    count: int
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    stall: float | None = None
+
+
+@dataclass
+class _State:
+    users: dict[str, SlackUser] = field(default_factory=dict)
+    calls: list[SlackCall] = field(default_factory=list)
+    faults: list[_Fault] = field(default_factory=list)
+    cond: threading.Condition = field(default_factory=threading.Condition)
+    ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+
+class FakeSlack:
+    """Records Slack Web API calls and answers them like Slack would, on 127.0.0.1.
+
+    Point ``WebClient(base_url=fake.api_url)`` at it; ``response_url`` values made with
+    :meth:`response_url` are served too. ``wait_for`` polls for calls made by listener threads.
+    """
+
+    def __init__(self, users: list[SlackUser] | None = None, *, port: int = 0) -> None:
+        self._state = _State(users={u.id: u for u in users or []})
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _make_handler(self._state))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> FakeSlack:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, key: str = "1") -> str:
+        return f"{self.base_url}/response/{key}"
+
+    # -- directory ---------------------------------------------------------------------------
+    def add_user(self, user: SlackUser) -> None:
+        with self._state.cond:
+            self._state.users[user.id] = user
+
+    # -- inspection --------------------------------------------------------------------------
+    @property
+    def calls(self) -> list[SlackCall]:
+        with self._state.cond:
+            return list(self._state.calls)
+
+    def calls_to(self, method: str) -> list[SlackCall]:
+        return [c for c in self.calls if c.method == method]
+
+    def clear(self) -> None:
+        with self._state.cond:
+            self._state.calls.clear()
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[SlackCall]:
+        """Wait until ``count`` calls to ``method`` were recorded; raise AssertionError if not."""
+        deadline = time.monotonic() + timeout
+        with self._state.cond:
+            while True:
+                found = [c for c in self._state.calls if c.method == method]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = [c.method for c in self._state.calls]
+                    raise AssertionError(f"expected {count} x {method}; calls so far: {seen}")
+                self._state.cond.wait(remaining)
+
+    # -- fault injection ---------------------------------------------------------------------
+    def inject(
+        self,
+        method: str,
+        *,
+        count: int = 1,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: int | None = None,
+        stall: float | None = None,
+    ) -> None:
+        """Make the next ``count`` calls to ``method`` fail.
+
+        ``status=429`` (with ``retry_after``) or ``500`` answers that HTTP status; ``error``
+        answers ``{"ok": false, "error": error}``; ``stall`` sleeps that long, *records the call
+        as delivered* (the post went through) and then answers normally, so a client with a
+        shorter timeout sees a timeout for a call that did happen.
+        """
+        fault = _Fault(method, count, status, error, retry_after, stall)
+        with self._state.cond:
+            self._state.faults.append(fault)
+
+
+def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def do_POST(self) -> None:
+            path = urlsplit(self.path).path
+            args = _parse_body(self)
+            if path.startswith("/response/"):
+                method = "response_url"
+            elif path.startswith("/api/"):
+                method = path[len("/api/") :]
+            else:
+                self._send(404, {"ok": False, "error": "unknown_path"})
+                return
+            fault = _take_fault(state, method)
+            if fault and fault.stall is None:
+                self._record(method, args, fault.status if fault.status != 200 else 200)
+                self._send_fault(fault)
+                return
+            if fault and fault.stall is not None:
+                time.sleep(fault.stall)
+            status, payload = _answer(state, method, args)
+            self._record(method, args, status)
+            self._send(status, payload)
+
+        def do_GET(self) -> None:
+            self.do_POST()
+
+        def _record(self, method: str, args: dict[str, Any], status: int) -> None:
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            call = SlackCall(method, args, headers, time.monotonic(), status)
+            with state.cond:
+                state.calls.append(call)
+                state.cond.notify_all()
+
+        def _send_fault(self, fault: _Fault) -> None:
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+            if fault.error:
+                self._send(200, {"ok": False, "error": fault.error})
+            else:
+                self._send(fault.status, {"ok": False, "error": "fake_fault"}, headers)
+
+        def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+            body = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def _parse_body(handler: BaseHTTPRequestHandler) -> dict[str, Any]:
+    length = int(handler.headers.get("Content-Length") or 0)
+    raw = handler.rfile.read(length) if length else b""
+    query = dict(parse_qs(urlsplit(handler.path).query))
+    args: dict[str, Any] = {k: v[-1] for k, v in query.items()}
+    ctype = handler.headers.get("Content-Type", "")
+    if raw and "json" in ctype:
+        loaded = json.loads(raw)
+        if isinstance(loaded, dict):
+            args.update(loaded)
+    elif raw:
+        args.update({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
+    for key in ("blocks", "view", "attachments", "metadata"):
+        if isinstance(args.get(key), str):
+            with contextlib.suppress(ValueError):
+                args[key] = json.loads(args[key])
+    return args
+
+
+def _take_fault(state: _State, method: str) -> _Fault | None:
+    with state.cond:
+        for fault in state.faults:
+            if fault.method == method and fault.count > 0:
+                fault.count -= 1
+                if fault.count == 0:
+                    state.faults.remove(fault)
+                return fault
+    return None
+
+
+def _answer(state: _State, method: str, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    problem = _limits_problem(method, args)
+    if problem:
+        return 200, {"ok": False, "error": problem}
+    if method == "response_url":
+        return 200, {"ok": True}
+    if method == "auth.test":
+        return 200, {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T0001"}
+    if method in ("chat.postMessage", "chat.update"):
+        ts = f"{int(time.time())}.{next(state.ts):06d}"
+        return 200, {"ok": True, "channel": args.get("channel"), "ts": ts, "message": args}
+    if method == "chat.postEphemeral":
+        return 200, {"ok": True, "message_ts": f"{int(time.time())}.{next(state.ts):06d}"}
+    if method in ("views.open", "views.update", "views.push", "views.publish"):
+        view = dict(args.get("view") or {})
+        view.setdefault("id", args.get("view_id") or f"V{next(state.ts):08d}")
+        return 200, {"ok": True, "view": view}
+    if method == "users.info":
+        return _user_answer(state.users.get(str(args.get("user"))))
+    if method == "users.lookupByEmail":
+        email = str(args.get("email", "")).lower()
+        match = next((u for u in state.users.values() if (u.email or "").lower() == email), None)
+        return _user_answer(match)
+    if method == "conversations.info":
+        channel = str(args.get("channel", ""))
+        return 200, {"ok": True, "channel": {"id": channel, "name": channel.lower()}}
+    return 200, {"ok": True}
+
+
+def _user_answer(user: SlackUser | None) -> tuple[int, dict[str, Any]]:
+    if user is None:
+        return 200, {"ok": False, "error": "users_not_found"}
+    return 200, {"ok": True, "user": user.to_api()}
+
+
+def _limits_problem(method: str, args: dict[str, Any]) -> str | None:
+    """Refuse payloads Slack would refuse, so tests catch them."""
+    if method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"):
+        blocks = args.get("blocks") or []
+        if len(blocks) > MESSAGE_BLOCK_LIMIT:
+            return "invalid_blocks"
+        if not args.get("text") and not blocks:
+            return "no_text"
+    elif method.startswith("views."):
+        blocks = (args.get("view") or {}).get("blocks") or []
+        if len(blocks) > VIEW_BLOCK_LIMIT:
+            return "invalid_blocks"
+    else:
+        return None
+    for block in blocks:
+        text = (block.get("text") or {}).get("text", "") if isinstance(block, dict) else ""
+        if len(text) > SECTION_TEXT_LIMIT:
+            return "invalid_blocks"
+    return None
+
+
