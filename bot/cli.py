@@ -1,0 +1,132 @@
+"""The `noko-bot` command: web, socket, clock, db upgrade, digest preview, check and the demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+EXIT_CONFIG = 2
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="noko-bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    web = sub.add_parser("web", help="serve /slack/events and /healthz with gunicorn on $PORT")
+    web.add_argument("--threads", type=int, default=10)
+    socket = sub.add_parser("socket", help="run in Socket Mode (needs SLACK_APP_TOKEN)")
+    socket.add_argument("--with-clock", action="store_true", help="also run the digest scheduler")
+    sub.add_parser("clock", help="run the digest scheduler (one per deployment)")
+    sub.add_parser("check", help="validate the configuration and exit")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    digest = sub.add_parser("digest", help="digest tools")
+    digest_sub = digest.add_subparsers(dest="digest_command", required=True)
+    preview = digest_sub.add_parser("preview", help="print a team's digest without posting it")
+    preview.add_argument("team", help="team name (case-insensitive) or id")
+    preview.add_argument("period", nargs="?", default=None, help="e.g. last-week (default)")
+    demo = sub.add_parser("demo", help="the no-account walk-through: sandbox + local Slack")
+    demo.add_argument("--fast", action="store_true", help="turn the sandbox's rate limit off")
+    return parser
+
+
+def load_settings() -> Settings | None:
+    """Read the environment; print one line per problem instead of a traceback."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
+            print(f"noko-bot: {name}: {error['msg']}", file=sys.stderr)
+        return None
+
+
+def _require(settings: Settings, mode: str) -> bool:
+    from bot.settings import check_required
+
+    problems = check_required(settings, mode=mode)  # type: ignore[arg-type]
+    for problem in problems:
+        print(f"noko-bot: {problem}", file=sys.stderr)
+    return not problems
+
+
+def _run_web(settings: Settings, threads: int) -> int:
+    gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    argv = [
+        gunicorn,
+        "--bind",
+        f"0.0.0.0:{settings.port}",
+        "--workers",
+        "1",
+        "--threads",
+        str(threads),
+        "--timeout",
+        "0",
+        "bot.web:create_wsgi()",
+    ]
+    os.execv(gunicorn, argv)
+    return 0  # pragma: no cover - execv does not return
+
+
+def _run_socket(settings: Settings, with_clock: bool) -> int:
+    from bot.app import start_socket_mode
+    from bot.deps import build_deps
+
+    deps = build_deps(settings)
+    if with_clock:
+        import threading
+
+        from bot.scheduler.cli import run_clock
+
+        threading.Thread(target=run_clock, args=(settings,), daemon=True, name="clock").start()
+    start_socket_mode(settings, deps)
+    return 0
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "web":
+        return _run_web(settings, args.threads) if _require(settings, "http") else EXIT_CONFIG
+    if args.command == "socket":
+        ok = _require(settings, "socket")
+        return _run_socket(settings, args.with_clock) if ok else EXIT_CONFIG
+    if args.command == "check":
+        mode = "socket" if settings.socket_mode else "http"
+        return 0 if _require(settings, mode) else EXIT_CONFIG
+    from bot.scheduler import cli as scheduler_cli
+
+    if args.command == "clock":
+        return scheduler_cli.run_clock(settings) if _require(settings, "clock") else EXIT_CONFIG
+    if args.command == "db":
+        return scheduler_cli.db_upgrade(settings)
+    if args.command == "digest":
+        if not _require(settings, "noko"):
+            return EXIT_CONFIG
+        return scheduler_cli.digest_preview(settings, args.team, args.period)
+    raise AssertionError(args.command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return run_demo(fast=args.fast)
+    settings = load_settings()
+    if settings is None:
+        return EXIT_CONFIG
+    return _dispatch(args, settings)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
