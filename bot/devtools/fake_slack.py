@@ -52,6 +52,7 @@ class SlackCall:
     headers: dict[str, str]
     at: float
     status: int
+    path: str = ""
 
 
 @dataclass
@@ -204,7 +205,8 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
 
         def _record(self, method: str, args: dict[str, Any], status: int) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
-            call = SlackCall(method, args, headers, time.monotonic(), status)
+            path = urlsplit(self.path).path
+            call = SlackCall(method, args, headers, time.monotonic(), status, path)
             with state.cond:
                 state.calls.append(call)
                 state.cond.notify_all()
