@@ -51,7 +51,7 @@ def load_settings() -> Settings | None:
 def _require(settings: Settings, mode: str) -> bool:
     from bot.settings import check_required
 
-    problems = check_required(settings, mode=mode)  # type: ignore[arg-type]
+    problems = check_required(settings, mode=mode)
     for problem in problems:
         print(f"noko-bot: {problem}", file=sys.stderr)
     return not problems

@@ -69,3 +69,24 @@ class Settings(BaseSettings):
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "http": ("slack_bot_token", "slack_signing_secret", "noko_access_token"),
+    "socket": ("slack_bot_token", "slack_app_token", "noko_access_token"),
+    "clock": ("slack_bot_token", "noko_access_token"),
+    "noko": ("noko_access_token",),
+}
+
+
+def check_required(settings: Settings, *, mode: str) -> list[str]:
+    """One line per setting that ``mode`` (http, socket, clock, noko) needs but lacks."""
+    problems = []
+    for name in _NEEDS[mode]:
+        value = getattr(settings, name)
+        if value is None or not value.get_secret_value().strip():
+            problems.append(f"{name.upper()} is not set (needed to run {mode!r})")
+    token = settings.slack_app_token
+    if mode == "socket" and token and not token.get_secret_value().startswith("xapp-"):
+        problems.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+    return problems

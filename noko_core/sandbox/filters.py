@@ -11,8 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from noko_core.sandbox.dataset import BILLING_INCREMENTS, ROLES, STATES, Entry, Project, Tag, Team
-from noko_core.sandbox.dataset import User as UserRecord
+from noko_core.sandbox.dataset import BILLING_INCREMENTS, ROLES, STATES, Entry
 
 Query = dict[str, list[str]]
 Predicate = Callable[[Any], bool]
@@ -156,7 +155,7 @@ def user_predicates(query: Query) -> list[Predicate]:
     name, email = value(query, "name"), value(query, "email")
     if name is not None:
         found_name = _contains(name)
-        preds.append(lambda u: found_name(UserRecord.full_name.fget(u)))  # type: ignore[attr-defined]
+        preds.append(lambda u: found_name(u.full_name))
     if email is not None:
         found_email = _contains(email)
         preds.append(lambda u: found_email(u.email))
@@ -208,6 +207,3 @@ def tag_predicates(query: Query) -> list[Predicate]:
     if billable is not None:
         preds.append(lambda t: t.billable == billable)
     return preds
-
-
-__all__ = ["Entry", "Project", "QueryError", "Tag", "Team", "entry_predicates"]

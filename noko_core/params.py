@@ -1,0 +1,260 @@
+"""Parameter models: validate callers' tolerant inputs, then encode them in Noko's wire format."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import quote, urlencode
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from noko_core.errors import NokoInputError
+
+# ASCII digits only: str.isdigit() would accept "²" or Arabic-Indic digits.
+_DIGITS = re.compile(r"[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+MAX_PER_PAGE = 1000
+
+Role = Literal["supervisor", "leader", "coworker", "contractor"]
+State = Literal["disabled", "pending", "active", "suspended"]
+TagFilterType = Literal["and", "combination of"]
+BillingIncrement = Literal[1, 5, 6, 10, 15, 20, 30, 60]
+
+
+def to_id(value: object) -> int:
+    """One positive integer id from an int or a numeric string."""
+    # bool is an int subclass: True would otherwise become id 1.
+    if isinstance(value, bool):
+        raise ValueError("must be an id, not a boolean")
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        value = int(value.strip())
+    if not isinstance(value, int):
+        raise ValueError(f"{value!r} is not an id (a positive integer)")
+    if value <= 0:
+        raise ValueError(f"{value!r} is not an id (ids are positive)")
+    return value
+
+
+def _to_ids(value: object) -> list[int]:
+    if isinstance(value, str):
+        parts: list[object] = value.split(",")
+    elif isinstance(value, list | tuple):
+        parts = list(value)
+    else:
+        parts = [value]
+    if not parts or any(isinstance(p, str) and not p.strip() for p in parts):
+        raise ValueError(f"{value!r} is not a list of ids (empty item)")
+    return [to_id(part) for part in parts]
+
+
+def _to_date(value: object) -> date:
+    # datetime is a date subclass: keep its calendar day as written, without zone conversion.
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a date (a date, datetime or 'YYYY-MM-DD')")
+
+
+def _to_timestamp(value: object) -> datetime:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not an ISO 8601 timestamp") from None
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if not isinstance(value, datetime):
+        raise ValueError(f"{value!r} is not a timestamp (a datetime or ISO 8601 string)")
+    # Noko timestamps are UTC: naive values are taken as UTC, aware ones are converted.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _to_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError(f"{value!r} is not a boolean (True/False or 'true'/'false')")
+
+
+def _to_per_page(value: object) -> int:
+    number = to_id(value)
+    if number > MAX_PER_PAGE:
+        raise ValueError(f"{number} is above Noko's maximum page size of {MAX_PER_PAGE}")
+    return number
+
+
+def _to_increment(value: object) -> object:
+    # Literal[1, ...] would accept True as 1; numeric strings are accepted like ids.
+    return to_id(value)
+
+
+def _nonblank(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Ids = Annotated[list[int], BeforeValidator(_to_ids)]
+Day = Annotated[date, BeforeValidator(_to_date)]
+Timestamp = Annotated[datetime, BeforeValidator(_to_timestamp)]
+Flag = Annotated[bool, BeforeValidator(_to_bool)]
+PerPage = Annotated[int, BeforeValidator(_to_per_page)]
+Increment = Annotated[BillingIncrement, BeforeValidator(_to_increment)]
+Name = Annotated[str, BeforeValidator(_nonblank)]
+
+
+class Params(BaseModel):
+    """Base of every parameter model: unknown keywords are errors, never dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True)
+
+
+class ListParams(Params):
+    per_page: PerPage = MAX_PER_PAGE
+
+
+class TeamListParams(ListParams):
+    name: str | None = None
+    user_ids: Ids | None = None
+
+
+class TeamCreateParams(Params):
+    name: Name
+    user_ids: Ids | None = None
+
+
+class TeamEditParams(Params):
+    name: Name
+
+
+class UserIdsParams(Params):
+    user_ids: Ids
+
+
+class UserFilterParams(ListParams):
+    name: str | None = None
+    email: str | None = None
+    role: Role | None = None
+    state: State | None = None
+
+
+class EntryFilterParams(ListParams):
+    """Entry filters; ``from`` may be passed as ``from_`` since ``from`` is a Python keyword."""
+
+    user_ids: Ids | None = None
+    description: str | None = None
+    project_ids: Ids | None = None
+    tag_ids: Ids | None = None
+    tag_filter_type: TagFilterType | None = None
+    invoice_ids: Ids | None = None
+    import_ids: Ids | None = None
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
+    invoiced: Flag | None = None
+    invoiced_at_from: Day | None = None
+    invoiced_at_to: Day | None = None
+    updated_from: Timestamp | None = None
+    updated_to: Timestamp | None = None
+    billable: Flag | None = None
+    approved_at_from: Day | None = None
+    approved_at_to: Day | None = None
+    approved_by_ids: Ids | None = None
+
+
+class ProjectFilterParams(ListParams):
+    name: str | None = None
+    project_group_ids: Ids | None = None
+    billing_increment: Increment | None = None
+    enabled: Flag | None = None
+    billable: Flag | None = None
+
+
+class TagFilterParams(ListParams):
+    name: str | None = None
+    billable: Flag | None = None
+
+
+P = TypeVar("P", bound=Params)
+
+
+def parse(model: type[P], method: str, values: Mapping[str, Any]) -> P:
+    """Validate ``values`` for ``method``; any problem becomes a NokoInputError naming the param.
+
+    An explicit ``None`` means "not set" and is never sent.
+    """
+    given = {key: value for key, value in values.items() if value is not None}
+    if "from" in given and "from_" in given:
+        raise NokoInputError(method, [_problem("from", "pass from or from_, not both", None)])
+    try:
+        return model.model_validate(given)
+    except ValidationError as exc:
+        raise NokoInputError(method, [_describe(error) for error in exc.errors()]) from None
+
+
+def parse_id(method: str, param: str, value: object) -> int:
+    """Validate one path id (``team_id``...) for ``method``."""
+    try:
+        return to_id(value)
+    except ValueError as exc:
+        raise NokoInputError(method, [_problem(param, str(exc), value)]) from None
+
+
+def _describe(error: Any) -> dict[str, Any]:
+    param = ".".join(str(part) for part in error["loc"]) or "(arguments)"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown parameter"
+    return _problem(param, message, error.get("input"))
+
+
+def _problem(param: str, message: str, value: object) -> dict[str, Any]:
+    return {"param": param, "message": message, "input": value}
+
+
+def wire_value(value: object) -> str:
+    """One query-string value: lowercase booleans, comma-joined ids, ISO dates, UTC timestamps."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ",".join(wire_value(item) for item in value)
+    return str(value)
+
+
+def to_query(params: Params) -> dict[str, str]:
+    """The model's set fields as query parameters (wire names, e.g. ``from``)."""
+    dumped = params.model_dump(by_alias=True, exclude_none=True)
+    return {key: wire_value(value) for key, value in dumped.items()}
+
+
+def to_body(params: Params) -> dict[str, Any]:
+    """The model's set fields as a JSON object: integer arrays, JSON booleans, ISO strings."""
+    dumped = params.model_dump(by_alias=True, exclude_none=True)
+    return {key: _json_value(value) for key, value in dumped.items()}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, date):
+        return wire_value(value)
+    return value
+
+
+def query_string(query: Mapping[str, object]) -> str:
+    """Encode a query; commas stay literal (``user_ids=1,2,3``) and spaces become ``%20``."""
+    pairs = [(key, wire_value(value)) for key, value in query.items() if value is not None]
+    return urlencode(pairs, safe=",", quote_via=quote)

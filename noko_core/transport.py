@@ -1,0 +1,331 @@
+"""HTTP transport: pooled session, headers, JSON, timeouts, pacing, retries and error mapping."""
+
+from __future__ import annotations
+
+import email.utils
+import itertools
+import json
+import logging
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from noko_core.errors import (
+    NokoAuthError,
+    NokoForbiddenError,
+    NokoHTTPError,
+    NokoNotFoundError,
+    NokoRateLimitError,
+    NokoServerError,
+    NokoTransportError,
+    NokoValidationError,
+)
+from noko_core.params import query_string
+from noko_core.ratelimit import RateLimiter
+
+logger = logging.getLogger("noko_core")
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# PUT and DELETE are idempotent in Noko's API (edits and "actions" that set a state).
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_REDIRECTS = 5
+_TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+_REASONS = {
+    400: "Bad request",
+    401: "Unauthorized (is the access token right?)",
+    403: "Forbidden",
+    404: "Not found",
+    422: "Unprocessable entity",
+    429: "Too many requests",
+}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A successful response: decoded JSON (None for 204) and the Link rel="next" URL."""
+
+    status: int
+    data: Any
+    next_url: str | None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Timeouts, pacing and retry settings of one client."""
+
+    timeout: float = 30.0
+    max_retries: int = 4
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+
+
+def error_class(status: int) -> type[NokoHTTPError]:
+    """The single status -> error class mapping."""
+    if status in (400, 422):
+        return NokoValidationError
+    if status >= 500:
+        return NokoServerError
+    classes: dict[int, type[NokoHTTPError]] = {
+        401: NokoAuthError,
+        403: NokoForbiddenError,
+        404: NokoNotFoundError,
+        429: NokoRateLimitError,
+    }
+    return classes.get(status, NokoHTTPError)
+
+
+class Transport:
+    """Sends requests to one Noko base URL; the token goes only to that URL's origin."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str,
+        user_agent: str,
+        policy: Policy,
+        limiter: RateLimiter,
+        session: requests.Session | None = None,
+    ) -> None:
+        self._token = token
+        self.base_url = base_url.rstrip("/")
+        self.user_agent = user_agent
+        self.policy = policy
+        self.limiter = limiter
+        self._owns_session = session is None
+        self._session = session if session is not None else _pooled_session()
+
+    def __repr__(self) -> str:
+        return f"Transport(base_url={self.base_url!r}, user_agent={self.user_agent!r})"
+
+    def close(self) -> None:
+        """Close the session if this transport created it (a caller's session is theirs)."""
+        if self._owns_session:
+            self._session.close()
+
+    def send(
+        self,
+        method: str,
+        target: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        body: Any = None,
+    ) -> Reply:
+        """Send with pacing and retries; ``target`` is a path or an absolute URL used verbatim."""
+        method = method.upper()
+        url = self._url(target, query)
+        for attempt in itertools.count():
+            try:
+                response = self._exchange(method, url, body)
+            except _TRANSIENT as exc:
+                delay = self._delay_after_failure(method, exc, attempt)
+                if delay is None:
+                    raise self._transport_error(method, url, exc) from None
+                self._pause(method, url, delay, type(exc).__name__, shared=False)
+                continue
+            except requests.RequestException as exc:
+                raise self._transport_error(method, url, exc) from None
+            delay = self._delay_after_status(method, response, attempt)
+            if delay is None:
+                return self._reply(method, url, response)
+            status = response.status_code
+            response.close()
+            self._pause(method, url, delay, f"status {status}", shared=status == 429)
+        raise AssertionError("unreachable")
+
+    def _url(self, target: str, query: Mapping[str, object] | None) -> str:
+        if target.startswith(("http://", "https://")):
+            url = target
+        else:
+            url = f"{self.base_url}/{target.lstrip('/')}"
+        encoded = query_string(query or {})
+        return f"{url}{'&' if '?' in url else '?'}{encoded}" if encoded else url
+
+    def _exchange(self, method: str, url: str, body: Any) -> requests.Response:
+        # Redirects are followed here rather than by requests, which would forward X-NokoToken
+        # to another host (it strips only the Authorization header).
+        for _ in range(_MAX_REDIRECTS + 1):
+            response = self._hop(method, url, body)
+            location = response.headers.get("Location")
+            if response.status_code not in _REDIRECTS or not location:
+                return response
+            response.close()
+            url = urljoin(url, location)
+            if response.status_code == 303 or (response.status_code < 303 and method == "POST"):
+                method, body = "GET", None
+        raise requests.TooManyRedirects(f"more than {_MAX_REDIRECTS} redirects")
+
+    def _hop(self, method: str, url: str, body: Any) -> requests.Response:
+        self.limiter.acquire()
+        data = None if body is None else json.dumps(body, separators=(",", ":")).encode()
+        started = time.monotonic()
+        response = self._session.request(
+            method,
+            url,
+            data=data,
+            headers=self._headers(url, has_body=data is not None),
+            timeout=self.policy.timeout,
+            allow_redirects=False,
+        )
+        elapsed = time.monotonic() - started
+        logger.debug("%s %s -> %s in %.3fs", method, _path(url), response.status_code, elapsed)
+        return response
+
+    def _headers(self, url: str, *, has_body: bool) -> dict[str, str]:
+        headers = {"Accept": "application/json", "User-Agent": self.user_agent}
+        if _origin(url) == _origin(self.base_url):
+            headers["X-NokoToken"] = self._token
+        if has_body:
+            headers["Content-Type"] = "application/json"
+        return headers
+
+    def _delay_after_failure(self, method: str, exc: Exception, attempt: int) -> float | None:
+        if attempt >= self.policy.max_retries:
+            return None
+        # A POST is re-sent only when the connection was never made: after a read timeout or a
+        # dropped connection the server may already have created the object.
+        if method in IDEMPOTENT or _never_connected(exc):
+            return self._backoff(attempt)
+        return None
+
+    def _delay_after_status(
+        self, method: str, response: requests.Response, attempt: int
+    ) -> float | None:
+        status = response.status_code
+        if attempt >= self.policy.max_retries or status not in RETRY_STATUSES:
+            return None
+        # A 429 is refused by Noko's limiter before the app runs, so even a POST is safe to
+        # re-send; a 5xx POST may have been processed.
+        if method not in IDEMPOTENT and status != 429:
+            return None
+        hinted = retry_after(response.headers.get("Retry-After"))
+        if hinted is None:
+            return self._backoff(attempt)
+        # Honour the hint exactly; one longer than backoff_max is reported, not slept through.
+        return hinted if hinted <= self.policy.backoff_max else None
+
+    def _backoff(self, attempt: int) -> float:
+        # Exponential backoff with full jitter, so threads that failed together spread out.
+        ceiling = min(self.policy.backoff_max, self.policy.backoff_base * 2**attempt)
+        return random.uniform(0, ceiling)
+
+    def _pause(self, method: str, url: str, delay: float, why: str, *, shared: bool) -> None:
+        logger.debug("retrying %s %s in %.2fs after %s", method, _path(url), delay, why)
+        if shared:
+            # Noko rate-limits per IP: hold back every thread of this client, not only this one.
+            self.limiter.defer(delay)
+        else:
+            time.sleep(delay)
+
+    def _reply(self, method: str, url: str, response: requests.Response) -> Reply:
+        if not 200 <= response.status_code < 300:
+            raise self._http_error(method, url, response)
+        next_link = response.links.get("next", {}).get("url")
+        return Reply(response.status_code, self._decode(method, url, response), next_link)
+
+    def _decode(self, method: str, url: str, response: requests.Response) -> Any:
+        if response.status_code == 204 or not response.content.strip():
+            return None
+        if not _is_json(response):
+            return response.text
+        try:
+            return response.json()
+        except ValueError:
+            raise NokoTransportError(f"{method} {_path(url)}: response is not valid JSON") from None
+
+    def _http_error(self, method: str, url: str, response: requests.Response) -> NokoHTTPError:
+        status, path = response.status_code, _path(url)
+        message, errors = _error_details(response)
+        if not message:
+            reason = _REASONS.get(status) or response.reason or "HTTP error"
+            message = f"{reason}: {method} {path}"
+        error = error_class(status)(status, self._redact(message), errors, method, path)
+        if isinstance(error, NokoRateLimitError):
+            error.retry_after = retry_after(response.headers.get("Retry-After"))
+        return error
+
+    def _transport_error(self, method: str, url: str, exc: Exception) -> NokoTransportError:
+        # Built from our own words: requests' messages embed the full URL, query included.
+        if isinstance(exc, requests.ConnectTimeout):
+            what = f"could not connect within {self.policy.timeout}s"
+        elif isinstance(exc, requests.Timeout):
+            what = f"no response within {self.policy.timeout}s"
+        elif isinstance(exc, requests.ConnectionError):
+            what = "connection refused or dropped"
+        else:
+            what = type(exc).__name__
+        return NokoTransportError(self._redact(f"{method} {_path(url)}: {what}"))
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._token, "[token]") if self._token else text
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _error_details(response: requests.Response) -> tuple[str, list[dict[str, Any]]]:
+    if not _is_json(response) or not response.content.strip():
+        return "", []
+    try:
+        payload = response.json()
+    except ValueError:
+        return "", []
+    if not isinstance(payload, dict):
+        return "", []
+    message = payload.get("message") or payload.get("error_description") or ""
+    errors = payload.get("errors")
+    items = [item for item in errors if isinstance(item, dict)] if isinstance(errors, list) else []
+    return str(message), items
+
+
+def _never_connected(exc: Exception) -> bool:
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    # requests wraps urllib3's NewConnectionError (refused, unresolvable); matched by name
+    # because noko_core does not import urllib3 directly.
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return any(cls.__name__ == "NewConnectionError" for cls in type(reason).__mro__)
+
+
+def _is_json(response: requests.Response) -> bool:
+    media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def _pooled_session() -> requests.Session:
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
