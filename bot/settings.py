@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_NOKO_API_URL = "https://api.nokotime.com/v2"
@@ -79,14 +79,34 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def check_required(settings: Settings, *, mode: str) -> list[str]:
-    """One line per setting that ``mode`` (http, socket, clock, noko) needs but lacks."""
-    problems = []
-    for name in _NEEDS[mode]:
-        value = getattr(settings, name)
-        if value is None or not value.get_secret_value().strip():
-            problems.append(f"{name.upper()} is not set (needed to run {mode!r})")
-    token = settings.slack_app_token
-    if mode == "socket" and token and not token.get_secret_value().startswith("xapp-"):
-        problems.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+def check_required(settings: Settings, *, mode: Literal["http", "socket"]) -> list[str]:
+    """One line per missing setting for this mode, naming the variable (empty when all is set)."""
+    problems: list[str] = []
+    bot_token = _secret(settings.slack_bot_token)
+    if not bot_token:
+        problems.append("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…).")
+    elif not bot_token.startswith("xox"):
+        problems.append("SLACK_BOT_TOKEN does not look like a Slack token (xoxb-…).")
+    if mode == "http" and not _secret(settings.slack_signing_secret):
+        problems.append("SLACK_SIGNING_SECRET is not set: copy it from Basic Information.")
+    app_token = _secret(settings.slack_app_token)
+    if mode == "socket" and not app_token:
+        problems.append("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token.")
+    elif mode == "socket" and not app_token.startswith("xapp-"):
+        problems.append("SLACK_APP_TOKEN does not look like an app-level token (xapp-…).")
+    if not _secret(settings.noko_access_token):
+        problems.append("NOKO_ACCESS_TOKEN is not set: create a personal access token in Noko.")
     return problems
+
+
+def describe_validation_error(error: ValidationError) -> list[str]:
+    """Pydantic's errors as one line per variable, without the offending value (may be secret)."""
+    lines = []
+    for item in error.errors():
+        name = "_".join(str(part) for part in item["loc"]).upper() or "SETTINGS"
+        lines.append(f"{name} is invalid: {item['msg']}")
+    return lines
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""

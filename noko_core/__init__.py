@@ -1,5 +1,7 @@
 """noko_core: a correct, rate-limit-aware client for the Noko API v2, and a local Noko sandbox."""
 
+from noko_core._version import __version__
+from noko_core.client import NokoClient
 from noko_core.errors import (
     NokoAuthError,
     NokoError,
@@ -12,11 +14,25 @@ from noko_core.errors import (
     NokoTransportError,
     NokoValidationError,
 )
-
-__version__ = "0.1.0"
+from noko_core.models import (
+    Account,
+    CurrentUser,
+    Entry,
+    Project,
+    SimpleProject,
+    SimpleTeam,
+    SimpleUser,
+    Tag,
+    Team,
+    User,
+)
 
 __all__ = [
+    "Account",
+    "CurrentUser",
+    "Entry",
     "NokoAuthError",
+    "NokoClient",
     "NokoError",
     "NokoForbiddenError",
     "NokoHTTPError",
@@ -26,5 +42,12 @@ __all__ = [
     "NokoServerError",
     "NokoTransportError",
     "NokoValidationError",
+    "Project",
+    "SimpleProject",
+    "SimpleTeam",
+    "SimpleUser",
+    "Tag",
+    "Team",
+    "User",
     "__version__",
 ]

@@ -66,7 +66,7 @@ class NokoNotFoundError(NokoHTTPError):
 
 
 class NokoRateLimitError(NokoHTTPError):
-    """429 after every retry was spent; ``retry_after`` holds the server's hint in seconds, if any."""
+    """429 after every retry was spent; ``retry_after`` is the server's hint in seconds, if any."""
 
     retry_after: float | None = None
 

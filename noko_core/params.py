@@ -40,7 +40,7 @@ def to_id(value: object) -> int:
 
 def _to_ids(value: object) -> list[int]:
     if isinstance(value, str):
-        parts: list[object] = value.split(",")
+        parts: list[object] = list(value.split(","))
     elif isinstance(value, list | tuple):
         parts = list(value)
     else:
@@ -48,6 +48,13 @@ def _to_ids(value: object) -> list[int]:
     if not parts or any(isinstance(p, str) and not p.strip() for p in parts):
         raise ValueError(f"{value!r} is not a list of ids (empty item)")
     return [to_id(part) for part in parts]
+
+
+def _to_ids_or_none(value: object) -> list[int]:
+    # An empty list is meaningful only where it is a whole value (an empty team), not a filter.
+    if isinstance(value, list | tuple) and not value:
+        return []
+    return _to_ids(value)
 
 
 def _to_date(value: object) -> date:
@@ -107,6 +114,7 @@ def _nonblank(value: object) -> object:
 
 
 Ids = Annotated[list[int], BeforeValidator(_to_ids)]
+IdsOrNone = Annotated[list[int], BeforeValidator(_to_ids_or_none)]
 Day = Annotated[date, BeforeValidator(_to_date)]
 Timestamp = Annotated[datetime, BeforeValidator(_to_timestamp)]
 Flag = Annotated[bool, BeforeValidator(_to_bool)]
@@ -132,7 +140,8 @@ class TeamListParams(ListParams):
 
 class TeamCreateParams(Params):
     name: Name
-    user_ids: Ids | None = None
+    # Noko documents user_ids as required on create: omitted means an empty team.
+    user_ids: IdsOrNone = Field(default_factory=list)
 
 
 class TeamEditParams(Params):

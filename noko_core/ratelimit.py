@@ -1,10 +1,13 @@
-"""Client-side pacing: a thread-safe next-slot scheduler shared by every thread of one client."""
+"""Client-side pacing: a next-slot scheduler shared by a client's threads, backoff, Retry-After."""
 
 from __future__ import annotations
 
+import email.utils
+import random
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 
 class RateLimiter:
@@ -42,3 +45,25 @@ class RateLimiter:
         """Hold every thread back for ``seconds`` (Noko's limit is per IP, not per thread)."""
         with self._lock:
             self._next = max(self._next, self._clock() + seconds)
+
+
+def full_jitter(attempt: int, base: float, ceiling: float) -> float:
+    """Exponential backoff with full jitter, so threads that failed together spread out."""
+    return random.uniform(0, min(ceiling, base * 2**attempt))
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

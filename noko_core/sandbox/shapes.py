@@ -38,12 +38,9 @@ class Shapes:
             "url": f"{self.base}/users/{user.id}",
         }
 
-    def _user_common(self, user: User) -> Json:
+    def _counts(self, user: User) -> Json:
         url = f"{self.base}/users/{user.id}"
         return {
-            **self.simple_user(user),
-            "state": user.state,
-            "role": user.role,
             "entries": self.store.user_entry_counts[user.id],
             "entries_url": f"{url}/entries",
             "expenses": 0,
@@ -52,15 +49,12 @@ class Shapes:
 
     def user(self, user: User) -> Json:
         url = f"{self.base}/users/{user.id}"
-        common = self._user_common(user)
         return {
-            **{k: common[k] for k in ("id", "email", "first_name", "last_name")},
-            "profile_image_url": common["profile_image_url"],
-            "url": url,
+            **self.simple_user(user),
             "state": user.state,
             "role": user.role,
             "teams": [self.simple_team(t) for t in self.store.teams_of(user.id)],
-            **{k: common[k] for k in ("entries", "entries_url", "expenses", "expenses_url")},
+            **self._counts(user),
             "give_access_to_projects_url": f"{url}/give_access_to_projects",
             "revoke_access_to_projects_url": f"{url}/revoke_access_to_projects",
             "revoke_access_to_all_projects_url": f"{url}/revoke_access_to_all_projects",
@@ -74,7 +68,10 @@ class Shapes:
         user = self.store.users[self.store.current_user_id]
         settings = self.store.settings
         return {
-            **self._user_common(user),
+            **self.simple_user(user),
+            "state": user.state,
+            "role": user.role,
+            **self._counts(user),
             "time_format": settings.time_format,
             "week_start": settings.week_start,
             "utc_offset": settings.utc_offset,

@@ -1,0 +1,54 @@
+"""The App Home tab: teams with member counts, buttons to the modals, room for more sections."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.blocks.common import VIEW_BLOCKS, Block, button, context, divider, header, option, section
+from bot.errors import safe
+from bot.ids import ActionId, BlockId
+from bot.services.teams import TeamRow
+
+
+def team_menu_value(op: str, team_id: int) -> str:
+    return f"{op}:{team_id}"
+
+
+def home_view(rows: Sequence[TeamRow], sections: Sequence[Sequence[Block]] = ()) -> dict[str, Any]:
+    """``sections`` are extra block groups appended below the teams (e.g. channel digests)."""
+    actions = {
+        "type": "actions",
+        "block_id": BlockId.HOME_ACTIONS,
+        "elements": [
+            button("Create team", ActionId.OPEN_CREATE, "create", style="primary"),
+            button("Add members", ActionId.OPEN_ADD, "add"),
+            button("Remove members", ActionId.OPEN_REMOVE, "remove"),
+            button("Refresh", ActionId.REFRESH_HOME, "refresh"),
+        ],
+    }
+    extra = [block for group in sections for block in [divider(), *group]]
+    room = VIEW_BLOCKS - 4 - len(extra)
+    blocks: list[Block] = [header("Noko teams"), actions]
+    blocks += [_team_block(r) for r in rows[: room - 1 if len(rows) > room else room]]
+    if len(rows) > room:
+        blocks.append(context(f"…and {len(rows) - room + 1} more: use `/noko-team list`."))
+    if not rows:
+        blocks.append(section("_No teams yet._ Create one with the button above."))
+    blocks.append(context("Use `/noko-team help` for every command."))
+    return {"type": "home", "blocks": blocks + extra}
+
+
+def _team_block(row: TeamRow) -> Block:
+    count = "1 member" if row.member_count == 1 else f"{row.member_count} members"
+    menu = {
+        "type": "overflow",
+        "action_id": ActionId.TEAM_MENU,
+        "options": [
+            option("Add members", team_menu_value("add", row.id)),
+            option("Remove members", team_menu_value("remove", row.id)),
+        ],
+    }
+    return section(
+        f"*{safe(row.name)}*\n{count}", block_id=f"{BlockId.HOME_TEAMS}:{row.id}", accessory=menu
+    )

@@ -1,0 +1,131 @@
+"""Modals: Loading…, Add/Remove members, Create team, and the result shown after a submission."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.blocks.common import Block, clip, context, option, plain, section
+from bot.errors import safe
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.people import display_name, names_of
+
+MAX_INITIAL_OPTIONS = 100
+_TITLES = {"add": "Add members", "remove": "Remove members", "create": "Create team"}
+_SUBMITS = {"add": "Add", "remove": "Remove", "create": "Create"}
+_CALLBACKS = {
+    "add": CallbackId.ADD_MEMBERS,
+    "remove": CallbackId.REMOVE_MEMBERS,
+    "create": CallbackId.CREATE_TEAM,
+}
+
+
+def _modal(title: str, blocks: list[Block], **extra: Any) -> dict[str, Any]:
+    return {"type": "modal", "title": plain(title, 24), "blocks": blocks, **extra}
+
+
+def loading_view(kind: str) -> dict[str, Any]:
+    """Opened at once, inside the 3-second trigger window; replaced when Noko has answered."""
+    return _modal(
+        _TITLES.get(kind, "Noko teams"),
+        [section(":hourglass_flowing_sand: Loading from Noko…", block_id=BlockId.STATUS)],
+        callback_id=CallbackId.LOADING,
+        close=plain("Cancel", 24),
+    )
+
+
+def result_view(kind: str, text: str) -> dict[str, Any]:
+    return _modal(
+        _TITLES.get(kind, "Noko teams"),
+        [section(text, block_id=BlockId.STATUS)],
+        callback_id=CallbackId.LOADING,
+        close=plain("Done", 24),
+    )
+
+
+def user_option(user: dict[str, Any]) -> dict[str, Any]:
+    email = user.get("email")
+    label = f"{display_name(user)} ({email})" if email else display_name(user)
+    return option(label, str(user["id"]))
+
+
+def team_option(team_id: int, name: str, member_count: int | None = None) -> dict[str, Any]:
+    label = name if member_count is None else f"{name} ({member_count})"
+    return option(label, str(team_id))
+
+
+def _team_input(initial: dict[str, Any] | None) -> Block:
+    element: Block = {
+        "type": "external_select",
+        "action_id": ActionId.TEAM_SELECT,
+        "placeholder": plain("Pick a team"),
+        "min_query_length": 0,
+    }
+    if initial:
+        element["initial_option"] = initial
+    return {"type": "input", "block_id": BlockId.TEAM, "label": plain("Team"), "element": element}
+
+
+def _users_input(initial: Sequence[dict[str, Any]], *, optional: bool) -> Block:
+    element: Block = {
+        "type": "multi_external_select",
+        "action_id": ActionId.USERS_SELECT,
+        "placeholder": plain("Type a name or e-mail"),
+        "min_query_length": 0,
+    }
+    if initial:
+        element["initial_options"] = [user_option(u) for u in initial[:MAX_INITIAL_OPTIONS]]
+    return {
+        "type": "input",
+        "block_id": BlockId.USERS,
+        "label": plain("People"),
+        "element": element,
+        "optional": optional,
+    }
+
+
+def members_modal(
+    kind: str,
+    *,
+    private_metadata: str,
+    team: dict[str, Any] | None = None,
+    initial_users: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """Add or Remove members; ``team`` (a Noko team) pre-selects it and lists its members."""
+    initial = None
+    blocks: list[Block] = []
+    if team is not None:
+        members = team.get("users") or []
+        initial = team_option(int(team["id"]), str(team["name"]))
+        blocks.append(context(clip(f"Current members: {safe(names_of(members))}", 2000)))
+    blocks[:0] = [_team_input(initial), _users_input(initial_users, optional=False)]
+    return _modal(
+        _TITLES[kind],
+        blocks,
+        callback_id=_CALLBACKS[kind],
+        private_metadata=private_metadata,
+        submit=plain(_SUBMITS[kind], 24),
+        close=plain("Cancel", 24),
+    )
+
+
+def create_team_modal(*, private_metadata: str, name: str = "") -> dict[str, Any]:
+    name_input: Block = {
+        "type": "input",
+        "block_id": BlockId.TEAM_NAME,
+        "label": plain("Team name"),
+        "element": {
+            "type": "plain_text_input",
+            "action_id": ActionId.TEAM_NAME,
+            "max_length": 100,
+            **({"initial_value": name[:100]} if name else {}),
+        },
+    }
+    return _modal(
+        _TITLES["create"],
+        [name_input, _users_input((), optional=True)],
+        callback_id=CallbackId.CREATE_TEAM,
+        private_metadata=private_metadata,
+        submit=plain("Create", 24),
+        close=plain("Cancel", 24),
+    )

@@ -1,0 +1,118 @@
+"""Messages about teams: the list, one team, its members, changes and confirmations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.blocks.common import (
+    MESSAGE_BLOCKS,
+    Reply,
+    button,
+    context,
+    header,
+    line_sections,
+    message,
+    section,
+)
+from bot.errors import safe
+from bot.ids import ActionId, BlockId
+from bot.services.people import display_name, names_of
+from bot.services.team_changes import ChangeOutcome
+from bot.services.teams import TeamDetail, TeamRow
+
+_VERBS = {
+    "create": "Created",
+    "rename": "Renamed",
+    "delete": "Deleted",
+    "add": "Added",
+    "remove": "Removed",
+    "clear": "Cleared",
+}
+
+
+def _names(users: Sequence[dict[str, Any]]) -> str:
+    return safe(names_of(users))
+
+
+def _members_label(count: int) -> str:
+    return "1 member" if count == 1 else f"{count} members"
+
+
+def team_list_reply(rows: Sequence[TeamRow], query: str = "") -> Reply:
+    if not rows:
+        text = f"No Noko team matches “{safe(query)}”." if query else "There are no Noko teams yet."
+        return message(text, [section(text)])
+    title = f"Noko teams matching “{query}”" if query else "Noko teams"
+    lines = [f"• *{safe(r.name)}* — {_members_label(r.member_count)} (id {r.id})" for r in rows]
+    body = line_sections(lines, max_blocks=MESSAGE_BLOCKS - 2)
+    text = f"{title}: {len(rows)}"
+    return message(safe(text), [header(text), *body])
+
+
+def _member_line(user: dict[str, Any]) -> str:
+    extra = ", ".join(str(user[k]) for k in ("role", "state") if user.get(k))
+    email = user.get("email") or "no e-mail"
+    return f"• {safe(display_name(user))} ({safe(str(email))}{', ' + extra if extra else ''})"
+
+
+def team_detail_reply(detail: TeamDetail) -> Reply:
+    filters = f" ({', '.join(detail.filters)})" if detail.filters else ""
+    text = f"{detail.name}{filters}: {_members_label(len(detail.members))}"
+    if not detail.members:
+        body = [section("_Nobody matches._" if filters else "_This team has no members._")]
+    else:
+        lines = [_member_line(u) for u in detail.members]
+        body = line_sections(lines, max_blocks=MESSAGE_BLOCKS - 2)
+    return message(safe(text), [header(text), *body, context(f"Noko team id {detail.id}")])
+
+
+def change_reply(outcome: ChangeOutcome) -> Reply:
+    """What the bot did, naming every person added or removed (and those left as they were)."""
+    text = _change_sentence(outcome)
+    blocks = [section(text)]
+    if outcome.unchanged and outcome.action == "add":
+        blocks.append(context(f"Already members: {_names(outcome.unchanged)}"))
+    if outcome.unchanged and outcome.action == "remove":
+        blocks.append(context(f"Not members, left alone: {_names(outcome.unchanged)}"))
+    return message(text, blocks)
+
+
+def _change_sentence(o: ChangeOutcome) -> str:
+    team = f"*{safe(o.team_name)}*"
+    if o.action == "create":
+        return f"Created team {team} with {_names(o.changed)}."
+    if o.action == "rename":
+        return f"Renamed *{safe(o.old_name or '')}* to {team}."
+    if o.action == "delete":
+        return f"Deleted team {team} (its {_members_label(len(o.unchanged))} keep their accounts)."
+    if o.action == "clear":
+        return f"Removed everyone from {team}: {_names(o.changed)}."
+    if not o.changed:
+        return f"Nothing to change in {team}."
+    verb = _VERBS[o.action]
+    return f"{verb} {_names(o.changed)} {'to' if o.action == 'add' else 'from'} {team}."
+
+
+def audit_text(outcome: ChangeOutcome, user_id: str) -> str:
+    """The line posted to AUDIT_CHANNEL."""
+    return f"<@{user_id}>: {_change_sentence(outcome)}"
+
+
+def confirm_reply(action: str, team_id: int, team_name: str, member_count: int) -> Reply:
+    """Ask before deleting or emptying a team: both cannot be undone from Slack."""
+    if action == "delete":
+        question = f"Delete team *{safe(team_name)}* ({_members_label(member_count)})?"
+        action_id, label = ActionId.CONFIRM_DELETE, "Delete team"
+    else:
+        question = f"Remove all {_members_label(member_count)} from *{safe(team_name)}*?"
+        action_id, label = ActionId.CONFIRM_CLEAR, "Remove everyone"
+    buttons = {
+        "type": "actions",
+        "block_id": BlockId.CONFIRM,
+        "elements": [
+            button(label, action_id, str(team_id), style="danger"),
+            button("Cancel", ActionId.CANCEL, str(team_id)),
+        ],
+    }
+    return message(question, [section(f"{question} This cannot be undone."), buttons])

@@ -1,0 +1,147 @@
+"""The bot's error tree and the one place that turns any exception into a sentence for users."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from noko_core.errors import (
+    NokoAuthError,
+    NokoError,
+    NokoForbiddenError,
+    NokoHTTPError,
+    NokoInputError,
+    NokoNotFoundError,
+    NokoRateLimitError,
+    NokoServerError,
+    NokoTransportError,
+    NokoValidationError,
+)
+
+
+class BotError(Exception):
+    """An error whose ``user_message`` can be shown to the Slack user as is."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class UsageError(BotError):
+    """The command text could not be understood; ``usage`` is the subcommand's usage line."""
+
+    def __init__(self, problem: str, usage: str | None = None) -> None:
+        text = problem if usage is None else f"{problem}\nUsage: `{usage}`"
+        super().__init__(text)
+        self.problem = problem
+        self.usage = usage
+
+
+class TeamNotFoundError(BotError):
+    """No team matches what the user typed; ``suggestions`` are the closest names."""
+
+    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
+        hint = ""
+        if suggestions:
+            hint = " Did you mean " + ", ".join(f"*{safe(s)}*" for s in suggestions) + "?"
+        super().__init__(f"Team not found: no Noko team matches “{safe(query)}”.{hint}")
+        self.query = query
+        self.suggestions = list(suggestions)
+
+
+class AmbiguousTeamError(BotError):
+    """Several teams match a prefix; the user must be more specific."""
+
+    def __init__(self, query: str, candidates: Sequence[str]) -> None:
+        names = ", ".join(f"*{safe(c)}*" for c in candidates)
+        super().__init__(
+            f"“{safe(query)}” matches several teams: {names}. Type more of the name, or use quotes."
+        )
+        self.candidates = list(candidates)
+
+
+class NotAllowedError(BotError):
+    """The Slack user may not change Noko teams."""
+
+
+class MembersNotFoundError(BotError):
+    """Some people named in a command could not be mapped to Noko users."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        listed = "; ".join(problems)
+        super().__init__(f"Nothing was changed: I couldn't match {listed}.")
+        self.problems = list(problems)
+
+
+def safe(text: str) -> str:
+    """User text made inert in Slack mrkdwn (no <!channel>, no links), as Slack asks."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def new_error_id() -> str:
+    """A short id shown to users and logged with the traceback, to find one in the other."""
+    return secrets.token_hex(4)
+
+
+def noko_error_message(error: NokoError) -> str:
+    """One helpful sentence per kind of Noko failure (never the token, never a traceback)."""
+    if isinstance(error, NokoNotFoundError):
+        return "Team not found in Noko: it may have been deleted or renamed. Try `/noko-team list`."
+    if isinstance(error, NokoRateLimitError):
+        return "Noko is busy, try again in a minute."
+    if isinstance(error, NokoServerError | NokoTransportError):
+        return "Noko didn't answer (it timed out or had an error). Please try again in a moment."
+    if isinstance(error, NokoAuthError):
+        return "Noko rejected the bot's access token. Ask an admin to check NOKO_ACCESS_TOKEN."
+    if isinstance(error, NokoForbiddenError):
+        return "The bot's Noko account is not allowed to do that (a Noko plan or role limit)."
+    if isinstance(error, NokoValidationError):
+        return f"Noko refused the change: {_validation_details(error)}"
+    if isinstance(error, NokoInputError):
+        return f"That request didn't make sense to the Noko client: {error}"
+    if isinstance(error, NokoHTTPError):
+        return f"Noko answered with an unexpected error (HTTP {error.status})."
+    return "Something went wrong talking to Noko. Please try again."
+
+
+def _validation_details(error: NokoValidationError) -> str:
+    parts = [str(e.get("message") or e) for e in error.errors if isinstance(e, dict)]
+    return "; ".join(parts) or error.message or "the input was not valid"
+
+
+def user_message_for(error: Exception, error_id: str) -> str:
+    """The sentence to show for ``error``; unknown errors get only the id, for the logs."""
+    if isinstance(error, BotError):
+        return error.user_message
+    if isinstance(error, NokoError):
+        return noko_error_message(error)
+    slack_error = _slack_error_code(error)
+    if slack_error is not None:
+        return f"Slack refused a request ({slack_error}). Please try again. (error id {error_id})"
+    return f"Something went wrong on my side (error id `{error_id}`). An admin can look it up."
+
+
+def _slack_error_code(error: Exception) -> str | None:
+    # Duck-typed on purpose: this module stays free of Slack imports (see STYLE.md layers).
+    response = getattr(error, "response", None)
+    if type(error).__name__ == "SlackApiError" and response is not None:
+        try:
+            return str(response.get("error") or "unknown_error")
+        except (AttributeError, TypeError):
+            return "unknown_error"
+    return None
+
+
+def is_known(error: Exception) -> bool:
+    """Known errors are expected outcomes: logged briefly, without a traceback."""
+    return isinstance(error, BotError | NokoError)
+
+
+class ViewFailedError(Exception):
+    """``cause`` happened while filling the open modal ``view_id``: show it there, not in chat."""
+
+    def __init__(self, cause: Exception, *, view_id: str, kind: str) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.view_id = view_id
+        self.kind = kind

@@ -1,0 +1,41 @@
+"""Every Slack callback_id, action_id and block_id the bot uses, in one place."""
+
+# Never rename a released value: they persist inside posted messages and open views.
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+COMMAND = "/noko-team"
+
+
+class CallbackId(StrEnum):
+    ADD_MEMBERS = "noko_add_members"
+    REMOVE_MEMBERS = "noko_remove_members"
+    CREATE_TEAM = "noko_create_team"
+    LOADING = "noko_loading"
+
+
+class ActionId(StrEnum):
+    TEAM_SELECT = "noko_team_select"
+    USERS_SELECT = "noko_users_select"
+    TEAM_NAME = "noko_team_name"
+    OPEN_ADD = "noko_open_add"
+    OPEN_REMOVE = "noko_open_remove"
+    OPEN_CREATE = "noko_open_create"
+    CONFIRM_DELETE = "noko_confirm_delete"
+    CONFIRM_CLEAR = "noko_confirm_clear"
+    CANCEL = "noko_cancel"
+    REFRESH_HOME = "noko_refresh_home"
+    TEAM_MENU = "noko_team_menu"
+
+
+class BlockId(StrEnum):
+    TEAM = "noko_team"
+    USERS = "noko_users"
+    TEAM_NAME = "noko_team_name"
+    STATUS = "noko_status"
+    CONFIRM = "noko_confirm"
+    HOME_ACTIONS = "noko_home_actions"
+    HOME_TEAMS = "noko_home_teams"
+    HOME_DIGESTS = "noko_home_digests"

@@ -1,0 +1,28 @@
+"""Button and menu clicks: open the modals, confirm or cancel delete/clear, refresh App Home."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.ids import ActionId
+from bot.listeners.actions.confirm import handle_cancel_action, handle_confirm_action
+from bot.listeners.actions.open_modal import handle_open_modal_action, handle_team_menu_action
+from bot.listeners.actions.refresh import handle_refresh_home_action
+from bot.listeners.guard import guarded
+
+
+def register(app: App) -> None:
+    for action_id in (ActionId.OPEN_ADD, ActionId.OPEN_REMOVE, ActionId.OPEN_CREATE):
+        app.action(action_id)(guarded(handle_open_modal_action))
+    app.action(ActionId.TEAM_MENU)(guarded(handle_team_menu_action))
+    app.action(ActionId.CONFIRM_DELETE)(guarded(handle_confirm_action))
+    app.action(ActionId.CONFIRM_CLEAR)(guarded(handle_confirm_action))
+    app.action(ActionId.CANCEL)(guarded(handle_cancel_action))
+    app.action(ActionId.REFRESH_HOME)(guarded(handle_refresh_home_action))
+    # Selecting in the modals' pickers sends block_actions too; nothing to do but ack.
+    app.action(ActionId.TEAM_SELECT)(guarded(_ack_only))
+    app.action(ActionId.USERS_SELECT)(guarded(_ack_only))
+
+
+def _ack_only(ack) -> None:  # type: ignore[no-untyped-def]
+    ack()

@@ -1,0 +1,20 @@
+"""The App Home Refresh button: drop the cached teams and publish the Home tab again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.listeners.context import deps_of
+from bot.listeners.events.app_home import publish_home
+
+
+def handle_refresh_home_action(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: Any
+) -> None:
+    ack()
+    deps = deps_of(context)
+    deps.cache.invalidate_teams()
+    publish_home(client, deps, str(body["user"]["id"]))

@@ -1,0 +1,102 @@
+"""The /noko-team subcommand registry: each module in ``subcommands/`` adds its SUBCOMMANDS."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from slack_sdk import WebClient
+
+from bot.blocks.common import Reply
+from bot.blocks.help import help_reply
+from bot.deps import Deps
+from bot.errors import UsageError, safe
+from bot.ids import COMMAND
+from bot.listeners.directory import SlackDirectory
+from bot.settings import Settings
+
+
+@dataclass
+class CommandContext:
+    """What a subcommand may use: collaborators, the caller, and where to answer."""
+
+    deps: Deps
+    settings: Settings
+    client: WebClient
+    directory: SlackDirectory
+    context: dict[str, Any]
+    user_id: str
+    channel_id: str
+    trigger_id: str
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """One subcommand. ``parse`` turns the words after its name into a pydantic model (raising
+    UsageError or ValidationError); ``run`` returns the reply, or None when it opened a modal."""
+
+    name: str
+    args: str
+    summary: str
+    parse: Callable[[Sequence[str]], BaseModel]
+    run: Callable[[CommandContext, Any], Reply | None]
+    order: int = 100
+
+    @property
+    def usage(self) -> str:
+        return f"{COMMAND} {self.name} {self.args}".rstrip()
+
+
+@functools.cache
+def load_registry() -> dict[str, Subcommand]:
+    """Import every module of ``bot.listeners.commands.subcommands`` once and collect them."""
+    from bot.listeners.commands import subcommands
+
+    found: dict[str, Subcommand] = {}
+    for module_info in sorted(pkgutil.iter_modules(subcommands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{subcommands.__name__}.{module_info.name}")
+        for sub in getattr(module, "SUBCOMMANDS", ()):
+            if sub.name in found or sub.name == "help":
+                raise RuntimeError(f"subcommand {sub.name!r} is defined twice")
+            found[sub.name] = sub
+    return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
+
+
+def help_for(registry: dict[str, Subcommand], problem: str | None = None) -> Reply:
+    entries = [(f"{COMMAND} help", "Show this help.")]
+    entries += [(s.usage, s.summary) for s in registry.values()]
+    return help_reply(entries, problem)
+
+
+def run_subcommand(ctx: CommandContext, name: str, words: Sequence[str]) -> Reply | None:
+    """Parse then run; malformed text becomes a UsageError carrying the subcommand's usage."""
+    registry = load_registry()
+    if name in ("help", "?"):
+        return help_for(registry)
+    sub = registry.get(name)
+    if sub is None:
+        return help_for(registry, f"I don't know the subcommand “{safe(name[:40])}”.")
+    try:
+        args = sub.parse(words)
+    except UsageError as error:
+        raise UsageError(error.problem, sub.usage) from None
+    except ValidationError as error:
+        raise UsageError(_first_problem(error), sub.usage) from None
+    return sub.run(ctx, args)
+
+
+def _first_problem(error: ValidationError) -> str:
+    item = error.errors()[0]
+    where = ".".join(str(p) for p in item["loc"])
+    return f"{where}: {item['msg']}." if where else f"{item['msg']}."
+
+
+def usage_error(name: str, error: UsageError) -> UsageError:
+    """The same problem, with the usage of ``name`` when it is a known subcommand."""
+    sub = load_registry().get(name)
+    return UsageError(error.problem, sub.usage if sub else f"{COMMAND} help")

@@ -1,0 +1,119 @@
+"""Read-only subcommands, open to everyone: list, show, members, hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.blocks.common import Reply
+from bot.blocks.hours import hours_reply
+from bot.blocks.teams import team_detail_reply, team_list_reply
+from bot.errors import UsageError
+from bot.listeners.commands.registry import CommandContext, Subcommand
+from bot.listeners.context import today_for
+from bot.services.hours import looks_like_period, team_hours
+from bot.services.periods import PeriodError, parse_period
+from bot.services.teams import ROLES, STATES, list_teams, show_team, team_members
+
+Role = Literal["supervisor", "leader", "coworker", "contractor"]
+State = Literal["active", "pending", "disabled", "suspended"]
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ListArgs(_Args):
+    query: str = Field(default="", max_length=100)
+
+    @classmethod
+    def from_words(cls, words: Sequence[str]) -> ListArgs:
+        return cls(query=" ".join(words))
+
+
+def require_team(words: Sequence[str]) -> str:
+    team = " ".join(words).strip()
+    if not team:
+        raise UsageError("Which team? Give its name or its Noko id.")
+    return team
+
+
+class TeamArgs(_Args):
+    team: str = Field(min_length=1, max_length=200)
+
+    @classmethod
+    def from_words(cls, words: Sequence[str]) -> TeamArgs:
+        return cls(team=require_team(words))
+
+
+class MembersArgs(TeamArgs):
+    role: Role | None = None
+    state: State | None = None
+
+    @classmethod
+    def from_words(cls, words: Sequence[str]) -> MembersArgs:
+        rest, found = list(words), {}
+        # Trailing role/state words are filters; anything before them is the team name.
+        while len(rest) > 1 and rest[-1].lower() in (*ROLES, *STATES):
+            word = rest.pop().lower()
+            key = "role" if word in ROLES else "state"
+            if key in found:
+                raise UsageError(f"Give at most one {key}.")
+            found[key] = word
+        return cls(team=require_team(rest), **found)
+
+
+class HoursArgs(TeamArgs):
+    period: str | None = None
+
+    @classmethod
+    def from_words(cls, words: Sequence[str]) -> HoursArgs:
+        rest = list(words)
+        period = rest.pop() if len(rest) > 1 and looks_like_period(rest[-1]) else None
+        if period is not None:
+            try:  # Only the format is checked here; the real dates depend on today and Noko.
+                parse_period(period, today=dt.date(2000, 1, 1), week_start=0)
+            except PeriodError as error:
+                raise UsageError(str(error)) from None
+        return cls(team=require_team(rest), period=period)
+
+
+def run_list(ctx: CommandContext, args: ListArgs) -> Reply:
+    return team_list_reply(list_teams(ctx.deps.cache, args.query), args.query)
+
+
+def run_show(ctx: CommandContext, args: TeamArgs) -> Reply:
+    return team_detail_reply(show_team(ctx.deps.noko, ctx.deps.cache, args.team))
+
+
+def run_members(ctx: CommandContext, args: MembersArgs) -> Reply:
+    detail = team_members(ctx.deps.noko, ctx.deps.cache, args.team, args.role, args.state)
+    return team_detail_reply(detail)
+
+
+def run_hours(ctx: CommandContext, args: HoursArgs) -> Reply:
+    today = today_for(ctx.deps, ctx.directory, ctx.user_id)
+    try:
+        hours = team_hours(ctx.deps.noko, ctx.deps.cache, args.team, args.period, today)
+    except PeriodError as error:
+        raise UsageError(str(error)) from None
+    return hours_reply(hours)
+
+
+SUBCOMMANDS = (
+    Subcommand("list", "[text]", "Teams (name containing text) with member counts.",
+               ListArgs.from_words, run_list, order=10),
+    Subcommand("show", "<team>", "A team and its members.", TeamArgs.from_words, run_show, 11),
+    Subcommand("members", "<team> [role] [state]",
+               "Members, filtered by Noko role (supervisor, leader, coworker, contractor) "
+               "and state (active, pending, disabled, suspended).",
+               MembersArgs.from_words, run_members, 12),
+    Subcommand("hours", "<team> [period]",
+               "Total hours, billable share, hours per member and per project. Periods: today, "
+               "yesterday, this-week (default), last-week, this-month, last-month, "
+               "YYYY-MM-DD..YYYY-MM-DD.",
+               HoursArgs.from_words, run_hours, 13),
+)  # fmt: skip

@@ -1,0 +1,62 @@
+"""Helpers every listener shares: deps from the context, the change context, audit posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.common import Reply
+from bot.deps import Deps
+from bot.listeners.directory import SlackDirectory
+from bot.services.team_changes import ChangeContext
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def deps_of(context: dict[str, Any]) -> Deps:
+    deps: Deps = context["deps"]
+    return deps
+
+
+def settings_of(context: dict[str, Any]) -> Settings:
+    settings: Settings = context["settings"]
+    return settings
+
+
+def change_context(context: dict[str, Any], directory: SlackDirectory, user_id: str):
+    deps, settings = deps_of(context), settings_of(context)
+    return ChangeContext(
+        noko=deps.noko,
+        repo=deps.repo,
+        cache=deps.cache,
+        directory=directory,
+        actor_id=user_id,
+        bot_admins=settings.noko_bot_admins,
+    )
+
+
+def today_for(deps: Deps, directory: SlackDirectory, user_id: str) -> dt.date:
+    """Today in the Slack user's time zone: "today" at 1 a.m. in Tokyo is not UTC's today."""
+    directory.profile(user_id)
+    try:
+        zone = ZoneInfo(directory.tz.get(user_id, "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return deps.clock().astimezone(zone).date()
+
+
+def post_audit(client: WebClient, settings: Settings, reply: Reply) -> None:
+    """Post a change to AUDIT_CHANNEL when set; a failure there must not hide the change."""
+    if not settings.audit_channel:
+        return
+    try:
+        channel = settings.audit_channel
+        client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
+    except SlackApiError as error:
+        logger.warning("posting to AUDIT_CHANNEL failed: %s", error.response.get("error"))

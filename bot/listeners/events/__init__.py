@@ -1,0 +1,12 @@
+"""Events API listeners."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.listeners.events.app_home import handle_app_home_opened_event
+from bot.listeners.guard import guarded
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(guarded(handle_app_home_opened_event))

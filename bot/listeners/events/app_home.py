@@ -1,0 +1,31 @@
+"""App Home: publish the teams with member counts and the modal buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.blocks.common import Block
+from bot.blocks.home import home_view
+from bot.deps import Deps
+from bot.listeners.context import deps_of
+from bot.services.teams import list_teams
+
+
+def home_sections(deps: Deps, user_id: str) -> list[list[Block]]:
+    """Extra Home sections below the teams. Extension point: the channel digests section
+    (subscriptions of this user's channels) is appended here."""
+    return []
+
+
+def publish_home(client: WebClient, deps: Deps, user_id: str) -> None:
+    rows = list_teams(deps.cache)
+    client.views_publish(user_id=user_id, view=home_view(rows, home_sections(deps, user_id)))
+
+
+def handle_app_home_opened_event(event: dict[str, Any], client: WebClient, context: Any) -> None:
+    # Bolt acks events before running listeners, so Noko may be slow here.
+    if event.get("tab", "home") != "home":
+        return
+    publish_home(client, deps_of(context), str(event["user"]))

@@ -1,0 +1,42 @@
+"""Team and user type-ahead. The ack *is* the answer, so it waits on nothing but the cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot.blocks.modals import team_option, user_option
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.listeners.context import deps_of
+from bot.listeners.payloads import selected_value
+from bot.services.pickers import matching_teams, matching_users, member_ids
+
+# A cold cache may load for this long; Slack gives up after 3 s in all.
+COLD_CACHE_WAIT = 2.0
+
+
+def load_team_options(ack: Ack, payload: dict[str, Any], context: Any) -> None:
+    teams = deps_of(context).cache.peek_teams(wait=COLD_CACHE_WAIT) or []
+    rows = matching_teams(teams, str(payload.get("value") or ""))
+    ack(options=[team_option(r.id, r.name, r.member_count) for r in rows])
+
+
+def load_user_options(
+    ack: Ack, payload: dict[str, Any], body: dict[str, Any], context: Any
+) -> None:
+    cache = deps_of(context).cache
+    users = cache.peek_users(wait=COLD_CACHE_WAIT) or []
+    only = _members_of_selected_team(body, cache.peek_teams(wait=0) or [])
+    found = matching_users(users, str(payload.get("value") or ""), only)
+    ack(options=[user_option(u) for u in found])
+
+
+def _members_of_selected_team(body: dict[str, Any], teams: list[dict[str, Any]]) -> Any:
+    # In "Remove members", offer only people who are in the team picked above.
+    view = body.get("view") or {}
+    if view.get("callback_id") != CallbackId.REMOVE_MEMBERS:
+        return None
+    values = (view.get("state") or {}).get("values") or {}
+    team = selected_value(values, BlockId.TEAM, ActionId.TEAM_SELECT)
+    return member_ids(teams, int(team)) if team and team.isdigit() else None

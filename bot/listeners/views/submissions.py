@@ -1,0 +1,61 @@
+"""Add/Remove members and Create team submissions: inline errors, else Working… then the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.blocks.common import Reply
+from bot.blocks.modals import result_view
+from bot.blocks.teams import audit_text, change_reply
+from bot.ids import CallbackId
+from bot.listeners.context import change_context, deps_of, post_audit, settings_of
+from bot.listeners.directory import SlackDirectory
+from bot.listeners.payloads import create_form, members_form
+from bot.services import team_changes
+from bot.services.team_changes import ChangeOutcome
+
+WORKING = ":hourglass_flowing_sand: Working on it…"
+
+
+def handle_members_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any
+) -> None:
+    form, errors = members_form(view)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    kind = "add" if view.get("callback_id") == CallbackId.ADD_MEMBERS else "remove"
+    # Keep the modal open with a progress note; the result replaces it when Noko answered.
+    ack(response_action="update", view=result_view(kind, WORKING))
+    user_id = str(body["user"]["id"])
+    changes = change_context(context, SlackDirectory(client), user_id)
+    change = team_changes.add_members if kind == "add" else team_changes.remove_members
+    outcome = change(changes, str(form.team_id), [str(i) for i in form.user_ids])
+    _show_result(client, context, view, user_id, outcome)
+
+
+def handle_create_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any
+) -> None:
+    # Only what is already cached: nothing may delay this ack.
+    cached = deps_of(context).cache.peek_teams(wait=0) or []
+    form, errors = create_form(view, {str(t["name"]).casefold() for t in cached})
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack(response_action="update", view=result_view("create", WORKING))
+    user_id = str(body["user"]["id"])
+    changes = change_context(context, SlackDirectory(client), user_id)
+    outcome = team_changes.create_team(changes, form.name, [str(i) for i in form.user_ids])
+    _show_result(client, context, view, user_id, outcome)
+
+
+def _show_result(
+    client: WebClient, context: Any, view: dict[str, Any], user_id: str, outcome: ChangeOutcome
+) -> None:
+    reply = change_reply(outcome)
+    client.views_update(view_id=view["id"], view=result_view(outcome.action, reply.text))
+    post_audit(client, settings_of(context), Reply(audit_text(outcome, user_id)))

@@ -1,0 +1,1 @@
+"""The digest clock: APScheduler ticks, the database decides what is due and who posts it."""

@@ -1,0 +1,162 @@
+"""One scheduler tick: plan from the database, claim each run, then build, post and record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.blocks.digest import digest_messages
+from bot.scheduler.clock import Clock
+from bot.scheduler.occurrences import covered_period
+from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
+from bot.scheduler.posting import PostOutcome
+from bot.services.digest import NOKO_URL, build_digest, idle_emails, team_summaries
+from bot.services.fetch import FetchResult, TeamRequest, fetch_teams, fetch_week_start
+from bot.storage import Repository, Run
+from noko_core import NokoError
+
+log = logging.getLogger(__name__)
+STALE_CLAIM_AFTER = dt.timedelta(minutes=10)
+
+
+class Poster(Protocol):
+    def post(self, channel: str, messages: Sequence[Any], metadata: Any = None) -> PostOutcome: ...
+
+
+class Directory(Protocol):
+    def slack_ids(self, emails: Any) -> dict[str, str]: ...
+
+
+@dataclass
+class TickReport:
+    """What one tick did, for logs and tests."""
+
+    active: bool = False
+    posted: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)
+    missed: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Runner:
+    repo: Repository
+    noko: Any
+    poster: Poster
+    directory: Directory
+    clock: Clock
+    policy: CatchUpPolicy
+    stop: threading.Event = field(default_factory=threading.Event)
+    stale_after: dt.timedelta = STALE_CLAIM_AFTER
+    noko_url: str = NOKO_URL
+    # Off only in tests that prove the unique run row alone prevents double posts.
+    single_active: bool = True
+    # Test hook: called right after a claim, before anything is posted.
+    after_claim: Callable[[Run], None] | None = None
+    _mutex: threading.Lock = field(default_factory=threading.Lock)
+
+    def tick(self) -> TickReport:
+        """Never raises: a failing tick is logged and the next one starts afresh."""
+        report = TickReport()
+        if self.stop.is_set():
+            return report
+        with self._mutex:  # one tick at a time per process, whoever calls it
+            try:
+                self._tick(report)
+            except Exception:
+                log.exception("digest tick failed")
+        return report
+
+    def _tick(self, report: TickReport) -> None:
+        if self.single_active and not self.repo.try_scheduler_lock():
+            log.debug("another scheduler holds the lock; standing by")
+            return
+        report.active = True
+        now = self.clock.now()
+        report.stale = [r.id for r in self.repo.flag_stale_claims(now - self.stale_after)]
+        for run_id in report.stale:
+            log.warning("run %s was claimed but never finished: flagged unknown", run_id)
+        subs = self.repo.list_subscriptions(include_paused=False)
+        taken = self.repo.period_keys_since(now - self.policy.lookback - dt.timedelta(days=1))
+        plan = plan_tick(subs, now, taken, self.policy)
+        for item in plan.missed:
+            if self.repo.mark_missed(item.subscription.id, item.occurrence.key,
+                                     due_at=item.occurrence.due_at):  # fmt: skip
+                report.missed.append(item.subscription.id)
+        if plan.post:
+            self._deliver_all(plan.post, report)
+
+    def _deliver_all(self, items: list[DueItem], report: TickReport) -> None:
+        try:
+            weekly = any(i.subscription.cadence == "weekly" for i in items)
+            week_start = fetch_week_start(self.noko) if weekly else 0
+        except NokoError as exc:
+            week_start, problem = 0, exc
+        else:
+            problem = None
+        requests = {id(item): self._request(item, week_start) for item in items}
+        data: FetchResult = fetch_teams(self.noko, list(set(requests.values())))
+        for item in items:
+            if self.stop.is_set():
+                log.info("stopping: leaving the remaining digests for the next scheduler")
+                return
+            result = problem or data[requests[id(item)]]
+            self._deliver(item, result, report)
+
+    def _request(self, item: DueItem, week_start: int) -> TeamRequest:
+        sub = item.subscription
+        period = covered_period(sub.cadence, item.occurrence.local_date, week_start)
+        return TeamRequest(sub.team_id, period)
+
+    def _deliver(self, item: DueItem, result: Any, report: TickReport) -> None:
+        sub, occurrence = item.subscription, item.occurrence
+        run = self.repo.claim_run(sub.id, occurrence.key, late=item.late,
+                                  due_at=occurrence.due_at)  # fmt: skip
+        if run is None:
+            log.info(
+                "digest %s of subscription %s already claimed elsewhere", occurrence.key, sub.id
+            )
+            return  # another scheduler claimed it first: it owns the post
+        if self.after_claim:
+            self.after_claim(run)
+        try:
+            if isinstance(result, Exception):
+                raise result
+            messages = self._messages(item, result)
+        except Exception as exc:
+            log.exception("digest %s for subscription %s not built", occurrence.key, sub.id)
+            self.repo.mark_failed(run.id, f"{type(exc).__name__}: {exc}")
+            report.failed.append(sub.id)
+            return
+        metadata = {"event_type": "noko_digest",
+                    "event_payload": {"run_id": run.id, "period_key": occurrence.key}}  # fmt: skip
+        self._record(run, self.poster.post(sub.channel_id, messages, metadata), report)
+
+    def _messages(self, item: DueItem, data: Any) -> list[Any]:
+        sub = item.subscription
+        current, previous = team_summaries(data)
+        digest = build_digest(
+            current, previous, team_name=data.team_name or sub.team_name, period=data.period,
+            noko_url=str(sub.options.get("noko_url") or self.noko_url),
+            slack_ids_by_email=self.directory.slack_ids(idle_emails(current)),
+            late=item.late, options=sub.options,
+        )  # fmt: skip
+        return list(digest_messages(digest))
+
+    def _record(self, run: Run, outcome: PostOutcome, report: TickReport) -> None:
+        if outcome.state == "posted":
+            self.repo.mark_posted(run.id, str(outcome.ts), error=outcome.error)
+            report.posted.append(run.subscription_id)
+            log.info("posted digest %s of subscription %s", run.period_key, run.subscription_id)
+        elif outcome.state == "failed":
+            self.repo.mark_failed(run.id, outcome.error or "failed")
+            report.failed.append(run.subscription_id)
+        else:
+            self.repo.mark_unknown(run.id, outcome.error or "unknown")
+            report.unknown.append(run.subscription_id)
+            log.warning("digest %s may or may not be posted: %s", run.period_key, outcome.error)

@@ -1,0 +1,1 @@
+"""Business logic: digest math, periods, summaries; no Slack imports."""

@@ -1,0 +1,119 @@
+"""A short-lived, thread-safe cache of Noko teams and users, so pickers answer within 3 seconds."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TTL = 60.0
+Loader = Callable[[], list[dict[str, Any]]]
+
+
+class _Slot:
+    """One cached list: fresh for ``ttl`` seconds, refreshed in one background thread at most."""
+
+    def __init__(self, name: str, loader: Loader, clock: Callable[[], float], ttl: float) -> None:
+        self._name = name
+        self._loader = loader
+        self._clock = clock
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._value: list[dict[str, Any]] | None = None
+        self._loaded_at: float | None = None
+        self._generation = 0
+        self._loading: threading.Event | None = None
+
+    def _fresh(self) -> bool:
+        return self._loaded_at is not None and self._clock() - self._loaded_at < self._ttl
+
+    def get(self) -> list[dict[str, Any]]:
+        """The fresh value, loading it (blocking) when missing or stale."""
+        with self._lock:
+            if self._fresh() and self._value is not None:
+                return self._value
+            generation = self._generation
+        value = list(self._loader())
+        with self._lock:
+            # A change made while we were loading may not be in `value`: keep it, but not as fresh.
+            if generation == self._generation:
+                self._loaded_at = self._clock()
+            self._value = value
+        return value
+
+    def peek(self, wait: float) -> list[dict[str, Any]] | None:
+        """What is cached (even stale) without waiting on Noko; waits up to ``wait`` if empty."""
+        with self._lock:
+            value, fresh = self._value, self._fresh()
+            event = None if fresh else self._start_refresh()
+        if value is not None or event is None:
+            return value
+        event.wait(wait)
+        with self._lock:
+            return self._value
+
+    def refresh_in_background(self) -> None:
+        with self._lock:
+            if not self._fresh():
+                self._start_refresh()
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._loaded_at = None
+
+    def _start_refresh(self) -> threading.Event:
+        # Called with the lock held; at most one refresh thread per slot.
+        if self._loading is None:
+            self._loading = threading.Event()
+            threading.Thread(target=self._refresh, name=f"cache-{self._name}", daemon=True).start()
+        return self._loading
+
+    def _refresh(self) -> None:
+        try:
+            self.get()
+        except Exception as error:  # a failed warm-up must not kill anything; the next get retries
+            logger.warning("refreshing the %s cache failed: %s", self._name, type(error).__name__)
+        finally:
+            with self._lock:
+                event, self._loading = self._loading, None
+            if event is not None:
+                event.set()
+
+
+class NokoCache:
+    """Teams and users of the Noko account, fresh for ``ttl`` seconds (``clock`` is injectable)."""
+
+    def __init__(
+        self, noko: Any, *, ttl: float = DEFAULT_TTL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._teams = _Slot("teams", lambda: list(noko.list_teams()), clock, ttl)
+        self._users = _Slot("users", lambda: list(noko.list_users()), clock, ttl)
+
+    def teams(self) -> list[dict[str, Any]]:
+        return self._teams.get()
+
+    def users(self) -> list[dict[str, Any]]:
+        return self._users.get()
+
+    def peek_teams(self, wait: float = 2.0) -> list[dict[str, Any]] | None:
+        return self._teams.peek(wait)
+
+    def peek_users(self, wait: float = 2.0) -> list[dict[str, Any]] | None:
+        return self._users.peek(wait)
+
+    def invalidate_teams(self) -> None:
+        """Called after the bot changed a team, so nobody sees the old state for a minute."""
+        self._teams.invalidate()
+
+    def invalidate_users(self) -> None:
+        self._users.invalidate()
+
+    def warm_in_background(self) -> None:
+        """Start loading both lists without blocking (start-up, App Home, after an ack)."""
+        self._teams.refresh_in_background()
+        self._users.refresh_in_background()

@@ -1,0 +1,112 @@
+"""A team digest: the figures and names a digest message shows, decided in one pure step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.services.fetch import TeamData
+from bot.services.periods import Period
+from bot.services.summary import ProjectHours, TeamSummary, summarize
+
+NOKO_URL = "https://secure.nokotime.com/"
+DEFAULT_TOP_PROJECTS = 10
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    """A member's row: ``mention`` is ``<@U…>`` when their Noko email maps to Slack."""
+
+    name: str
+    mention: str | None
+    minutes: int
+    billable_minutes: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """Hours against the previous period; ``percent`` is None when that period had no time."""
+
+    minutes: int
+    previous_minutes: int
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class Digest:
+    team_name: str
+    period: Period
+    late: bool
+    total_minutes: int
+    billable_minutes: int
+    billable_share: float
+    entry_count: int
+    unapproved_minutes: int
+    members: tuple[MemberLine, ...]
+    projects: tuple[ProjectHours, ...]
+    other_projects: int
+    idle: tuple[MemberLine, ...]
+    change: Change | None
+    noko_url: str
+
+
+def build_digest(
+    summary: TeamSummary,
+    previous: TeamSummary | None,
+    *,
+    team_name: str,
+    period: Period,
+    noko_url: str = NOKO_URL,
+    slack_ids_by_email: Mapping[str, str],
+    late: bool = False,
+    options: Mapping[str, Any] | None = None,
+) -> Digest:
+    """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10)."""
+    top = int((options or {}).get("top_projects", DEFAULT_TOP_PROJECTS))
+    ids = {email.lower(): slack_id for email, slack_id in slack_ids_by_email.items()}
+    members = summary.per_member
+    return Digest(
+        team_name=team_name,
+        period=period,
+        late=late,
+        total_minutes=summary.total_minutes,
+        billable_minutes=summary.billable_minutes,
+        billable_share=summary.billable_share,
+        entry_count=summary.entry_count,
+        unapproved_minutes=summary.unapproved_minutes,
+        members=tuple(_line(m.name, m.email, m.minutes, m.billable_minutes, ids) for m in members),
+        projects=summary.per_project[:top],
+        other_projects=max(0, len(summary.per_project) - top),
+        idle=tuple(_line(m.name, m.email, 0, 0, ids) for m in summary.members_without_time),
+        change=_change(summary, previous),
+        noko_url=noko_url,
+    )
+
+
+def _line(
+    name: str, email: str | None, minutes: int, billable: int, ids: Mapping[str, str]
+) -> MemberLine:
+    slack_id = ids.get((email or "").lower())
+    return MemberLine(name, f"<@{slack_id}>" if slack_id else None, minutes, billable)
+
+
+def _change(summary: TeamSummary, previous: TeamSummary | None) -> Change | None:
+    if previous is None:
+        return None
+    delta = summary.total_minutes - previous.total_minutes
+    before = previous.total_minutes
+    return Change(delta, before, delta / before * 100 if before else None)
+
+
+def team_summaries(data: TeamData) -> tuple[TeamSummary, TeamSummary | None]:
+    """The current and (when fetched) previous summaries of a team's fetched data."""
+    current = summarize(data.entries, data.members, data.period)
+    if data.previous is None:
+        return current, None
+    return current, summarize(data.previous_entries, data.members, data.previous)
+
+
+def idle_emails(summary: TeamSummary) -> list[str]:
+    """E-mails of members without time: the only people a digest mentions."""
+    return [m.email for m in summary.members_without_time if m.email]

@@ -1,0 +1,44 @@
+"""The `hours` query: a team's time in a period, summed up by the summary service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.services.cache import NokoCache
+from bot.services.periods import parse_period, week_start_from_noko
+from bot.services.summary import TeamSummary, summarize
+from bot.services.teams import find_team
+
+PERIOD_WORDS = frozenset(
+    {"today", "yesterday", "this-week", "last-week", "this-month", "last-month"}
+)
+_DATEISH = re.compile(r"^\d{4}-")
+
+
+@dataclass(frozen=True)
+class TeamHours:
+    team_id: int
+    team_name: str
+    summary: TeamSummary
+
+
+def looks_like_period(word: str) -> bool:
+    """Whether the last word of `hours <team> [period]` is meant as a period, not a name."""
+    lowered = word.lower().replace("_", "-")
+    return lowered in PERIOD_WORDS or ".." in word or bool(_DATEISH.match(word))
+
+
+def team_hours(
+    noko: Any, cache: NokoCache, query: str, period_text: str | None, today: dt.date
+) -> TeamHours:
+    """Resolve the team, read the period in Noko's week convention, and sum the entries."""
+    team = find_team(cache, query)
+    week_start = week_start_from_noko(str(noko.get_current_user().get("week_start") or ""))
+    period = parse_period(period_text, today=today, week_start=week_start)
+    team_id = int(team["id"])
+    entries = noko.iter_entries_for_users_in_team(team_id, from_=period.start, to=period.end)
+    members = noko.get_users_in_team(team_id)
+    return TeamHours(team_id, str(team["name"]), summarize(entries, members, period))

@@ -1,0 +1,91 @@
+"""Mapping what users type (mentions, e-mails, ids) to Noko users, and naming people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.errors import safe
+from bot.services.command_text import email_of, mention_user_id
+
+
+@dataclass(frozen=True)
+class SlackProfile:
+    """What the bot needs to know about a Slack user (from users.info)."""
+
+    user_id: str
+    name: str = ""
+    email: str | None = None
+    is_admin: bool = False
+    is_owner: bool = False
+
+
+class Directory(Protocol):
+    """Looks Slack users up; the Slack-facing implementation lives with the listeners."""
+
+    def profile(self, user_id: str) -> SlackProfile | None: ...
+
+
+@dataclass
+class MemberResolution:
+    """The Noko users found, and one line per word that could not be mapped."""
+
+    users: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, user: dict[str, Any]) -> None:
+        if all(u["id"] != user["id"] for u in self.users):
+            self.users.append(user)
+
+
+def display_name(user: dict[str, Any]) -> str:
+    name = f"{user.get('first_name') or ''} {user.get('last_name') or ''}".strip()
+    return name or str(user.get("email") or f"user {user.get('id')}")
+
+
+def names_of(users: Iterable[dict[str, Any]]) -> str:
+    return ", ".join(display_name(u) for u in users) or "nobody"
+
+
+def user_by_email(users: Sequence[dict[str, Any]], email: str | None) -> dict[str, Any] | None:
+    if not email:
+        return None
+    wanted = email.strip().lower()
+    return next((u for u in users if str(u.get("email") or "").lower() == wanted), None)
+
+
+def resolve_members(
+    words: Sequence[str], noko_users: Sequence[dict[str, Any]], directory: Directory
+) -> MemberResolution:
+    """Map every word; a word that cannot be mapped is reported, never dropped silently."""
+    result = MemberResolution()
+    by_id = {int(u["id"]): u for u in noko_users}
+    for word in words:
+        user, problem = _resolve_one(word, by_id, noko_users, directory)
+        if user is not None:
+            result.add(user)
+        else:
+            result.problems.append(problem)
+    return result
+
+
+def _resolve_one(
+    word: str,
+    by_id: dict[int, dict[str, Any]],
+    noko_users: Sequence[dict[str, Any]],
+    directory: Directory,
+) -> tuple[dict[str, Any] | None, str]:
+    slack_id = mention_user_id(word)
+    if slack_id:
+        profile = directory.profile(slack_id)
+        if profile is None or not profile.email:
+            return None, f"<@{slack_id}> (Slack shows me no e-mail address for them)"
+        user = user_by_email(noko_users, profile.email)
+        return user, f"<@{slack_id}> (no Noko user has the e-mail {safe(profile.email)})"
+    email = email_of(word)
+    if email:
+        return user_by_email(noko_users, email), f"{safe(email)} (no Noko user has this e-mail)"
+    if word.isdigit():
+        return by_id.get(int(word)), f"`{word}` (no Noko user has this id)"
+    return None, f"`{safe(word[:80])}` (not a Slack mention, e-mail address or Noko user id)"

@@ -1,0 +1,130 @@
+"""Reporting periods (day, week, month, date range): parsing, labels and the period before."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+PeriodKind = Literal["day", "week", "month", "range"]
+MAX_RANGE_DAYS = 366
+ACCEPTED = (
+    "today, yesterday, this-week, last-week, this-month, last-month or YYYY-MM-DD..YYYY-MM-DD"
+)
+DASH = "\u2013"  # en dash, as in "1\u201315 Nov 2026"
+_RANGE = re.compile(r"^(\S+)\s*\.\.\s*(\S+)$")
+
+
+class PeriodError(ValueError):
+    """A period the user typed cannot be understood; the message is fit to show them."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Dates ``start``..``end``, both inclusive, with a label for humans."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+    kind: PeriodKind
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+
+def week_start_from_noko(value: str | None) -> int:
+    """Noko's ``week_start`` ("monday"/"Sunday") as 0=Monday … 6=Sunday; Monday if unset."""
+    return 6 if (value or "").strip().lower() == "sunday" else 0
+
+
+def day_period(day: dt.date) -> Period:
+    return Period(day, day, f"{day:%A} {day.day} {day:%b %Y}", "day")
+
+
+def week_period(day: dt.date, week_start: int) -> Period:
+    """The week containing ``day``, starting on ``week_start`` (0=Monday … 6=Sunday)."""
+    start = day - dt.timedelta(days=(day.weekday() - week_start) % 7)
+    return Period(start, start + dt.timedelta(days=6), f"Week of {_day(start)}", "week")
+
+
+def month_period(year: int, month: int) -> Period:
+    last = calendar.monthrange(year, month)[1]
+    first = dt.date(year, month, 1)
+    return Period(first, dt.date(year, month, last), f"{first:%B %Y}", "month")
+
+
+def range_period(start: dt.date, end: dt.date) -> Period:
+    return Period(start, end, _range_label(start, end), "range")
+
+
+def previous_period(period: Period) -> Period:
+    """The period of the same kind (and length, for ranges) just before ``period``."""
+    if period.kind == "day":
+        return day_period(period.start - dt.timedelta(days=1))
+    if period.kind == "week":
+        return week_period(period.start - dt.timedelta(days=7), period.start.weekday())
+    if period.kind == "month":
+        before = period.start - dt.timedelta(days=1)
+        return month_period(before.year, before.month)
+    end = period.start - dt.timedelta(days=1)
+    return range_period(end - dt.timedelta(days=period.days - 1), end)
+
+
+def parse_period(text: str | None, *, today: dt.date, week_start: int) -> Period:
+    """Read what a user typed (default ``this-week``); raise PeriodError saying what is wrong."""
+    word = (text or "this-week").strip().lower().replace("_", "-").replace(" ", "-")
+    named = _named(word, today, week_start)
+    if named is not None:
+        return named
+    match = _RANGE.match((text or "").strip())
+    if not match:
+        raise PeriodError(f"I don't understand the period {text!r}. Use {ACCEPTED}.")
+    start, end = _date(match.group(1)), _date(match.group(2))
+    if end < start:
+        raise PeriodError(f"The range {text!r} ends before it starts. Use {ACCEPTED}.")
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise PeriodError(f"The range {text!r} is longer than {MAX_RANGE_DAYS} days.")
+    return range_period(start, end)
+
+
+def _named(word: str, today: dt.date, week_start: int) -> Period | None:
+    if word == "today":
+        return day_period(today)
+    if word == "yesterday":
+        return day_period(today - dt.timedelta(days=1))
+    if word == "this-week":
+        return week_period(today, week_start)
+    if word == "last-week":
+        return week_period(today - dt.timedelta(days=7), week_start)
+    if word == "this-month":
+        return month_period(today.year, today.month)
+    if word == "last-month":
+        return previous_period(month_period(today.year, today.month))
+    return None
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PeriodError(f"{text!r} is not a valid date (YYYY-MM-DD). Use {ACCEPTED}.") from None
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _range_label(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return _day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}{DASH}{end.day} {end:%b %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b} {DASH} {_day(end)}"
+    return f"{_day(start)} {DASH} {_day(end)}"

@@ -1,0 +1,271 @@
+"""The one door to the database: intention-named methods returning plain records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.storage.lock import SchedulerLock
+from bot.storage.models import AuditRow, RunRow, SubscriptionRow
+from bot.storage.records import AuditRecord, Run, Subscription
+from bot.storage.validation import check_changes, check_subscription
+
+Clock = Callable[[], dt.datetime]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Repository:
+    """Audit log, digest subscriptions and digest runs. Thread-safe: one session per call."""
+
+    def __init__(self, engine: Engine, *, clock: Clock = _utcnow) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._clock = clock
+        self._lock = SchedulerLock(engine)
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self._lock.release()
+        self.engine.dispose()
+
+    # -- audit ---------------------------------------------------------------------------------
+    def record_audit(
+        self,
+        *,
+        slack_user_id: str,
+        action: str,
+        team_id: int | None,
+        team_name: str | None,
+        noko_user_ids: list[int],
+        result: str,
+        detail: str | None = None,
+    ) -> None:
+        row = AuditRow(
+            created_at=self._clock(),
+            slack_user_id=slack_user_id,
+            action=action,
+            team_id=team_id,
+            team_name=team_name,
+            noko_user_ids=[int(i) for i in noko_user_ids],
+            result=result,
+            detail=detail,
+        )
+        with self._session() as session:
+            session.add(row)
+
+    def list_audit(self, limit: int = 50) -> list[AuditRecord]:
+        query = select(AuditRow).order_by(AuditRow.created_at.desc(), AuditRow.id.desc())
+        with self._session() as session:
+            return [_audit(row) for row in session.scalars(query.limit(limit))]
+
+    # -- subscriptions -------------------------------------------------------------------------
+    def create_subscription(
+        self,
+        *,
+        team_id: int,
+        team_name: str,
+        channel_id: str,
+        cadence: str,
+        local_time: str,
+        timezone: str,
+        created_by: str,
+        weekday: int | None = None,
+        day_of_month: int | None = None,
+        options: dict[str, Any] | None = None,
+        paused: bool = False,
+    ) -> Subscription:
+        fields: dict[str, Any] = dict(
+            team_id=team_id, team_name=team_name, channel_id=channel_id, cadence=cadence,
+            local_time=local_time, timezone=timezone, created_by=created_by,
+            weekday=weekday if cadence == "weekly" else None,
+            day_of_month=day_of_month if cadence == "monthly" else None,
+            options=dict(options or {}), paused=paused,
+        )  # fmt: skip
+        check_subscription(fields)
+        now = self._clock()
+        row = SubscriptionRow(**fields, created_at=now, updated_at=now)
+        with self._session() as session:
+            session.add(row)
+            session.flush()
+            return _subscription(row)
+
+    def get_subscription(self, subscription_id: int) -> Subscription | None:
+        with self._session() as session:
+            row = session.get(SubscriptionRow, subscription_id)
+            return _subscription(row) if row else None
+
+    def list_subscriptions(
+        self,
+        *,
+        team_id: int | None = None,
+        channel_id: str | None = None,
+        include_paused: bool = True,
+    ) -> list[Subscription]:
+        query = select(SubscriptionRow).order_by(SubscriptionRow.id)
+        if team_id is not None:
+            query = query.where(SubscriptionRow.team_id == team_id)
+        if channel_id is not None:
+            query = query.where(SubscriptionRow.channel_id == channel_id)
+        if not include_paused:
+            query = query.where(SubscriptionRow.paused.is_(False))
+        with self._session() as session:
+            return [_subscription(row) for row in session.scalars(query)]
+
+    def update_subscription(self, subscription_id: int, **changes: Any) -> Subscription | None:
+        """Apply ``changes``; the scheduler sees them at its next tick. None if it is gone."""
+        check_changes(changes)
+        with self._session() as session:
+            row = session.get(SubscriptionRow, subscription_id, with_for_update=True)
+            if row is None:
+                return None
+            merged = {**_subscription(row).__dict__, **changes}
+            check_subscription(merged)
+            for key, value in changes.items():
+                setattr(row, key, value)
+            row.updated_at = self._clock()
+            session.flush()
+            return _subscription(row)
+
+    def set_paused(self, subscription_id: int, paused: bool) -> Subscription | None:
+        return self.update_subscription(subscription_id, paused=paused)
+
+    def delete_subscription(self, subscription_id: int) -> bool:
+        with self._session() as session:
+            result = session.execute(
+                delete(SubscriptionRow).where(SubscriptionRow.id == subscription_id)
+            )
+            return bool(result.rowcount)
+
+    # -- runs ----------------------------------------------------------------------------------
+    def claim_run(
+        self,
+        subscription_id: int,
+        period_key: str,
+        *,
+        late: bool,
+        due_at: dt.datetime | None = None,
+    ) -> Run | None:
+        """Insert the unique run row; None when another scheduler (or an earlier tick) has it."""
+        return self._insert_run(subscription_id, period_key, "claimed", late, due_at)
+
+    def mark_missed(
+        self, subscription_id: int, period_key: str, *, due_at: dt.datetime | None = None
+    ) -> bool:
+        """Record a period that will never be posted; False if the period already has a row."""
+        return self._insert_run(subscription_id, period_key, "missed", False, due_at) is not None
+
+    def _insert_run(
+        self, subscription_id: int, key: str, state: str, late: bool, due_at: dt.datetime | None
+    ) -> Run | None:
+        now = self._clock()
+        row = RunRow(
+            subscription_id=subscription_id, period_key=key, state=state, late=late,
+            due_at=due_at, claimed_at=now, finished_at=now if state == "missed" else None,
+        )  # fmt: skip
+        try:
+            with self._session() as session:
+                session.add(row)
+                session.flush()
+                return _run(row)
+        except IntegrityError:
+            return None
+
+    def mark_posted(self, run_id: int, ts: str, *, error: str | None = None) -> None:
+        self._finish(run_id, "posted", slack_ts=ts, error=error)
+
+    def mark_failed(self, run_id: int, error: str) -> None:
+        self._finish(run_id, "failed", error=error)
+
+    def mark_unknown(self, run_id: int, error: str) -> None:
+        self._finish(run_id, "unknown", error=error)
+
+    def _finish(self, run_id: int, state: str, **values: Any) -> None:
+        with self._session() as session:
+            session.execute(
+                update(RunRow)
+                .where(RunRow.id == run_id)
+                .values(state=state, finished_at=self._clock(), **values)
+            )
+
+    def get_run(self, run_id: int) -> Run | None:
+        with self._session() as session:
+            row = session.get(RunRow, run_id)
+            return _run(row) if row else None
+
+    def runs_for(self, subscription_id: int, limit: int | None = None) -> list[Run]:
+        """Runs of one subscription, newest claim first."""
+        query = (
+            select(RunRow)
+            .where(RunRow.subscription_id == subscription_id)
+            .order_by(RunRow.claimed_at.desc(), RunRow.id.desc())
+            .limit(limit)
+        )
+        with self._session() as session:
+            return [_run(row) for row in session.scalars(query)]
+
+    def period_keys_since(self, since: dt.datetime) -> dict[int, set[str]]:
+        """Period keys already taken, per subscription, for runs recorded at or after ``since``."""
+        query = select(RunRow.subscription_id, RunRow.period_key).where(RunRow.claimed_at >= since)
+        keys: dict[int, set[str]] = {}
+        with self._session() as session:
+            for subscription_id, key in session.execute(query):
+                keys.setdefault(subscription_id, set()).add(key)
+        return keys
+
+    def flag_stale_claims(self, older_than: dt.datetime) -> list[Run]:
+        """Turn claims abandoned by a crash into ``unknown``: they may or may not have posted."""
+        stale = (RunRow.state == "claimed") & (RunRow.claimed_at < older_than)
+        with self._session() as session:
+            rows = list(session.scalars(select(RunRow).where(stale).with_for_update()))
+            for row in rows:
+                row.state, row.finished_at = "unknown", self._clock()
+                row.error = "claimed but never finished (scheduler stopped mid-post?)"
+            session.flush()
+            return [_run(row) for row in rows]
+
+    # -- scheduler lock ------------------------------------------------------------------------
+    def try_scheduler_lock(self) -> bool:
+        """True when this process is the active scheduler (always True on SQLite)."""
+        return self._lock.try_acquire()
+
+    def release_scheduler_lock(self) -> None:
+        self._lock.release()
+
+
+def _audit(row: AuditRow) -> AuditRecord:
+    return AuditRecord(
+        id=row.id, at=row.created_at, slack_user_id=row.slack_user_id, action=row.action,
+        team_id=row.team_id, team_name=row.team_name,
+        noko_user_ids=tuple(row.noko_user_ids or ()), result=row.result, detail=row.detail,
+    )  # fmt: skip
+
+
+def _subscription(row: SubscriptionRow) -> Subscription:
+    return Subscription(
+        id=row.id, team_id=row.team_id, team_name=row.team_name, channel_id=row.channel_id,
+        cadence=row.cadence, weekday=row.weekday, day_of_month=row.day_of_month,
+        local_time=row.local_time, timezone=row.timezone, created_by=row.created_by,
+        paused=bool(row.paused), created_at=row.created_at, updated_at=row.updated_at,
+        options=dict(row.options or {}),
+    )  # fmt: skip
+
+
+def _run(row: RunRow) -> Run:
+    return Run(
+        id=row.id, subscription_id=row.subscription_id, period_key=row.period_key,
+        state=row.state, late=bool(row.late), due_at=row.due_at, slack_ts=row.slack_ts,
+        error=row.error, claimed_at=row.claimed_at, finished_at=row.finished_at,
+    )  # fmt: skip

@@ -1,0 +1,1 @@
+"""One mixin per Noko resource; NokoClient combines them into flat, seed-named methods."""

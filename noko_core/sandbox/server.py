@@ -1,0 +1,161 @@
+"""`Sandbox`: a threaded local Noko API v2 server with rate limit, latency and fault injection."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+
+from noko_core.sandbox.api import Api
+from noko_core.sandbox.dataset import Dataset
+from noko_core.sandbox.demo import build_dataset
+from noko_core.sandbox.faults import Fault, FaultBook
+from noko_core.sandbox.handler import Backend, SandboxServer
+from noko_core.sandbox.ratelimit import RateLimiter
+from noko_core.sandbox.recording import RecordedRequest, Recorder
+from noko_core.sandbox.store import Store
+
+
+class Sandbox:
+    """A fake api.nokotime.com on `base_url`; see the package docstring for its behaviour.
+
+    Usage: `with Sandbox() as sb: requests.get(sb.base_url + "/teams", headers=...)`.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str = "sandbox-token",
+        rate_limit: bool = True,
+        latency: float = 0.0,
+        dataset: Dataset | None = None,
+    ) -> None:
+        self.host = host
+        self._port = port
+        self.token = token
+        self.store = Store(dataset if dataset is not None else build_dataset())
+        self._limiter = RateLimiter(enabled=rate_limit)
+        self._faults = FaultBook()
+        self._recorder = Recorder()
+        self._latency = latency
+        self._server: SandboxServer | None = None
+        self._thread: threading.Thread | None = None
+        self._backend: Backend | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> Sandbox:
+        if self._server is not None:
+            raise RuntimeError("sandbox already started")
+        backend = Backend(
+            api=Api(self.store, self.token, ""),
+            limiter=self._limiter,
+            faults=self._faults,
+            recorder=self._recorder,
+            latency=self._latency,
+        )
+        server = SandboxServer((self.host, self._port), backend)
+        self._port = server.server_address[1]
+        backend.api = Api(self.store, self.token, self.base_url)
+        self._backend, self._server = backend, server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
+            name=f"noko-sandbox-{self._port}",
+        )  # fmt: skip
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, wake every sleeping request, close the socket and join the thread."""
+        server, thread, backend = self._server, self._thread, self._backend
+        if server is None or thread is None or backend is None:
+            return
+        backend.stopping.set()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+        self._server = self._thread = self._backend = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- addresses -----------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self._port}/v2"
+
+    # -- runtime knobs -------------------------------------------------------------------------
+
+    @property
+    def latency(self) -> float:
+        return self._latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self._latency = seconds
+        if self._backend is not None:
+            self._backend.latency = seconds
+
+    @property
+    def rate_limit(self) -> bool:
+        return self._limiter.enabled
+
+    @rate_limit.setter
+    def rate_limit(self, enabled: bool) -> None:
+        self._limiter.enabled = enabled
+
+    def reset_rate_limit(self) -> None:
+        """Forget every client's rate-limit slots (e.g. between tests sharing a sandbox)."""
+        self._limiter.reset()
+
+    # -- recording and faults ------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self._recorder.all()
+
+    def clear_requests(self) -> None:
+        self._recorder.clear()
+
+    def inject(
+        self,
+        kind: str,
+        *,
+        count: int = 1,
+        status: int | None = None,
+        path: str | None = None,
+        method: str | None = None,
+        seconds: float | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """Make the next `count` requests matching `path`/`method` fail the `kind` way.
+
+        - "status": answer `status` (429: empty body, plus `Retry-After` if `retry_after`;
+          404: the text/html one-space body; others: JSON `{"message": ...}`).
+        - "stall": wait `seconds`, then close the connection without answering; the request is
+          never processed, so nothing changes.
+        - "drop": close the connection at once without answering.
+        `path` is a substring of, or else a regex searched in, the request path ("/v2/...");
+        `method` is compared case-insensitively. Faults apply after the rate limiter and the
+        latency (so they count as requests) and before any other check. Recorded status: the
+        injected status, or 0 for stall/drop.
+        """
+        fault = Fault(kind, count, status, path, method, seconds, retry_after)
+        self._faults.add(fault)
+
+    def clear_faults(self) -> None:
+        self._faults.clear()

@@ -1,0 +1,44 @@
+"""Shared test helpers: Slack payload validation and reply text extraction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.devtools.fake_slack import SlackCall
+
+BOT_TOKEN = "xoxb-0000-SECRET-BOT-TOKEN"
+
+
+def check_blocks(blocks: list[dict[str, Any]], limit: int) -> None:
+    assert len(blocks) <= limit, f"{len(blocks)} blocks > {limit}"
+    for block in blocks:
+        parsed = Block.parse(block)
+        assert parsed is not None, block
+        parsed.validate_json()
+        text = (block.get("text") or {}).get("text", "")
+        assert len(text) <= 3000
+
+
+def check_view(view: dict[str, Any]) -> None:
+    View(**view).validate_json()
+    check_blocks(view.get("blocks") or [], 100)
+
+
+def check_payload(call: SlackCall) -> None:
+    if isinstance(call.args.get("view"), dict):
+        check_view(call.args["view"])
+    if call.args.get("blocks"):
+        check_blocks(call.args["blocks"], 50)
+    if call.method in ("response_url", "chat.postMessage"):
+        assert call.args.get("text"), f"{call.method} without fallback text"
+    assert BOT_TOKEN not in json.dumps(call.args), "the bot token leaked into a payload"
+
+
+def reply_text(call: SlackCall) -> str:
+    """The reply's fallback text and all its block text, for assertions."""
+    blocks = json.dumps(call.args.get("blocks") or [], ensure_ascii=False)
+    return call.args.get("text", "") + "\n" + blocks

@@ -1,0 +1,145 @@
+"""Digest content and Block Kit messages within Slack's limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.blocks.digest import block_text_length, digest_messages
+from bot.blocks.render import render_messages
+from bot.services.digest import build_digest
+from bot.services.periods import previous_period, week_period
+from bot.services.summary import summarize
+
+PERIOD = week_period(dt.date(2026, 11, 9), 0)
+
+
+def _users(count: int) -> list[dict]:
+    return [
+        {"id": i, "email": f"Person{i}@Example.com", "first_name": f"Person{i:03d}",
+         "last_name": "Longname-Hyphenated & Co"}
+        for i in range(1, count + 1)
+    ]  # fmt: skip
+
+
+def _entries(users: list[dict], minutes: int = 60) -> list[dict]:
+    return [
+        {"minutes": minutes * (1 + u["id"] % 5), "billable": u["id"] % 2 == 0,
+         "approved_at": None, "user": u,
+         "project": {"id": u["id"] % 30, "name": f"Proj {u['id'] % 30}"}}
+        for u in users
+    ]  # fmt: skip
+
+
+def _digest(users, working, *, previous=None, late=False, slack=None):
+    summary = summarize(_entries(working), users, PERIOD)
+    before = summarize(previous, users, previous_period(PERIOD)) if previous is not None else None
+    return build_digest(
+        summary, before, team_name="R&D", period=PERIOD,
+        noko_url="https://secure.nokotime.com/", slack_ids_by_email=slack or {}, late=late,
+    )  # fmt: skip
+
+
+def _assert_within_limits(messages) -> None:
+    for message in messages:
+        assert message["text"]
+        assert len(message["blocks"]) <= 50
+        assert sum(block_text_length(b) for b in message["blocks"]) <= 12_000
+        for raw in message["blocks"]:
+            block = Block.parse(raw)
+            assert block is not None
+            assert block.to_dict() == raw  # slack_sdk validates the limits in to_dict()
+            if raw["type"] == "section" and "text" in raw:
+                assert len(raw["text"]["text"]) <= 3000
+            if raw["type"] == "header":
+                assert len(raw["text"]["text"]) <= 150
+
+
+def test_digest_small_team_single_message() -> None:
+    users = _users(4)
+    digest = _digest(users, users[:3], previous=_entries(users[:1]))
+    messages = digest_messages(digest)
+    assert len(messages) == 1
+    text = render_messages(messages)
+    assert "R&D · Week of 9 Nov 2026" in text
+    assert "Total: 9h" in text  # 3h + 4h + 2h
+    assert "Billable: 3h (33%)" in text
+    assert "Unapproved: 9h" in text
+    assert "▲ +7h (+350%)" in text
+    assert "No time logged (1)" in text and "Person004" in text
+    assert "https://secure.nokotime.com/" in text
+    _assert_within_limits(messages)
+
+
+def test_digest_members_sorted_by_hours() -> None:
+    users = _users(6)
+    text = render_messages(digest_messages(_digest(users, users)))
+    order = [text.index(f"Person{i:03d}") for i in (4, 3, 2, 1, 6, 5)]
+    assert order == sorted(order)
+
+
+def test_digest_mentions_idle_members_mapped_to_slack() -> None:
+    users = _users(3)
+    digest = _digest(users, users[:1], slack={"person2@example.com": "U0002"})
+    blocks = digest_messages(digest)[0]["blocks"]
+    idle = next(b for b in blocks if "No time logged" in b.get("text", {}).get("text", ""))
+    assert "<@U0002>" in idle["text"]["text"]
+    assert "Person003" in idle["text"]["text"]
+
+
+def test_digest_late_marker_in_header_and_fallback() -> None:
+    users = _users(2)
+    message = digest_messages(_digest(users, users, late=True))[0]
+    assert message["blocks"][0]["text"]["text"].endswith("(late)")
+    assert "(late)" in message["text"]
+
+
+def test_digest_escapes_mrkdwn_control_characters() -> None:
+    users = _users(1)
+    message = digest_messages(_digest(users, users))[0]
+    members = next(b for b in message["blocks"] if "Hours per member" in str(b))
+    assert "&amp; Co" in members["text"]["text"]
+    assert message["blocks"][0]["text"]["text"].startswith("R&D")  # plain_text: no escaping
+
+
+def test_digest_without_previous_period_has_no_change_line() -> None:
+    users = _users(2)
+    assert "previous period" not in render_messages(digest_messages(_digest(users, users)))
+
+
+def test_digest_previous_period_without_time() -> None:
+    users = _users(2)
+    text = render_messages(digest_messages(_digest(users, users, previous=[])))
+    assert "No time in the previous period" in text
+
+
+def test_digest_empty_period() -> None:
+    users = _users(2)
+    text = render_messages(digest_messages(_digest(users, [])))
+    assert "Nobody logged time" in text and "Total: 0h" in text
+
+
+def test_digest_200_member_team_splits_into_thread_within_limits() -> None:
+    users = _users(200)
+    slack = {u["email"]: f"U{u['id']:05d}" for u in users[180:]}
+    digest = _digest(users, users[:180], previous=_entries(users[:100]), slack=slack)
+    messages = digest_messages(digest)
+    assert len(messages) >= 2
+    _assert_within_limits(messages)
+    everything = "\n".join(str(m["blocks"]) for m in messages)
+    for user in users[:180]:
+        assert f"Person{user['id']:03d} " in everything
+    for user in users[180:]:
+        assert f"<@U{user['id']:05d}>" in everything
+    assert messages[0]["blocks"][0]["type"] == "header"
+    assert all("continued" in m["text"] for m in messages[1:])
+
+
+@pytest.mark.parametrize("max_blocks", [6, 8])
+def test_digest_block_budget_is_respected(max_blocks: int) -> None:
+    users = _users(200)
+    messages = digest_messages(_digest(users, users), max_blocks=max_blocks)
+    assert all(len(m["blocks"]) <= max_blocks for m in messages)
+    assert len(messages) > 1

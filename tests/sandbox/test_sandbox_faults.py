@@ -1,0 +1,134 @@
+"""Injected faults (status, stall, drop; path/method matching; count) and artificial latency."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+from sandbox_helpers import Api
+
+from noko_core.sandbox import Sandbox
+
+
+def test_status_fault_answers_json_message_for_count_requests(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("status", status=503, count=2)
+
+    statuses = [api.get("/account").status_code for _ in range(3)]
+
+    assert statuses == [503, 503, 200]
+    assert [r.status for r in sandbox.requests] == [503, 503, 200]
+
+
+def test_status_fault_5xx_body_is_json_message(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("status", status=500)
+
+    response = api.get("/account")
+
+    assert response.status_code == 500
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert isinstance(response.json()["message"], str)
+
+
+def test_injected_429_is_empty_with_optional_retry_after(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("status", status=429)
+    sandbox.inject("status", status=429, retry_after=3)
+
+    plain, hinted = api.get("/account"), api.get("/account")
+
+    assert (plain.status_code, plain.content) == (429, b"")
+    assert "Retry-After" not in plain.headers
+    assert (hinted.status_code, hinted.content, hinted.headers["Retry-After"]) == (429, b"", "3")
+
+
+def test_fault_matches_path_substring(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("status", status=500, path="/entries")
+
+    assert api.get("/account").status_code == 200
+    assert api.get("/teams/1/entries").status_code == 500
+    assert api.get("/teams/1/entries").status_code == 200
+
+
+def test_fault_matches_path_regex(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("status", status=502, path=r"^/v2/teams/\d+$", count=5)
+
+    assert api.get("/teams").status_code == 200
+    assert api.get("/teams/1/users").status_code == 200
+    assert api.get("/teams/1").status_code == 502
+
+
+def test_fault_matches_method_and_leaves_state_alone(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("status", status=500, method="POST", path="/teams")
+
+    assert api.get("/teams").status_code == 200
+    failed = api.request("POST", "/teams", json={"name": "Ghost", "user_ids": [1]})
+    created = api.request("POST", "/teams", json={"name": "Real", "user_ids": [1]})
+
+    assert (failed.status_code, created.status_code) == (500, 201)
+    assert [t.name for t in sandbox.store.teams.values()].count("Ghost") == 0
+
+
+def test_drop_closes_connection_without_response(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("drop", path="/account")
+
+    with pytest.raises(requests.ConnectionError):
+        api.get("/account")
+
+    assert api.get("/account").status_code == 200
+    assert [r.status for r in sandbox.requests] == [0, 200]
+
+
+def test_stall_times_out_client_and_changes_nothing(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("stall", seconds=1.5, method="POST")
+
+    with pytest.raises((requests.ReadTimeout, requests.ConnectionError)):
+        api.request("POST", "/teams", json={"name": "Stalled", "user_ids": [1]}, timeout=0.3)
+    time.sleep(2.0)  # let the stall finish: the request must still not have been processed
+
+    assert all(t.name != "Stalled" for t in sandbox.store.teams.values())
+    assert sandbox.requests[0].status == 0
+
+
+def test_stalled_request_waits_at_least_the_stall(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("stall", seconds=1.0)
+    started = time.monotonic()
+
+    with pytest.raises(requests.ConnectionError):
+        api.get("/account", timeout=30)
+
+    assert time.monotonic() - started >= 0.9
+
+
+def test_clear_faults_removes_pending_faults(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("status", status=500, count=10)
+    sandbox.clear_faults()
+
+    assert api.get("/account").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("kind", "kwargs"),
+    [("boom", {}), ("status", {}), ("stall", {}), ("status", {"status": 500, "count": 0})],
+)
+def test_inject_rejects_bad_arguments(sandbox: Sandbox, kind: str, kwargs: dict[str, int]) -> None:
+    with pytest.raises(ValueError):
+        sandbox.inject(kind, **kwargs)
+
+
+def test_latency_delays_every_request(sandbox: Sandbox, api: Api) -> None:
+    sandbox.latency = 0.3
+    started = time.monotonic()
+
+    for _ in range(3):
+        assert api.get("/account").status_code == 200
+
+    assert time.monotonic() - started >= 3 * 0.3 * 0.9
+
+
+def test_latency_can_be_set_in_constructor() -> None:
+    with Sandbox(rate_limit=False, latency=0.4) as sb:
+        started = time.monotonic()
+        requests.get(f"{sb.base_url}/account", headers={"User-Agent": "t/1"}, timeout=30)
+
+        assert time.monotonic() - started >= 0.4 * 0.9
+        assert sb.latency == 0.4

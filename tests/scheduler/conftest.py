@@ -1,0 +1,97 @@
+"""Scheduler fixtures: databases, the Noko sandbox, FakeSlack and a runner on a manual clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from bot.devtools.fake_slack import FakeSlack, SlackUser
+from bot.scheduler.clock import ManualClock
+from bot.scheduler.directory import SlackDirectory
+from bot.scheduler.plan import CatchUpPolicy
+from bot.scheduler.posting import SlackPoster, slack_client
+from bot.scheduler.runner import Runner
+from bot.storage import Repository, open_repository
+from bot.storage.testing import DatabaseUnavailableError, temporary_schema
+
+TODAY = dt.date(2026, 11, 9)  # a Monday
+SANDBOX_USERS = [SlackUser("U0001", "Ada", email="ada.lovelace@example.com")]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bot.db'}"
+        return
+    yield from _postgres_url()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from _postgres_url()
+
+
+def _postgres_url() -> Iterator[str]:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
+    try:
+        with temporary_schema(base) as url:
+            yield url
+    except DatabaseUnavailableError as exc:
+        pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {exc}")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(dt.datetime(2026, 11, 9, 7, 0, tzinfo=dt.UTC))  # 08:00 in Berlin
+
+
+@pytest.fixture
+def repo(database_url: str, clock: ManualClock) -> Iterator[Repository]:
+    repository = open_repository(database_url, clock=clock.now)
+    yield repository
+    repository.close()
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[object]:
+    from noko_core.sandbox import Sandbox
+    from noko_core.sandbox.demo import build_dataset
+
+    with Sandbox(rate_limit=False, dataset=build_dataset(today=TODAY, seed=0)) as sb:
+        yield sb
+
+
+@pytest.fixture
+def noko(sandbox) -> object:
+    from noko_core import NokoClient
+
+    sandbox.clear_requests()
+    return NokoClient(sandbox.token, base_url=sandbox.base_url, requests_per_second=None)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack(list(SANDBOX_USERS)) as fake:
+        yield fake
+
+
+@pytest.fixture
+def make_runner(
+    repo: Repository, noko, slack: FakeSlack, clock: ManualClock
+) -> Callable[..., Runner]:
+    def make(*, repository: Repository | None = None, timeout: int = 10,
+             catch_up_hours: float = 6.0, **fields: object) -> Runner:  # fmt: skip
+        client = slack_client("xoxb-test", slack.api_url, timeout=timeout)
+        fields.setdefault("noko", noko)
+        return Runner(
+            repo=repository or repo, poster=SlackPoster(client, pace_seconds=0.0),
+            directory=SlackDirectory(client), clock=clock,
+            policy=CatchUpPolicy.from_settings(catch_up_hours, 30.0), **fields,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    return make

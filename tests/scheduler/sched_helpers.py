@@ -1,0 +1,26 @@
+"""Helpers shared by the scheduler tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.devtools.fake_slack import FakeSlack, SlackCall
+from bot.storage import Repository, Subscription
+
+
+def posts(slack: FakeSlack) -> list[SlackCall]:
+    """chat.postMessage calls Slack accepted (a faulted call is recorded but posted nothing)."""
+    return [c for c in slack.calls_to("chat.postMessage") if c.status == 200]
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+def daily(repo: Repository, **overrides: object) -> Subscription:
+    fields: dict[str, object] = dict(
+        team_id=1, team_name="Engineering", channel_id="C1", cadence="daily",
+        local_time="09:00", timezone="Europe/Berlin", created_by="U1",
+    )  # fmt: skip
+    fields.update(overrides)
+    return repo.create_subscription(**fields)  # type: ignore[arg-type]
