@@ -1,14 +1,13 @@
-"""Benchmark: digest building for 100,000 entries, and Noko requests for 10 simultaneous digests.
+"""Benchmark: digest building for 100,000 entries, and Noko requests for 10 simultaneous digests."""
 
-(a) summarize + build_digest + digest_messages over 100,000 synthetic entries (400 users,
-    60 projects): wall time and tracemalloc peak, entries streamed from a generator (what the
-    paginated client yields) and from a list already in memory.
-(b) 10 weekly subscriptions (10 teams) due together, against the sandbox with its rate limit on
-    and the client's 2 requests/s throttle: requests, 429s and wall time with the shared fetch
-    (bot.services.fetch) and with a naive fetch per subscription.
-
-    .venv/bin/python bench/bench_digest.py
-"""
+# (a) summarize + build_digest + digest_messages over 100,000 synthetic entries (400 users,
+#     60 projects): wall time and tracemalloc peak, entries streamed from a generator (what the
+#     paginated client yields) and from a list already in memory.
+# (b) 10 weekly subscriptions (10 teams) due together, against the sandbox with its rate limit on
+#     and the client's 2 requests/s throttle: requests, 429s and wall time with the shared fetch
+#     (bot.services.fetch) and with a naive fetch per subscription.
+#
+#     .venv/bin/python bench/bench_digest.py
 
 from __future__ import annotations
 

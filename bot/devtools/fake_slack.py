@@ -315,5 +315,3 @@ def _limits_problem(method: str, args: dict[str, Any]) -> str | None:
         if len(text) > SECTION_TEXT_LIMIT:
             return "invalid_blocks"
     return None
-
-

@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
 
 from bot.blocks.digest import digest_messages
 from bot.blocks.render import render_messages

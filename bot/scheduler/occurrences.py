@@ -1,18 +1,17 @@
-"""When a subscription is due, which period each occurrence covers, and its unique period key.
+"""When a subscription is due, which period each occurrence covers, and its unique period key."""
 
-Rules (documented for users in the report and the tests):
-- An occurrence is the subscription's local time on a matching local date in its IANA zone:
-  every day (daily), its weekday (weekly, 0=Monday) or its day of month (monthly; clamped to
-  the month's last day, so 31 means "last day" in short months).
-- Spring gap: a local time that does not exist that day (02:30 while clocks jump 02:00→03:00)
-  is shifted to the first valid instant after the gap (03:00). Never skipped, never doubled.
-- Autumn repeat: a local time that happens twice (01:30) is taken once, at its first instant.
-- Covered period: daily → the day before the occurrence; weekly → the last complete week before
-  the week of the occurrence (weeks start on Noko's week_start); monthly → the previous month.
-- Period key: daily:<covered day>, weekly:<ISO week of the occurrence date minus 7 days>,
-  monthly:<covered YYYY-MM>. Keys don't depend on the time of day or on week_start, so
-  editing a subscription's time or weekday never makes a period due twice.
-"""
+# Rules (documented for users in the report and the tests):
+# - An occurrence is the subscription's local time on a matching local date in its IANA zone:
+#   every day (daily), its weekday (weekly, 0=Monday) or its day of month (monthly; clamped to
+#   the month's last day, so 31 means "last day" in short months).
+# - Spring gap: a local time that does not exist that day (02:30 while clocks jump 02:00→03:00)
+#   is shifted to the first valid instant after the gap (03:00). Never skipped, never doubled.
+# - Autumn repeat: a local time that happens twice (01:30) is taken once, at its first instant.
+# - Covered period: daily → the day before the occurrence; weekly → the last complete week before
+#   the week of the occurrence (weeks start on Noko's week_start); monthly → the previous month.
+# - Period key: daily:<covered day>, weekly:<ISO week of the occurrence date minus 7 days>,
+#   monthly:<covered YYYY-MM>. Keys don't depend on the time of day or on week_start, so
+#   editing a subscription's time or weekday never makes a period due twice.
 
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
-"""Which occurrences a tick posts, and which it records as missed (the catch-up rule).
+"""Which occurrences a tick posts, and which it records as missed (the catch-up rule)."""
 
-For each active subscription, the occurrences due since it was created (looking back at most
-``lookback``) that have no run row yet are pending. Only the newest pending one may be posted,
-and only while it is at most ``window`` old (the catch-up window; never less than the on-time
-grace); it is marked late when older than ``grace``. Every other pending one is recorded missed.
-"""
+# For each active subscription, the occurrences due since it was created (looking back at most
+# ``lookback``) that have no run row yet are pending. Only the newest pending one may be posted,
+# and only while it is at most ``window`` old (the catch-up window; never less than the on-time
+# grace); it is marked late when older than ``grace``. Every other pending one is recorded missed.
 
 from __future__ import annotations
 

@@ -92,20 +92,20 @@ class Runner:
             self._deliver_all(plan.post, report)
 
     def _deliver_all(self, items: list[DueItem], report: TickReport) -> None:
-        try:
-            weekly = any(i.subscription.cadence == "weekly" for i in items)
-            week_start = fetch_week_start(self.noko) if weekly else 0
-        except NokoError as exc:
-            week_start, problem = 0, exc
-        else:
-            problem = None
+        week_start, problem = 0, None
+        if any(i.subscription.cadence == "weekly" for i in items):
+            try:
+                week_start = fetch_week_start(self.noko)
+            except NokoError as exc:
+                problem = exc  # only weekly digests need the week start
         requests = {id(item): self._request(item, week_start) for item in items}
         data: FetchResult = fetch_teams(self.noko, list(set(requests.values())))
         for item in items:
             if self.stop.is_set():
                 log.info("stopping: leaving the remaining digests for the next scheduler")
                 return
-            result = problem or data[requests[id(item)]]
+            weekly = item.subscription.cadence == "weekly"
+            result = problem if problem and weekly else data[requests[id(item)]]
             self._deliver(item, result, report)
 
     def _request(self, item: DueItem, week_start: int) -> TeamRequest:

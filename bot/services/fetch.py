@@ -1,9 +1,8 @@
-"""Shared Noko fetches for digests falling due together: each dataset is read once.
+"""Shared Noko fetches for digests falling due together: each dataset is read once."""
 
-Teams are read once each; entries once per distinct period, for the union of every team's
-members, from the start of the previous period (for the change figure) to the end of the
-current one, then split by team and by period. A user in several teams counts in each.
-"""
+# Teams are read once each; entries once per distinct period, for the union of every team's
+# members, from the start of the previous period (for the change figure) to the end of the
+# current one, then split by team and by period. A user in several teams counts in each.
 
 from __future__ import annotations
 

@@ -242,3 +242,19 @@ def test_team_too_large_for_one_message_continues_in_thread(
     main, replies = calls[0], calls[1:]
     assert "thread_ts" not in main.args or not main.args["thread_ts"]
     assert {c.args["thread_ts"] for c in replies} and all(c.args.get("thread_ts") for c in replies)
+
+
+def test_noko_failure_fails_only_the_digests_that_need_it(
+    repo, clock, slack, make_runner, sandbox
+) -> None:
+    weekly = daily(repo, cadence="weekly", weekday=0)
+    every_day = daily(repo, channel_id="C2")
+    sandbox.inject("status", status=403, path="/current_user")
+    clock.set(at("2026-11-09T08:00:30"))
+    try:
+        report = make_runner().tick()
+    finally:
+        sandbox.clear_faults()
+    assert report.failed == [weekly.id] and report.posted == [every_day.id]
+    [run] = repo.runs_for(weekly.id)
+    assert run.state == "failed" and "Noko" in (run.error or "")
