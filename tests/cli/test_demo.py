@@ -1,0 +1,24 @@
+"""The README's main job: the no-account walk-through answers every step."""
+
+from __future__ import annotations
+
+import io
+
+from bot.demo import run_demo
+
+
+def test_demo_walk_through_shows_answers_modal_and_result() -> None:
+    out = io.StringIO()
+
+    code = run_demo(fast=True, out=out)
+
+    text = out.getvalue()
+    assert code == 0
+    assert "no reply arrived" not in text
+    assert "Noko teams: 6" in text
+    assert "modal: Add members (filled in once Noko answered)" in text
+    assert "modal: Add members (the result)" in text
+    assert "to Design." in text
+    assert "Design: 7 members" in text  # the two people picked were really added in Noko
+    assert "→ ok" in text  # and the change was audited
+    assert "I don't know the subcommand" in text
