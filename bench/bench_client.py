@@ -120,7 +120,7 @@ def table(rows: list[Row], cases: list[Case]) -> list[str]:
              "|---|---|---:|---:|---:|---:|---|---|"]  # fmt: skip
     for r in rows:
         lines.append(f"| {labels[r.case]} | {r.client} | {r.requests} | {r.http_429} | "
-                     f"{r.wall:.2f} | {r.items} | {r.honoured} | {r.error or ''} |")  # fmt: skip
+                     f"{r.wall:.3f} | {r.items} | {r.honoured} | {r.error or ''} |")  # fmt: skip
     return lines
 
 
@@ -185,7 +185,8 @@ def render(
         "## Noko client", "",
         f"Command: `{command}` (run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC).", "",
         f"Sandbox dataset: {args.data_weeks} weeks, big team of {args.big_team_size}, "
-        f"{args.per_day} entries per member per workday; case (a) asks for the last {args.weeks} weeks.",
+        f"{args.per_day} entries per member per workday; case (a) asks for the last "
+        f"{args.weeks} weeks.",
         "The seed client reaches the sandbox through a shim that rewrites its hard-coded host and "
         "copies its legacy `X-FreckleToken` into `X-NokoToken` (the sandbox has no legacy-header "
         "option); nothing else about its requests is changed.", "",

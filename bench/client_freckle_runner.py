@@ -1,4 +1,4 @@
-"""Runs one benchmark case with python-freckle-client 1.1.2; executed by bench/.venv-freckle's python.
+"""Runs one benchmark case with python-freckle-client 1.1.2, under bench/.venv-freckle's python.
 
 The seed client hard-codes https://api.nokotime.com/v2 and sends the legacy X-FreckleToken
 header. The sandbox models neither the real host nor the legacy header, so this shim (and only

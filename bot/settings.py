@@ -79,23 +79,31 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def check_required(settings: Settings, *, mode: Literal["http", "socket"]) -> list[str]:
-    """One line per missing setting for this mode, naming the variable (empty when all is set)."""
+Mode = Literal["http", "socket", "clock", "noko"]
+
+
+def check_required(settings: Settings, *, mode: Mode) -> list[str]:
+    """One line per missing or malformed secret for this mode, naming the variable.
+
+    http: the web process; socket: Socket Mode; clock: the digest scheduler (posts to Slack);
+    noko: commands that only talk to Noko.
+    """
+    missing = f"is not set (needed to run '{mode}')"
     problems: list[str] = []
     bot_token = _secret(settings.slack_bot_token)
-    if not bot_token:
-        problems.append("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…).")
-    elif not bot_token.startswith("xox"):
-        problems.append("SLACK_BOT_TOKEN does not look like a Slack token (xoxb-…).")
+    if mode != "noko" and not bot_token:
+        problems.append(f"SLACK_BOT_TOKEN {missing}")
+    elif bot_token and not bot_token.startswith("xox"):
+        problems.append("SLACK_BOT_TOKEN must be a bot token (xoxb-…)")
     if mode == "http" and not _secret(settings.slack_signing_secret):
-        problems.append("SLACK_SIGNING_SECRET is not set: copy it from Basic Information.")
+        problems.append(f"SLACK_SIGNING_SECRET {missing}")
     app_token = _secret(settings.slack_app_token)
     if mode == "socket" and not app_token:
-        problems.append("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token.")
+        problems.append(f"SLACK_APP_TOKEN {missing}")
     elif mode == "socket" and not app_token.startswith("xapp-"):
-        problems.append("SLACK_APP_TOKEN does not look like an app-level token (xapp-…).")
+        problems.append("SLACK_APP_TOKEN must be an app-level token (xapp-…)")
     if not _secret(settings.noko_access_token):
-        problems.append("NOKO_ACCESS_TOKEN is not set: create a personal access token in Noko.")
+        problems.append(f"NOKO_ACCESS_TOKEN {missing}")
     return problems
 
 

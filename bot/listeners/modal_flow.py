@@ -40,4 +40,6 @@ def _full_view(deps: Deps, kind: ModalKind, team: str | None, meta: ModalMetadat
     if kind == "create":
         return create_team_modal(private_metadata=meta.dump(), name=team or "")
     found = find_team(deps.cache, team) if team else None
+    if found is not None:
+        meta = meta.model_copy(update={"team_id": int(found["id"])})
     return members_modal(kind, private_metadata=meta.dump(), team=found)

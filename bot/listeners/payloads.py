@@ -28,6 +28,7 @@ class ModalMetadata(_Model):
 
     kind: ModalKind
     channel_id: str | None = None
+    team_id: int | None = None  # the team it was opened for: Slack's state omits initial options
 
     def dump(self) -> str:
         return self.model_dump_json()
@@ -43,6 +44,14 @@ class MembersForm(_Model):
 class CreateForm(_Model):
     name: str = ""
     user_ids: list[int] = Field(default_factory=list)
+
+
+def modal_metadata(view: dict[str, Any], fallback: ModalKind) -> ModalMetadata:
+    """The view's private_metadata; a view from an older release may lack it, so fall back."""
+    try:
+        return ModalMetadata.model_validate_json(view.get("private_metadata") or "")
+    except ValueError:
+        return ModalMetadata(kind=fallback)
 
 
 def _selected(values: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:

@@ -85,6 +85,8 @@ def start_scheduler(runner: Runner, poll_seconds: float) -> BackgroundScheduler:
 def run_clock(settings: Settings, *, environ: Mapping[str, str] | None = None) -> int:
     """The `clock` process: tick until SIGTERM/SIGINT, finish the in-flight post, exit 0."""
     environ = os.environ if environ is None else environ
+    if settings.slack_bot_token is None:
+        raise SystemExit("SLACK_BOT_TOKEN is not set: the clock cannot post digests")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     clock = clock_from_env(environ)
     stop = threading.Event()

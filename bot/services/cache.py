@@ -36,6 +36,17 @@ class _Slot:
         with self._lock:
             if self._fresh() and self._value is not None:
                 return self._value
+            in_flight = self._loading
+        if in_flight is not None:
+            # Join the background load rather than asking Noko twice for the same list.
+            in_flight.wait()
+            with self._lock:
+                if self._fresh() and self._value is not None:
+                    return self._value
+        return self._load()
+
+    def _load(self) -> list[dict[str, Any]]:
+        with self._lock:
             generation = self._generation
         value = list(self._loader())
         with self._lock:
@@ -75,7 +86,7 @@ class _Slot:
 
     def _refresh(self) -> None:
         try:
-            self.get()
+            self._load()
         except Exception as error:  # a failed warm-up must not kill anything; the next get retries
             logger.warning("refreshing the %s cache failed: %s", self._name, type(error).__name__)
         finally:

@@ -13,6 +13,14 @@ from bot.services.people import Directory, resolve_members
 from bot.services.teams import find_team
 
 MAX_TEAM_NAME = 100
+_WHAT = {
+    "create": "create teams",
+    "rename": "rename teams",
+    "delete": "delete teams",
+    "add": "add people to teams",
+    "remove": "remove people from teams",
+    "clear": "empty teams",
+}
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ def _authorize(ctx: ChangeContext, action: str, target: _Target) -> None:
         raise
     if not decision.allowed:
         _record(ctx, action, target, "denied", decision.reason)
-        raise NotAllowedError(f"Sorry, you can't {action} teams. {decision.reason}")
+        raise NotAllowedError(f"Sorry, you can't {_WHAT[action]}. {decision.reason}")
 
 
 def _attempt(

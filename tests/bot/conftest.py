@@ -14,8 +14,9 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk.models.blocks import Option
 from slack_sdk.signature import SignatureVerifier
-from slackkit import BOT_TOKEN, check_payload
+from slackkit import BOT_TOKEN, check_payload, check_view
 
 from bot.app import create_app
 from bot.deps import Deps
@@ -222,7 +223,10 @@ class Driver:
             "trigger_id": "trigger.view",
             "view": {"id": "VSUBMIT", "type": "modal", "hash": "h1", **view},
         }
-        return self.interactive(payload)
+        response = self.interactive(payload)
+        if response.body and "view" in json.loads(response.body):
+            check_view(json.loads(response.body)["view"])
+        return response
 
     def suggest(self, user: SlackUser, action_id: str, value: str, view: dict[str, Any]):
         payload = {
@@ -235,7 +239,11 @@ class Driver:
             "value": value,
             "view": {"id": "VOPEN", "type": "modal", **view},
         }
-        return self.interactive(payload)
+        response = self.interactive(payload)
+        for option in json.loads(response.body or "{}").get("options", []):
+            Option(**option).validate_json()
+            assert len(option["text"]["text"]) <= 75 and len(option["value"]) <= 150
+        return response
 
     def event(self, event: dict[str, Any]) -> BoltResponse:
         body = json.dumps(

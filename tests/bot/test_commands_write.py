@@ -48,7 +48,7 @@ def test_add_names_people_who_cannot_be_mapped_and_changes_nothing(slack, people
 def test_coworker_is_denied_and_the_denial_is_audited(slack, people, deps):
     before = _ids(deps, "Design")
     reply = reply_text(slack.run(f"add Design <@{people.mate.id}>", people.coworker))
-    assert "can't add teams" in reply and "your Noko role is coworker" in reply
+    assert "can't add people to teams" in reply and "your Noko role is coworker" in reply
     assert _ids(deps, "Design") == before
     audit = deps.repo.list_audit()[0]
     assert (audit.action, audit.result, audit.slack_user_id) == (

@@ -93,7 +93,7 @@ def test_members_submission_by_coworker_is_denied_in_modal(slack, people, deps, 
     design = _team(deps, "Design")
     state = _state(design["id"], [1])
     slack.submit(people.coworker, _view(CallbackId.ADD_MEMBERS, state, "add"))
-    assert "can't add teams" in json.dumps(fake.wait_for("views.update")[0].args["view"])
+    assert "can't add people to teams" in json.dumps(fake.wait_for("views.update")[0].args["view"])
     assert deps.repo.list_audit()[0].result == "denied"
 
 
@@ -136,3 +136,20 @@ def test_user_options_match_name_or_email(slack, people, deps):
     response = slack.suggest(people.coworker, ActionId.USERS_SELECT, "SOFIA", {"callback_id": "x"})
     labels = [o["text"]["text"] for o in json.loads(response.body)["options"]]
     assert labels and all("sofia" in label.lower() for label in labels)
+
+
+def test_user_options_in_remove_modal_fall_back_to_the_team_it_was_opened_for(slack, people, deps):
+    design = _team(deps, "Design")
+    deps.cache.teams(), deps.cache.users()
+    meta = ModalMetadata(kind="remove", team_id=design["id"]).dump()
+    view = {"callback_id": CallbackId.REMOVE_MEMBERS, "private_metadata": meta, "state": {}}
+    response = slack.suggest(people.coworker, ActionId.USERS_SELECT, "", view)
+    values = {int(o["value"]) for o in json.loads(response.body)["options"]}
+    assert values == {u["id"] for u in design["users"]}
+
+
+def test_help_for_one_subcommand(slack, people):
+    from slackkit import reply_text
+
+    text = reply_text(slack.run("help add", people.coworker))
+    assert "/noko-team add <team> [members]" in text and "/noko-team list" not in text

@@ -77,7 +77,8 @@ def run_subcommand(ctx: CommandContext, name: str, words: Sequence[str]) -> Repl
     """Parse then run; malformed text becomes a UsageError carrying the subcommand's usage."""
     registry = load_registry()
     if name in ("help", "?"):
-        return help_for(registry)
+        wanted = registry.get(words[0].lower()) if words else None
+        return help_reply([(wanted.usage, wanted.summary)]) if wanted else help_for(registry)
     sub = registry.get(name)
     if sub is None:
         return help_for(registry, f"I don't know the subcommand “{safe(name[:40])}”.")

@@ -1,0 +1,64 @@
+"""Pure timing helpers: Retry-After parsing, backoff bounds, the limiter's slots on a fake clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+
+from noko_core.ratelimit import RateLimiter, full_jitter, retry_after
+
+
+@pytest.mark.parametrize(("header", "seconds"), [("3", 3.0), ("0.5", 0.5), ("-4", 0.0)])
+def test_retry_after_delta_seconds(header: str, seconds: float) -> None:
+    assert retry_after(header) == seconds
+
+
+def test_retry_after_http_date() -> None:
+    header = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+
+    assert 25 <= (retry_after(header) or 0) <= 30
+
+
+@pytest.mark.parametrize("header", [None, "", "soon", "Mon, 99 Foo 2024"])
+def test_retry_after_unusable_is_none(header: str | None) -> None:
+    assert retry_after(header) is None
+
+
+def test_full_jitter_stays_under_the_exponential_ceiling() -> None:
+    delays = [full_jitter(attempt, 0.5, 4.0) for attempt in range(6) for _ in range(50)]
+
+    assert all(0 <= d <= 4.0 for d in delays)
+    assert max(full_jitter(0, 0.5, 4.0) for _ in range(50)) <= 0.5
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_limiter_gives_consecutive_slots_half_a_second_apart() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(2.0, clock=clock, sleep=clock.sleep)
+
+    waits = [limiter.acquire() for _ in range(4)]
+
+    assert waits == [0.0, 0.5, 0.5, 0.5]
+    assert clock.now == 101.5
+
+
+def test_limiter_defer_holds_back_the_next_slot() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(None, clock=clock, sleep=clock.sleep)
+    limiter.acquire()
+
+    limiter.defer(3.0)
+
+    assert limiter.acquire() == 3.0
