@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bot.services.cache import NokoCache
@@ -27,7 +27,6 @@ class Deps:
     repo: Any
     cache: NokoCache
     clock: Callable[[], dt.datetime] = utc_now
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def build_deps(settings: Settings) -> Deps:

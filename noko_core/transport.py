@@ -64,19 +64,19 @@ class Policy:
     backoff_max: float = 30.0
 
 
+_ERROR_CLASSES: dict[int, type[NokoHTTPError]] = {
+    400: NokoValidationError,
+    401: NokoAuthError,
+    403: NokoForbiddenError,
+    404: NokoNotFoundError,
+    422: NokoValidationError,
+    429: NokoRateLimitError,
+}
+
+
 def error_class(status: int) -> type[NokoHTTPError]:
     """The single status -> error class mapping."""
-    if status in (400, 422):
-        return NokoValidationError
-    if status >= 500:
-        return NokoServerError
-    classes: dict[int, type[NokoHTTPError]] = {
-        401: NokoAuthError,
-        403: NokoForbiddenError,
-        404: NokoNotFoundError,
-        429: NokoRateLimitError,
-    }
-    return classes.get(status, NokoHTTPError)
+    return NokoServerError if status >= 500 else _ERROR_CLASSES.get(status, NokoHTTPError)
 
 
 class Transport:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +11,8 @@ VIEW_BLOCKS = 100
 SECTION_CHARS = 3000
 HEADER_CHARS = 150
 OPTION_CHARS = 75
+# Slack answers msg_blocks_too_long at about 13k characters of block text per message.
+MESSAGE_CHARS = 11_000
 # Below SECTION_CHARS so an ellipsis and a line break always fit.
 _CHUNK = 2900
 
@@ -67,23 +69,31 @@ def option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text), "value": value[:150]}
 
 
-def line_sections(lines: Iterable[str], *, max_blocks: int) -> list[Block]:
-    """Pack lines into as few sections as fit; say how many lines did not fit."""
+def line_sections(
+    lines: Sequence[str], *, max_blocks: int, max_chars: int = MESSAGE_CHARS
+) -> list[Block]:
+    """Pack lines into as few sections as fit in ``max_blocks`` and ``max_chars``; say how many
+    lines were left out (Slack refuses messages whose blocks hold more than about 13k chars)."""
     chunks: list[str] = []
-    current = ""
+    current, used, kept = "", 0, 0
     for line in lines:
         line = clip(line, _CHUNK)
+        if used + len(line) > max_chars:
+            break
         if current and len(current) + 1 + len(line) > _CHUNK:
+            if len(chunks) + 2 >= max_blocks:
+                break
             chunks.append(current)
             current = line
         else:
             current = f"{current}\n{line}" if current else line
+        used, kept = used + len(line) + 1, kept + 1
     if current:
         chunks.append(current)
-    if len(chunks) <= max_blocks:
-        return [section(c) for c in chunks]
-    kept = [section(c) for c in chunks[: max_blocks - 1]]
-    return [*kept, context(f"…and more ({len(chunks) - len(kept)} more sections not shown).")]
+    blocks = [section(c) for c in chunks]
+    if kept < len(lines):
+        blocks.append(context(f"…and {len(lines) - kept} more not shown."))
+    return blocks
 
 
 def message(text: str, blocks: Sequence[Block]) -> Reply:

@@ -27,8 +27,11 @@ def hours_reply(hours: TeamHours) -> Reply:
         projects = [*projects[:MAX_PROJECT_LINES], f"…and {rest} more projects"]
     blocks = [header(title), section(totals)]
     if members:
-        blocks += [section("*Per member*"), *line_sections(members, max_blocks=15)]
+        blocks += [section("*Per member*"), *line_sections(members, max_blocks=15, max_chars=6000)]
     if projects:
-        blocks += [section("*Per project*"), *line_sections(projects, max_blocks=15)]
+        blocks += [
+            section("*Per project*"),
+            *line_sections(projects, max_blocks=15, max_chars=4000),
+        ]
     blocks.append(context(f"{s.period.start:%Y-%m-%d} to {s.period.end:%Y-%m-%d}"))
     return message(safe(f"{title} — {format_hours(s.total_minutes)}"), blocks)

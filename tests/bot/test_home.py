@@ -41,3 +41,10 @@ def test_home_team_menu_opens_remove_modal_for_that_team(slack, people, fake, da
 def test_refresh_button_republishes(slack, people, fake):
     slack.action(people.coworker, {"action_id": ActionId.REFRESH_HOME, "value": "refresh"})
     assert fake.wait_for("views.publish")[0].args["user_id"] == people.coworker.id
+
+
+def test_home_when_noko_fails_tells_the_user_by_dm(slack, people, fake, sandbox):
+    sandbox.inject("status", status=500, path="/teams", count=3)
+    slack.event({"type": "app_home_opened", "user": people.coworker.id, "tab": "home"})
+    message = fake.wait_for("chat.postMessage")[0].args
+    assert message["channel"] == people.coworker.id and "Noko didn't answer" in message["text"]

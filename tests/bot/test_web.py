@@ -109,3 +109,20 @@ def test_create_wsgi_exits_2_naming_the_variable(monkeypatch, capsys, tmp_path):
         create_wsgi()
     assert exit_info.value.code == 2
     assert "PORT is invalid" in capsys.readouterr().err
+
+
+def test_view_submission_over_http_returns_inline_errors(server, fake):
+    import json
+    from urllib.parse import quote
+
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0001"},
+        "user": {"id": "USUPER"},
+        "api_app_id": "A1",
+        "view": {"id": "V1", "type": "modal", "callback_id": "noko_add_members", "state": {}},
+    }
+    body = "payload=" + quote(json.dumps(payload))
+    response = _post(server, body, signed_headers(body, "application/x-www-form-urlencoded"))
+    assert response.status_code == 200
+    assert response.json()["response_action"] == "errors"

@@ -1,4 +1,4 @@
-"""Pure timing helpers: Retry-After parsing, backoff bounds, the limiter's slots on a fake clock."""
+"""Pure helpers: Retry-After, backoff bounds, limiter slots on a fake clock, error mapping."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ from email.utils import format_datetime
 
 import pytest
 
+from noko_core import (
+    NokoAuthError,
+    NokoForbiddenError,
+    NokoHTTPError,
+    NokoNotFoundError,
+    NokoRateLimitError,
+    NokoServerError,
+    NokoValidationError,
+)
 from noko_core.ratelimit import RateLimiter, full_jitter, retry_after
+from noko_core.transport import error_class
 
 
 @pytest.mark.parametrize(("header", "seconds"), [("3", 3.0), ("0.5", 0.5), ("-4", 0.0)])
@@ -62,3 +72,21 @@ def test_limiter_defer_holds_back_the_next_slot() -> None:
     limiter.defer(3.0)
 
     assert limiter.acquire() == 3.0
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (400, NokoValidationError),
+        (422, NokoValidationError),
+        (401, NokoAuthError),
+        (403, NokoForbiddenError),
+        (404, NokoNotFoundError),
+        (429, NokoRateLimitError),
+        (500, NokoServerError),
+        (503, NokoServerError),
+        (409, NokoHTTPError),
+    ],
+)
+def test_status_maps_to_one_error_class(status: int, expected: type[NokoHTTPError]) -> None:
+    assert error_class(status) is expected

@@ -21,6 +21,7 @@ def home_sections(deps: Deps, user_id: str) -> list[list[Block]]:
 
 def publish_home(client: WebClient, deps: Deps, user_id: str) -> None:
     rows = list_teams(deps.cache)
+    deps.cache.warm_in_background()  # users too: the Home buttons open pickers next
     client.views_publish(user_id=user_id, view=home_view(rows, home_sections(deps, user_id)))
 
 
