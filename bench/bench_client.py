@@ -194,8 +194,24 @@ def render(
         *table(limited, cases), "", *ratios(limited), "",
         "### Sandbox rate limit off (what each client sends when nothing stops it)", "",
         *table(unlimited, cases), "", *ratios(unlimited), "",
-        check_acceptance(limited, cases),
+        check_acceptance(limited, cases), "",
+        *NOTES,
     ]  # fmt: skip
+
+
+NOTES = [
+    "Reading the figures:",
+    "- The seed client sends one request at a time, so Noko's limiter only *slows* it (a queue "
+    "of one never reaches the 5 that trigger a 429): with the limit on, each of its 960 "
+    "requests (30 per page, no `per_page`) waits its 0.5 s slot.",
+    "- It sends the entry and user filters as a JSON body on GET, which the server ignores: "
+    "case (a) returns the team's whole history (all weeks) and case (c) every member.",
+    "- noko_core paces itself at 2 requests/s even when the server would not stop it (the "
+    "rate-limit-off pass), because the real Noko limit is per IP; its cost for (a) is "
+    "ceil(N/1000) requests at 0.5 s each.",
+    "- Ratios for (b) and (c) compare millisecond timings and are noise, except the seed's "
+    "extra page in (c), which costs a 0.5 s slot under the limit.",
+]
 
 
 def write_section(path: Path, report: list[str]) -> None:

@@ -14,6 +14,8 @@ class CallbackId(StrEnum):
     REMOVE_MEMBERS = "noko_remove_members"
     CREATE_TEAM = "noko_create_team"
     LOADING = "noko_loading"
+    SUBSCRIBE = "noko_subscribe"
+    DIGEST_PREVIEW = "noko_digest_preview"
 
 
 class ActionId(StrEnum):
@@ -28,6 +30,16 @@ class ActionId(StrEnum):
     CANCEL = "noko_cancel"
     REFRESH_HOME = "noko_refresh_home"
     TEAM_MENU = "noko_team_menu"
+    POST_DIGEST = "noko_post_digest"
+    SUB_PAUSE = "noko_sub_pause"
+    SUB_RESUME = "noko_sub_resume"
+    SUB_DELETE = "noko_sub_delete"
+    SUB_PREVIEW = "noko_sub_preview"
+    SUB_CHANNEL = "noko_sub_channel"
+    SUB_CADENCE = "noko_sub_cadence"
+    SUB_DAY = "noko_sub_day"
+    SUB_TIME = "noko_sub_time"
+    SUB_TIMEZONE = "noko_sub_timezone"
 
 
 class BlockId(StrEnum):
@@ -39,3 +51,9 @@ class BlockId(StrEnum):
     HOME_ACTIONS = "noko_home_actions"
     HOME_TEAMS = "noko_home_teams"
     HOME_DIGESTS = "noko_home_digests"
+    DIGEST_ACTIONS = "noko_digest_actions"
+    SUB_CHANNEL = "noko_sub_channel"
+    SUB_CADENCE = "noko_sub_cadence"
+    SUB_DAY = "noko_sub_day"
+    SUB_TIME = "noko_sub_time"
+    SUB_TIMEZONE = "noko_sub_timezone"

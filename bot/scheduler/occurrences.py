@@ -109,3 +109,13 @@ def _local_days(after: dt.datetime, until: dt.datetime, zone: ZoneInfo) -> Itera
     while day <= last:
         yield day
         day += ONE_DAY
+
+
+def next_due(sub: Subscription, now: dt.datetime) -> dt.datetime | None:
+    """When the scheduler will next post ``sub`` on time; None while it is paused."""
+    if sub.paused:
+        return None
+    after = max(now, sub.created_at)
+    # 32 days always hold one occurrence, whatever the cadence (day 31 clamps to the last day).
+    found = occurrences_between(sub, after, after + dt.timedelta(days=32))
+    return found[0].due_at if found else None

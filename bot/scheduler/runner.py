@@ -14,7 +14,7 @@ from bot.scheduler.clock import Clock
 from bot.scheduler.occurrences import covered_period
 from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
 from bot.scheduler.posting import PostOutcome
-from bot.services.digest import NOKO_URL, build_digest, idle_emails, team_summaries
+from bot.services.digest import NOKO_URL, digest_from_data
 from bot.services.fetch import FetchResult, TeamRequest, fetch_teams, fetch_week_start
 from bot.storage import Repository, Run
 from noko_core import NokoError
@@ -139,11 +139,9 @@ class Runner:
 
     def _messages(self, item: DueItem, data: Any) -> list[Any]:
         sub = item.subscription
-        current, previous = team_summaries(data)
-        digest = build_digest(
-            current, previous, team_name=data.team_name or sub.team_name, period=data.period,
+        digest = digest_from_data(
+            data, slack_ids=self.directory.slack_ids, team_name=sub.team_name,
             noko_url=str(sub.options.get("noko_url") or self.noko_url),
-            slack_ids_by_email=self.directory.slack_ids(idle_emails(current)),
             late=item.late, options=sub.options,
         )  # fmt: skip
         return list(digest_messages(digest))

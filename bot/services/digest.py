@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,3 +110,24 @@ def team_summaries(data: TeamData) -> tuple[TeamSummary, TeamSummary | None]:
 def idle_emails(summary: TeamSummary) -> list[str]:
     """E-mails of members without time: the only people a digest mentions."""
     return [m.email for m in summary.members_without_time if m.email]
+
+
+def digest_from_data(
+    data: TeamData,
+    *,
+    slack_ids: Callable[[Sequence[str]], Mapping[str, str]],
+    team_name: str = "",
+    noko_url: str = NOKO_URL,
+    late: bool = False,
+    options: Mapping[str, Any] | None = None,
+) -> Digest:
+    """The digest of fetched team data; ``slack_ids`` maps idle members' e-mails to mentions.
+
+    The one build path shared by the scheduler and on-demand digests from Slack.
+    """
+    current, previous = team_summaries(data)
+    return build_digest(
+        current, previous, team_name=data.team_name or team_name, period=data.period,
+        noko_url=noko_url, slack_ids_by_email=slack_ids(idle_emails(current)), late=late,
+        options=options,
+    )  # fmt: skip

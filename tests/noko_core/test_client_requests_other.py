@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-from client_helpers import assert_headers, only_request, settled_requests
+import requests
+from client_helpers import TOKEN, assert_headers, only_request, settled_requests
 
 from noko_core import NokoAuthError, NokoClient
 from noko_core.sandbox import Sandbox
@@ -158,3 +159,17 @@ def test_user_agent_can_be_overridden(sb: Sandbox) -> None:
         custom.get_account()
 
     assert only_request(sb).headers["user-agent"] == "MyBot/9.1"
+
+
+def test_callers_session_is_used_but_not_changed_or_closed(sb: Sandbox) -> None:
+    session = requests.Session()
+    session.headers["X-Trace"] = "abc"
+    before = (dict(session.headers), dict(session.adapters))
+
+    with NokoClient(TOKEN, base_url=sb.base_url, session=session) as custom:
+        custom.get_account()
+
+    assert only_request(sb).headers["x-trace"] == "abc"
+    assert (dict(session.headers), dict(session.adapters)) == before
+    assert "x-nokotoken" not in {name.lower() for name in session.headers}
+    assert session.get(f"{sb.base_url}/account", timeout=5).status_code == 401  # still open

@@ -6,6 +6,11 @@ from slack_bolt import App
 
 from bot.ids import ActionId
 from bot.listeners.actions.confirm import handle_cancel_action, handle_confirm_action
+from bot.listeners.actions.digests import (
+    handle_post_digest_action,
+    handle_subscription_home_action,
+    handle_subscription_preview_action,
+)
 from bot.listeners.actions.open_modal import handle_open_modal_action, handle_team_menu_action
 from bot.listeners.actions.refresh import handle_refresh_home_action
 from bot.listeners.guard import guarded
@@ -22,6 +27,13 @@ def register(app: App) -> None:
     # Selecting in the modals' pickers sends block_actions too; nothing to do but ack.
     app.action(ActionId.TEAM_SELECT)(guarded(_ack_only))
     app.action(ActionId.USERS_SELECT)(guarded(_ack_only))
+    app.action(ActionId.POST_DIGEST)(guarded(handle_post_digest_action))
+    for action_id in (ActionId.SUB_PAUSE, ActionId.SUB_RESUME, ActionId.SUB_DELETE):
+        app.action(action_id)(guarded(handle_subscription_home_action))
+    app.action(ActionId.SUB_PREVIEW)(guarded(handle_subscription_preview_action))
+    for action_id in (ActionId.SUB_CHANNEL, ActionId.SUB_CADENCE, ActionId.SUB_DAY,
+                      ActionId.SUB_TIME, ActionId.SUB_TIMEZONE):  # fmt: skip
+        app.action(action_id)(guarded(_ack_only))
 
 
 def _ack_only(ack) -> None:  # type: ignore[no-untyped-def]

@@ -8,15 +8,18 @@ from slack_sdk import WebClient
 
 from bot.blocks.common import Block
 from bot.blocks.home import home_view
+from bot.blocks.subscriptions import home_digests_section
 from bot.deps import Deps
 from bot.listeners.context import deps_of
+from bot.scheduler.occurrences import next_due
+from bot.services.subscriptions import scheduled_digests
 from bot.services.teams import list_teams
 
 
 def home_sections(deps: Deps, user_id: str) -> list[list[Block]]:
-    """Extra Home sections below the teams. Extension point: the channel digests section
-    (subscriptions of this user's channels) is appended here."""
-    return []
+    """Extra Home sections below the teams: the channel digests, with their buttons."""
+    rows = scheduled_digests(deps.repo, deps.clock(), next_due)
+    return [home_digests_section(rows)]
 
 
 def publish_home(client: WebClient, deps: Deps, user_id: str) -> None:

@@ -1,0 +1,264 @@
+"""Digest previews, subscription replies, the App Home digests section and the subscribe modal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.blocks.common import (
+    MESSAGE_BLOCKS,
+    Block,
+    Reply,
+    button,
+    context,
+    header,
+    line_sections,
+    message,
+    option,
+    plain,
+    section,
+)
+from bot.errors import safe
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.subscriptions import WEEKDAYS, ScheduledDigest
+from bot.storage import Subscription
+
+HOME_DIGESTS_MAX = 20  # 2 blocks each: leaves the Home tab room for the teams
+COMMON_ZONES = (
+    "UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
+    "Europe/Amsterdam", "Europe/Madrid", "Europe/Rome", "Europe/Zurich", "Europe/Vienna",
+    "Europe/Stockholm", "Europe/Warsaw", "Europe/Prague", "Europe/Athens", "Europe/Helsinki",
+    "Europe/Kyiv", "Europe/Istanbul", "Africa/Lagos", "Africa/Johannesburg", "Africa/Nairobi",
+    "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Shanghai", "Asia/Hong_Kong",
+    "Asia/Tokyo", "Asia/Seoul", "Australia/Perth", "Australia/Sydney", "Pacific/Auckland",
+    "America/Sao_Paulo", "America/Argentina/Buenos_Aires", "America/Halifax",
+    "America/New_York", "America/Toronto", "America/Chicago", "America/Mexico_City",
+    "America/Denver", "America/Phoenix", "America/Los_Angeles", "America/Vancouver",
+    "America/Anchorage", "Pacific/Honolulu",
+)  # fmt: skip
+NOT_IN_CHANNEL = (
+    "I'm not a member of <#{channel}>, so I can't post there. Invite me with "
+    "`/invite @noko-teams` in that channel, then press *Post to channel* again."
+)
+
+
+def schedule_text(sub: Subscription) -> str:
+    """ "weekly on Monday at 09:00 (Europe/Berlin)"."""
+    when = {
+        "daily": "daily",
+        "weekly": f"weekly on {WEEKDAYS[sub.weekday or 0].title()}",
+        "monthly": f"monthly on day {sub.day_of_month}",
+    }[sub.cadence]
+    return f"{when} at {sub.local_time} ({sub.timezone})"
+
+
+def due_text(sub: Subscription, due: dt.datetime | None) -> str:
+    if sub.paused:
+        return "paused"
+    if due is None:
+        return "not scheduled"
+    local = due.astimezone(ZoneInfo(sub.timezone))
+    return f"next {local:%a} {local.day} {local:%b %Y}, {local:%H:%M %Z}"
+
+
+def _line(row: ScheduledDigest) -> str:
+    sub = row.subscription
+    return (
+        f"`#{sub.id}` *{safe(sub.team_name)}* → <#{sub.channel_id}> · {schedule_text(sub)} · "
+        f"{due_text(sub, row.next_due)}"
+    )
+
+
+# -- command replies ---------------------------------------------------------------------------
+def digest_preview_reply(messages: Sequence[Mapping[str, Any]], button_value: str) -> Reply:
+    """The digest's main message, for the caller only, with a button to post it."""
+    first = messages[0]
+    blocks: list[Block] = list(first["blocks"])[: MESSAGE_BLOCKS - 2]
+    if len(messages) > 1:
+        blocks.append(context(f"Posting adds {len(messages) - 1} more part(s) in a thread."))
+    blocks.append({
+        "type": "actions",
+        "block_id": BlockId.DIGEST_ACTIONS,
+        "elements": [button("Post to channel", ActionId.POST_DIGEST, button_value, "primary")],
+    })  # fmt: skip
+    return Reply(str(first["text"]), blocks)
+
+
+def posted_reply(channel_id: str) -> Reply:
+    return Reply(f":white_check_mark: Posted the digest to <#{channel_id}>.")
+
+
+def not_in_channel_reply(channel_id: str) -> Reply:
+    return Reply(NOT_IN_CHANNEL.format(channel=channel_id))
+
+
+def subscriptions_reply(rows: Sequence[ScheduledDigest], team: str | None = None) -> Reply:
+    title = f"Digest subscriptions of {team}" if team else "Digest subscriptions"
+    if not rows:
+        text = f"No digest subscriptions{' for ' + safe(team) if team else ''} yet."
+        return Reply(text, [section(f"{text} Add one with `/noko-team subscribe <team>`.")])
+    blocks = [header(title), *line_sections([_line(r) for r in rows], max_blocks=40)]
+    blocks.append(context("Change one with `/noko-team pause <id>`, `resume <id>`, "
+                          "`unsubscribe <id>`, or from the bot's Home tab."))  # fmt: skip
+    return message(f"{title}: {len(rows)}", blocks)
+
+
+def subscribed_reply(row: ScheduledDigest, created: bool) -> Reply:
+    sub = row.subscription
+    verb = "Subscribed" if created else "Updated the digest of"
+    text = (
+        f":white_check_mark: {verb} <#{sub.channel_id}> to *{safe(sub.team_name)}* "
+        f"(`#{sub.id}`): {schedule_text(sub)}, {due_text(sub, row.next_due)}."
+    )
+    return Reply(text, [section(text)])
+
+
+def unsubscribed_reply(subs: Sequence[Subscription]) -> Reply:
+    lines = [f"`#{s.id}` *{safe(s.team_name)}* → <#{s.channel_id}>" for s in subs]
+    text = ":wastebasket: Stopped the digest " + ", ".join(lines) + "."
+    return Reply(text, [section(text)])
+
+
+def paused_reply(row: ScheduledDigest) -> Reply:
+    sub = row.subscription
+    state = ":double_vertical_bar: Paused" if sub.paused else ":arrow_forward: Resumed"
+    text = (
+        f"{state} the digest `#{sub.id}` of *{safe(sub.team_name)}* in <#{sub.channel_id}> "
+        f"({due_text(sub, row.next_due)})."
+    )
+    return Reply(text, [section(text)])
+
+
+# -- App Home ----------------------------------------------------------------------------------
+def home_digests_section(rows: Sequence[ScheduledDigest]) -> list[Block]:
+    """The Home tab's channel digests: one line and Pause/Resume, Preview, Delete each."""
+    blocks: list[Block] = [header("Channel digests")]
+    if not rows:
+        blocks.append(context("No channel digests yet: `/noko-team subscribe <team> #channel`."))
+    for row in rows[:HOME_DIGESTS_MAX]:
+        blocks += _home_row(row)
+    if len(rows) > HOME_DIGESTS_MAX:
+        more = len(rows) - HOME_DIGESTS_MAX
+        blocks.append(context(f"…and {more} more: use `/noko-team subscriptions`."))
+    return blocks
+
+
+def _home_row(row: ScheduledDigest) -> list[Block]:
+    sub, value = row.subscription, str(row.subscription.id)
+    toggle = (
+        button("Resume", ActionId.SUB_RESUME, value, "primary")
+        if sub.paused
+        else button("Pause", ActionId.SUB_PAUSE, value)
+    )
+    delete = button("Delete", ActionId.SUB_DELETE, value, "danger")
+    delete["confirm"] = {
+        "title": plain("Delete this digest?", 100),
+        "text": {"type": "mrkdwn", "text": f"<#{sub.channel_id}> will stop getting the "
+                 f"*{safe(sub.team_name)}* digest. Noko is not changed."},
+        "confirm": plain("Delete", 30),
+        "deny": plain("Keep it", 30),
+        "style": "danger",
+    }  # fmt: skip
+    actions = {
+        "type": "actions",
+        "block_id": f"{BlockId.HOME_DIGESTS}:{sub.id}:actions",
+        "elements": [toggle, button("Preview", ActionId.SUB_PREVIEW, value), delete],
+    }
+    return [section(_line(row), block_id=f"{BlockId.HOME_DIGESTS}:{sub.id}"), actions]
+
+
+def digest_preview_modal(messages: Sequence[Mapping[str, Any]], note: str) -> dict[str, Any]:
+    """A digest in a modal (the main message; replies would go in the thread)."""
+    blocks = [*list(messages[0]["blocks"])[:98], context(note)]
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.DIGEST_PREVIEW,
+        "title": plain("Digest preview", 24),
+        "close": plain("Close", 24),
+        "blocks": blocks,
+    }
+
+
+# -- subscribe modal ---------------------------------------------------------------------------
+def day_option(value: str) -> dict[str, Any]:
+    """``w0``..``w6`` are weekdays (weekly), ``m1``..``m31`` days of the month (monthly)."""
+    if value.startswith("w"):
+        return option(WEEKDAYS[int(value[1:])].title(), value)
+    return option(f"Day {value[1:]}", value)
+
+
+def _input(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
+    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element,
+            "optional": optional}  # fmt: skip
+
+
+def _select(action_id: str, options: list[dict[str, Any]], initial: str | None) -> Block:
+    element: Block = {"type": "static_select", "action_id": action_id, "options": options}
+    chosen = [o for o in options if o["value"] == initial]
+    if chosen:
+        element["initial_option"] = chosen[0]
+    return element
+
+
+def _day_select(initial: str | None) -> Block:
+    groups = [
+        {"label": plain("Weekly: day of the week"),
+         "options": [day_option(f"w{i}") for i in range(7)]},
+        {"label": plain("Monthly: day of the month"),
+         "options": [day_option(f"m{d}") for d in range(1, 32)]},
+    ]  # fmt: skip
+    element: Block = {"type": "static_select", "action_id": ActionId.SUB_DAY,
+                      "option_groups": groups}  # fmt: skip
+    if initial:
+        element["initial_option"] = day_option(initial)
+    return element
+
+
+def _timepicker(initial: str) -> Block:
+    return {"type": "timepicker", "action_id": ActionId.SUB_TIME, "initial_time": initial}
+
+
+def subscribe_modal(
+    *,
+    private_metadata: str,
+    team: tuple[int, str] | None,
+    channel_id: str | None,
+    cadence: str,
+    day: str | None,
+    local_time: str,
+    timezone: str,
+    problems: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The subscribe form, pre-filled; ``problems`` say what was wrong with the typed command."""
+    team_el: Block = {"type": "external_select", "action_id": ActionId.TEAM_SELECT,
+                      "placeholder": plain("Pick a team"), "min_query_length": 0}  # fmt: skip
+    if team:
+        team_el["initial_option"] = option(team[1], str(team[0]))
+    channel_el: Block = {"type": "conversations_select", "action_id": ActionId.SUB_CHANNEL,
+                         "filter": {"include": ["public", "private"],
+                                    "exclude_bot_users": True}}  # fmt: skip
+    if channel_id:
+        channel_el["initial_conversation"] = channel_id
+    zones = list(dict.fromkeys([timezone, *COMMON_ZONES]))[:100]
+    cadences = [option(c.title(), c) for c in ("daily", "weekly", "monthly")]
+    blocks = [context(":warning: " + safe(p)) for p in problems[:3]]
+    blocks += [
+        _input(BlockId.TEAM, "Team", team_el),
+        _input(BlockId.SUB_CHANNEL, "Channel", channel_el),
+        _input(BlockId.SUB_CADENCE, "How often", _select(ActionId.SUB_CADENCE, cadences, cadence)),
+        _input(BlockId.SUB_DAY, "Day (weekly or monthly)", _day_select(day), optional=True),
+        _input(BlockId.SUB_TIME, "Time", _timepicker(local_time)),
+        _input(
+            BlockId.SUB_TIMEZONE,
+            "Time zone",
+            _select(ActionId.SUB_TIMEZONE, [option(z, z) for z in zones], timezone),
+        ),
+        context("The digest covers the day, week or month before it is posted."),
+    ]
+    return {
+        "type": "modal", "callback_id": CallbackId.SUBSCRIBE, "title": plain("Channel digest", 24),
+        "submit": plain("Subscribe", 24), "close": plain("Cancel", 24), "blocks": blocks,
+        "private_metadata": private_metadata,
+    }  # fmt: skip

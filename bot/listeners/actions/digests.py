@@ -1,0 +1,104 @@
+"""Digest buttons: Post to channel under a preview, and the App Home subscription buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.digest import digest_messages
+from bot.blocks.modals import loading_view
+from bot.blocks.subscriptions import digest_preview_modal, not_in_channel_reply, posted_reply
+from bot.errors import BotError, ViewFailedError
+from bot.ids import ActionId
+from bot.listeners.context import change_context, deps_of
+from bot.listeners.directory import SlackDirectory
+from bot.listeners.events.app_home import publish_home
+from bot.services import subscriptions
+from bot.services.digest import Digest
+
+
+class DigestButton(BaseModel):
+    """The Post to channel button's value: which team and period (kept short, ≤ 2,000)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    t: int = Field(gt=0, description="Noko team id")
+    s: dt.date = Field(description="period start")
+    e: dt.date = Field(description="period end")
+    k: Literal["day", "week", "month", "range"] = "range"
+
+    @classmethod
+    def for_digest(cls, team_id: int, digest: Digest) -> str:
+        return cls(t=team_id, s=digest.period.start, e=digest.period.end,
+                   k=digest.period.kind).model_dump_json()  # fmt: skip
+
+
+def post_messages(client: WebClient, channel: str, messages: Sequence[Mapping[str, Any]]) -> None:
+    """The main message, then the rest in its thread."""
+    first = client.chat_postMessage(channel=channel, text=messages[0]["text"],
+                                    blocks=messages[0]["blocks"], unfurl_links=False)  # fmt: skip
+    for reply in messages[1:]:
+        client.chat_postMessage(channel=channel, text=reply["text"], blocks=reply["blocks"],
+                                thread_ts=first["ts"], unfurl_links=False)  # fmt: skip
+
+
+def handle_post_digest_action(
+    ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond,
+    context: Any,
+) -> None:  # fmt: skip
+    ack()
+    value = DigestButton.model_validate_json(str(action.get("value") or "{}"))
+    channel = str((body.get("channel") or {}).get("id") or "")
+    if not channel:
+        raise BotError("I can't tell which channel to post to. Run the command there again.")
+    period = subscriptions.period_of(value.s, value.e, value.k)
+    digest = subscriptions.team_digest(deps_of(context).noko, value.t, period)
+    try:
+        post_messages(client, channel, digest_messages(digest))
+    except SlackApiError as error:
+        if error.response.get("error") not in ("not_in_channel", "channel_not_found"):
+            raise
+        reply = not_in_channel_reply(channel)
+        respond(text=reply.text, response_type="ephemeral", replace_original=False)
+        return
+    # Replacing the preview removes its button, so a second click cannot post twice.
+    respond(text=posted_reply(channel).text, replace_original=True)
+
+
+def handle_subscription_home_action(
+    ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any
+) -> None:
+    ack()
+    user_id = str(body["user"]["id"])
+    changes = change_context(context, SlackDirectory(client), user_id)
+    subscription_id = int(str(action.get("value") or "0"))
+    if action["action_id"] == ActionId.SUB_DELETE:
+        subscriptions.unsubscribe(changes, str(subscription_id), "")
+    else:
+        pause = action["action_id"] == ActionId.SUB_PAUSE
+        subscriptions.set_paused(changes, subscription_id, pause)
+    publish_home(client, deps_of(context), user_id)
+
+
+def handle_subscription_preview_action(
+    ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any
+) -> None:
+    ack()
+    # The trigger expires 3 s after the click: open the modal before asking Noko.
+    opened = client.views_open(trigger_id=body["trigger_id"], view=loading_view("preview"))
+    view_id = str(opened["view"]["id"])
+    deps = deps_of(context)
+    try:
+        subscription_id = int(str(action.get("value") or "0"))
+        digest = subscriptions.subscription_digest(deps.noko, deps.repo, subscription_id,
+                                                   deps.clock())  # fmt: skip
+    except Exception as error:
+        raise ViewFailedError(error, view_id=view_id, kind="preview") from error
+    note = "A preview: nothing was posted. The channel gets this at the next scheduled time."
+    client.views_update(view_id=view_id, view=digest_preview_modal(digest_messages(digest), note))

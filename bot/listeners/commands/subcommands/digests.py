@@ -1,0 +1,266 @@
+"""Digest subcommands: digest, subscribe, unsubscribe, subscriptions, pause, resume."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.blocks.common import Reply
+from bot.blocks.digest import digest_messages
+from bot.blocks.subscriptions import (
+    digest_preview_reply,
+    paused_reply,
+    subscribed_reply,
+    subscriptions_reply,
+    unsubscribed_reply,
+)
+from bot.errors import UsageError
+from bot.listeners.actions.digests import DigestButton
+from bot.listeners.commands.registry import CommandContext, Subcommand
+from bot.listeners.context import change_context, today_for
+from bot.listeners.views.subscribe import SubscribeDraft, open_subscribe_modal, user_timezone
+from bot.scheduler.occurrences import next_due
+from bot.services import subscriptions
+from bot.services.hours import looks_like_period
+from bot.services.periods import PeriodError, parse_period
+from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
+
+CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_DAYS = {name: i for i, name in enumerate(subscriptions.WEEKDAYS)}
+_DAYS |= {name[:3]: i for name, i in list(_DAYS.items())}
+NO_RAW_CHANNEL = "Pick the channel with Slack's # autocomplete, so it arrives as a link."
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+def channel_of(word: str) -> str | None:
+    match = CHANNEL.match(word)
+    return match.group(1) if match else None
+
+
+class DigestArgs(_Args):
+    team: str = Field(min_length=1, max_length=200)
+    period: str | None = None
+
+    @classmethod
+    def from_words(cls, words: Sequence[str]) -> DigestArgs:
+        rest = list(words)
+        period = rest.pop() if len(rest) > 1 and looks_like_period(rest[-1]) else None
+        if period is not None:
+            try:  # Only the format is checked here; the real dates depend on today and Noko.
+                parse_period(period, today=dt.date(2000, 1, 1), week_start=0)
+            except PeriodError as error:
+                raise UsageError(str(error)) from None
+        if not rest:
+            raise UsageError("Which team? Give its name or its Noko id.")
+        return cls(team=" ".join(rest), period=period)
+
+
+class SubscriptionId(_Args):
+    subscription_id: int = Field(gt=0)
+
+    @classmethod
+    def from_words(cls, words: Sequence[str]) -> SubscriptionId:
+        if len(words) != 1 or not words[0].lstrip("#").isdigit():
+            raise UsageError("Give the subscription's number, as `/noko-team subscriptions` shows.")
+        return cls(subscription_id=int(words[0].lstrip("#")))
+
+
+class UnsubscribeArgs(_Args):
+    target: str = Field(min_length=1, max_length=200)
+    channel_id: str | None = None
+
+    @classmethod
+    def from_words(cls, words: Sequence[str]) -> UnsubscribeArgs:
+        rest = [w.lstrip("#") if w.lstrip("#").isdigit() else w for w in words]
+        channel = channel_of(rest[-1]) if rest else None
+        if channel:
+            rest.pop()
+        if any(w.startswith("#") for w in rest):
+            raise UsageError(NO_RAW_CHANNEL)
+        if not rest:
+            raise UsageError("Which digest? Give its number or the team's name.")
+        return cls(target=" ".join(rest), channel_id=channel)
+
+
+class TeamFilter(_Args):
+    team: str | None = Field(default=None, max_length=200)
+
+    @classmethod
+    def from_words(cls, words: Sequence[str]) -> TeamFilter:
+        return cls(team=" ".join(words) or None)
+
+
+class SubscribeArgs(_Args):
+    """What the command said; ``problems`` (and a missing team) send the user to the form."""
+
+    team: str | None = None
+    channel_id: str | None = None
+    cadence: str | None = None
+    weekday: int | None = None
+    day_of_month: int | None = None
+    local_time: str | None = None
+    timezone: str | None = None
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def from_words(cls, words: Sequence[str]) -> SubscribeArgs:
+        cut = next((i for i, w in enumerate(words) if i > 0 and _kind(w)), len(words))
+        if words and _kind(words[0]):
+            cut = 0
+        found: dict[str, object] = {"team": " ".join(words[:cut]) or None}
+        problems: list[str] = []
+        for word in words[cut:]:
+            _read_option(word, found, problems)
+        return cls(**found, problems=tuple(problems + _mismatch(found)))  # type: ignore[arg-type]
+
+    def spec(self, channel_id: str, timezone: str) -> SubscriptionSpec:
+        """Defaults: this channel, weekly (monthly when a day number is given), Monday / day 1,
+        09:00, the subscriber's Slack time zone."""
+        cadence = self.cadence or ("monthly" if self.day_of_month else "weekly")
+        return SubscriptionSpec(
+            team=self.team or "", channel_id=self.channel_id or channel_id, cadence=cadence,
+            weekday=self.weekday if self.weekday is not None else 0,
+            day_of_month=self.day_of_month or 1, local_time=self.local_time or "09:00",
+            timezone=self.timezone or timezone,
+        )  # fmt: skip
+
+
+def _kind(word: str) -> str | None:
+    lowered = word.lower()
+    if channel_of(word) or word.startswith("#"):
+        return "channel_id"
+    if lowered in ("daily", "weekly", "monthly"):
+        return "cadence"
+    if lowered in _DAYS:
+        return "weekday"
+    if _TIME.match(word):
+        return "local_time"
+    if "/" in word or word.upper() in ("UTC", "GMT"):
+        return "timezone"
+    return None
+
+
+def _read_option(word: str, found: dict[str, object], problems: list[str]) -> None:
+    kind = _kind(word) or ("day_of_month" if word.isdigit() else None)
+    value, problem = _value(kind, word)
+    if problem:
+        problems.append(problem)
+    elif kind in found:
+        problems.append(f"“{word}”: the {kind.replace('_', ' ')} is given twice.")  # type: ignore[union-attr]
+    else:
+        found[str(kind)] = value
+
+
+def _value(kind: str | None, word: str) -> tuple[object, str | None]:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if kind == "channel_id":
+        channel = channel_of(word)
+        return channel, None if channel else NO_RAW_CHANNEL
+    if kind == "cadence":
+        return word.lower(), None
+    if kind == "weekday":
+        return _DAYS[word.lower()], None
+    if kind == "day_of_month":
+        day = int(word)
+        return day, None if 1 <= day <= 31 else f"“{word}” is not a day of the month (1-31)."
+    if kind == "local_time":
+        hours, minutes = (int(p) for p in word.split(":"))
+        ok = hours < 24 and minutes < 60
+        return f"{hours:02d}:{minutes:02d}", None if ok else f"“{word}” is not a time (HH:MM)."
+    if kind == "timezone":
+        zone = "UTC" if word.upper() in ("UTC", "GMT") else word
+        try:
+            ZoneInfo(zone)
+            return zone, None
+        except (ZoneInfoNotFoundError, ValueError):
+            return None, f"“{word}” is not a time zone I know (e.g. Europe/Berlin)."
+    return None, f"I don't understand “{word[:40]}” here."
+
+
+def _mismatch(found: dict[str, object]) -> list[str]:
+    cadence = found.get("cadence")
+    if "weekday" in found and cadence in ("daily", "monthly"):
+        return [f"A {cadence} digest has no weekday."]
+    if "day_of_month" in found and cadence in ("daily", "weekly"):
+        return [f"A {cadence} digest has no day of the month."]
+    if "weekday" in found and "day_of_month" in found:
+        return ["Give a weekday (weekly) or a day of the month (monthly), not both."]
+    return []
+
+
+def _row(ctx: CommandContext, sub: subscriptions.Subscription) -> ScheduledDigest:
+    return ScheduledDigest(sub, next_due(sub, ctx.deps.clock()))
+
+
+def run_digest(ctx: CommandContext, args: DigestArgs) -> Reply:
+    today = today_for(ctx.deps, ctx.directory, ctx.user_id)
+    team_id, digest = subscriptions.preview_digest(
+        ctx.deps.noko, ctx.deps.cache, args.team, args.period, today
+    )
+    value = DigestButton.for_digest(team_id, digest)
+    return digest_preview_reply(digest_messages(digest, max_blocks=48), value)
+
+
+def run_subscribe(ctx: CommandContext, args: SubscribeArgs) -> Reply | None:
+    if args.team is None or args.problems:
+        # The time zone is looked up after the modal opened: the trigger expires in 3 s.
+        draft = SubscribeDraft.from_spec(args.spec(ctx.channel_id, ""), args.problems)
+        open_subscribe_modal(ctx.client, ctx.context, ctx.trigger_id, ctx.user_id, draft)
+        return None
+    spec = args.spec(ctx.channel_id, args.timezone or user_timezone(ctx.directory, ctx.user_id))
+    changes = change_context(ctx.context, ctx.directory, ctx.user_id)
+    sub, created = subscriptions.subscribe(changes, spec)
+    return subscribed_reply(_row(ctx, sub), created)
+
+
+def run_unsubscribe(ctx: CommandContext, args: UnsubscribeArgs) -> Reply:
+    changes = change_context(ctx.context, ctx.directory, ctx.user_id)
+    channel = args.channel_id or ctx.channel_id
+    return unsubscribed_reply(subscriptions.unsubscribe(changes, args.target, channel))
+
+
+def run_subscriptions(ctx: CommandContext, args: TeamFilter) -> Reply:
+    deps = ctx.deps
+    rows = subscriptions.scheduled_for_team(deps.repo, deps.cache, deps.clock(), next_due,
+                                            args.team)  # fmt: skip
+    return subscriptions_reply(rows, args.team)
+
+
+def _pause(ctx: CommandContext, args: SubscriptionId, paused: bool) -> Reply:
+    changes = change_context(ctx.context, ctx.directory, ctx.user_id)
+    return paused_reply(_row(ctx, subscriptions.set_paused(changes, args.subscription_id, paused)))
+
+
+def run_pause(ctx: CommandContext, args: SubscriptionId) -> Reply:
+    return _pause(ctx, args, True)
+
+
+def run_resume(ctx: CommandContext, args: SubscriptionId) -> Reply:
+    return _pause(ctx, args, False)
+
+
+SUBCOMMANDS = (
+    Subcommand("digest", "<team> [period]",
+               "A team's digest now, just for you, with a button to post it (default last-week).",
+               DigestArgs.from_words, run_digest, 30),
+    Subcommand("subscribe", "<team> [#channel] [daily|weekly|monthly] [day] [HH:MM] [time zone]",
+               "Post the team's digest to a channel on a schedule (defaults: this channel, weekly, "
+               "Monday, 09:00, your time zone). Without a team: opens a form.",
+               SubscribeArgs.from_words, run_subscribe, 31),
+    Subcommand("unsubscribe", "<id|team> [#channel]", "Stop a channel digest.",
+               UnsubscribeArgs.from_words, run_unsubscribe, 32),
+    Subcommand("subscriptions", "[team]", "Channel digests, with their numbers and next post.",
+               TeamFilter.from_words, run_subscriptions, 33),
+    Subcommand("pause", "<id>", "Pause a channel digest.", SubscriptionId.from_words, run_pause,
+               34),
+    Subcommand("resume", "<id>", "Resume a paused channel digest.", SubscriptionId.from_words,
+               run_resume, 35),
+)  # fmt: skip
