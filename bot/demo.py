@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import tempfile
@@ -79,12 +80,12 @@ class DemoWorld:
         return people
 
     # -- what the user does ------------------------------------------------------------------
-    def command(self, text: str) -> SlackCall | None:
-        """Type `/noko-team text`; show Slack's view of the ack and the reply."""
+    def command(self, text: str, sent: str | None = None) -> SlackCall | None:
+        """Type `/noko-team text` (Slack sends ``sent``: #channels escaped); show the reply."""
         key = f"cmd{next(self._keys)}"
         self.say(f"\n\033[1myou ▸ /noko-team {text}\033[0m")
         body = slash_command_body(
-            text, user_id=YOU, response_url=self.slack.response_url(key), trigger_id=key
+            sent or text, user_id=YOU, response_url=self.slack.response_url(key), trigger_id=key
         )
         started = time.monotonic()
         response = requests.post(self.url, data=body, headers=signed_headers(SIGNING_SECRET, body))
@@ -174,6 +175,39 @@ def _walk_through(world: DemoWorld) -> None:
     _add_members(world, "Design")
     world.command("show Design")
     world.command("frobnicate Design")
+    _digests(world)
+
+
+def _digests(world: DemoWorld) -> None:
+    world.command("digest Design last-week")
+    typed = "subscribe Design #team-design weekly monday 09:00 Europe/Berlin"
+    world.command(typed, typed.replace("#team-design", "<#CDESIGN|team-design>"))
+    world.command("subscriptions")
+    _scheduled_post(world)
+
+
+def _scheduled_post(world: DemoWorld) -> None:
+    """One tick of the real scheduler, its clock set just after the subscription is due."""
+    from bot.blocks.render import render_messages
+    from bot.scheduler.cli import build_runner
+    from bot.scheduler.clock import ManualClock
+    from bot.scheduler.occurrences import next_due
+
+    sub = world.deps.repo.list_subscriptions()[-1]
+    due = next_due(sub, sub.created_at)
+    if due is None:
+        raise RuntimeError("the demo subscription is not scheduled")
+    clock = ManualClock(due + dt.timedelta(seconds=30))
+    world.say(f"\n\033[1mthe clock process ▸ ticks at {clock.now():%a %d %b %Y %H:%M:%S} UTC, "
+              "just after the digest is due\033[0m")  # fmt: skip
+    before = time.monotonic()
+    deps = world.deps
+    runner = build_runner(world.settings, deps.repo, clock, deps.noko, threading.Event())
+    report = runner.tick()
+    posts = [c.args for c in world.slack.calls_to("chat.postMessage")
+             if c.at > before and c.args.get("channel") == sub.channel_id]  # fmt: skip
+    world.say(f"  digests posted: {len(report.posted)}, to <#{sub.channel_id}>:")
+    world.say(_indent(render_messages(posts).rstrip()))
 
 
 def _add_members(world: DemoWorld, team: str) -> None:

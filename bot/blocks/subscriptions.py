@@ -220,6 +220,24 @@ def _timepicker(initial: str) -> Block:
     return {"type": "timepicker", "action_id": ActionId.SUB_TIME, "initial_time": initial}
 
 
+def _team_select(team: tuple[int, str] | None) -> Block:
+    element: Block = {"type": "external_select", "action_id": ActionId.TEAM_SELECT,
+                      "placeholder": plain("Pick a team"), "min_query_length": 0}  # fmt: skip
+    if team:
+        element["initial_option"] = option(team[1], str(team[0]))
+    return element
+
+
+def _channel_select(channel_id: str | None) -> Block:
+    # conversations_select needs no extra scope (channels:read is only for listing via the API).
+    only = {"include": ["public", "private"], "exclude_bot_users": True}
+    element: Block = {"type": "conversations_select", "action_id": ActionId.SUB_CHANNEL,
+                      "filter": only}  # fmt: skip
+    if channel_id:
+        element["initial_conversation"] = channel_id
+    return element
+
+
 def subscribe_modal(
     *,
     private_metadata: str,
@@ -232,29 +250,16 @@ def subscribe_modal(
     problems: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The subscribe form, pre-filled; ``problems`` say what was wrong with the typed command."""
-    team_el: Block = {"type": "external_select", "action_id": ActionId.TEAM_SELECT,
-                      "placeholder": plain("Pick a team"), "min_query_length": 0}  # fmt: skip
-    if team:
-        team_el["initial_option"] = option(team[1], str(team[0]))
-    channel_el: Block = {"type": "conversations_select", "action_id": ActionId.SUB_CHANNEL,
-                         "filter": {"include": ["public", "private"],
-                                    "exclude_bot_users": True}}  # fmt: skip
-    if channel_id:
-        channel_el["initial_conversation"] = channel_id
-    zones = list(dict.fromkeys([timezone, *COMMON_ZONES]))[:100]
+    zones = [option(z, z) for z in list(dict.fromkeys([timezone, *COMMON_ZONES]))[:100]]
     cadences = [option(c.title(), c) for c in ("daily", "weekly", "monthly")]
     blocks = [context(":warning: " + safe(p)) for p in problems[:3]]
     blocks += [
-        _input(BlockId.TEAM, "Team", team_el),
-        _input(BlockId.SUB_CHANNEL, "Channel", channel_el),
+        _input(BlockId.TEAM, "Team", _team_select(team)),
+        _input(BlockId.SUB_CHANNEL, "Channel", _channel_select(channel_id)),
         _input(BlockId.SUB_CADENCE, "How often", _select(ActionId.SUB_CADENCE, cadences, cadence)),
         _input(BlockId.SUB_DAY, "Day (weekly or monthly)", _day_select(day), optional=True),
         _input(BlockId.SUB_TIME, "Time", _timepicker(local_time)),
-        _input(
-            BlockId.SUB_TIMEZONE,
-            "Time zone",
-            _select(ActionId.SUB_TIMEZONE, [option(z, z) for z in zones], timezone),
-        ),
+        _input(BlockId.SUB_TIMEZONE, "Time zone", _select(ActionId.SUB_TIMEZONE, zones, timezone)),
         context("The digest covers the day, week or month before it is posted."),
     ]
     return {

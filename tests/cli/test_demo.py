@@ -22,3 +22,11 @@ def test_demo_walk_through_shows_answers_modal_and_result() -> None:
     assert "Design: 7 members" in text  # the two people picked were really added in Noko
     assert "→ ok" in text  # and the change was audited
     assert "I don't know the subcommand" in text
+    # The digest steps: a preview, a subscription, and a digest posted by the real scheduler.
+    assert "/noko-team digest Design last-week" in text and "[ Post to channel ]" in text
+    assert "Subscribed #CDESIGN to Design" in text and "weekly on Monday at 09:00" in text
+    assert "`#1` Design → #CDESIGN" in text
+    scheduled = text.split("the clock process ▸", 1)[1]
+    assert "digests posted: 1, to <#CDESIGN>" in scheduled
+    assert "Design · Week of" in scheduled and "Hours per member" in scheduled
+    assert "subscribe Design () → ok" in text

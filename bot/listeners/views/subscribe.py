@@ -172,7 +172,7 @@ def subscribe_form(view: dict[str, Any]) -> tuple[SubscribeForm | None, dict[str
     try:
         return SubscribeForm.model_validate(raw), {}
     except ValidationError as error:
-        errors = {}
+        errors: dict[str, str] = {}
         for item in error.errors():
             field = str(item["loc"][0]) if item["loc"] else "day"
             block_id, text = _ERRORS.get(field, _ERRORS["day"])

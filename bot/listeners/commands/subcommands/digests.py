@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -114,11 +115,11 @@ class SubscribeArgs(_Args):
         cut = next((i for i, w in enumerate(words) if i > 0 and _kind(w)), len(words))
         if words and _kind(words[0]):
             cut = 0
-        found: dict[str, object] = {"team": " ".join(words[:cut]) or None}
+        found: dict[str, Any] = {"team": " ".join(words[:cut]) or None}
         problems: list[str] = []
         for word in words[cut:]:
             _read_option(word, found, problems)
-        return cls(**found, problems=tuple(problems + _mismatch(found)))  # type: ignore[arg-type]
+        return cls(**found, problems=tuple(problems + _mismatch(found)))
 
     def spec(self, channel_id: str, timezone: str) -> SubscriptionSpec:
         """Defaults: this channel, weekly (monthly when a day number is given), Monday / day 1,
@@ -147,13 +148,13 @@ def _kind(word: str) -> str | None:
     return None
 
 
-def _read_option(word: str, found: dict[str, object], problems: list[str]) -> None:
+def _read_option(word: str, found: dict[str, Any], problems: list[str]) -> None:
     kind = _kind(word) or ("day_of_month" if word.isdigit() else None)
     value, problem = _value(kind, word)
     if problem:
         problems.append(problem)
     elif kind in found:
-        problems.append(f"“{word}”: the {kind.replace('_', ' ')} is given twice.")  # type: ignore[union-attr]
+        problems.append(f"“{word}”: the {str(kind).replace('_', ' ')} is given twice.")
     else:
         found[str(kind)] = value
 
@@ -185,7 +186,7 @@ def _value(kind: str | None, word: str) -> tuple[object, str | None]:
     return None, f"I don't understand “{word[:40]}” here."
 
 
-def _mismatch(found: dict[str, object]) -> list[str]:
+def _mismatch(found: dict[str, Any]) -> list[str]:
     cadence = found.get("cadence")
     if "weekday" in found and cadence in ("daily", "monthly"):
         return [f"A {cadence} digest has no weekday."]

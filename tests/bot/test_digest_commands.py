@@ -1,0 +1,239 @@
+"""Digest subcommands over signed Bolt dispatch: digest + Post button, subscribe and friends."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+
+from slackkit import reply_text
+
+from bot.devtools.fake_slack import SlackUser
+from bot.ids import ActionId, CallbackId
+from bot.listeners.actions.digests import DigestButton
+from bot.scheduler.cli import build_runner
+from bot.scheduler.clock import ManualClock
+from bot.scheduler.occurrences import next_due
+
+DESIGN_CHANNEL = "<#C0DESIGN|team-design>"
+
+
+def _subscribe(deps, people, **fields):
+    team = next(t for t in deps.noko.list_teams() if t["name"] == "Design")
+    values = dict(team_id=team["id"], team_name="Design", channel_id="C0DESIGN",
+                  cadence="weekly", weekday=0, local_time="09:00", timezone="Europe/Berlin",
+                  created_by=people.admin.id)  # fmt: skip
+    return deps.repo.create_subscription(**{**values, **fields})
+
+
+def _tick(settings, deps, at):
+    runner = build_runner(settings, deps.repo, ManualClock(at), deps.noko, threading.Event())
+    return runner.tick()
+
+
+def _digest_posts(fake, channel="C0DESIGN"):
+    return [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == channel]
+
+
+# -- digest + Post to channel ---------------------------------------------------------------------
+def test_digest_shows_last_week_to_the_caller_with_a_post_button(slack, people):
+    call = slack.run("digest Design", people.coworker)
+    assert call.args["response_type"] == "ephemeral"
+    assert call.args["text"].startswith("Design · Week of")
+    actions = call.args["blocks"][-1]
+    button = actions["elements"][0]
+    assert button["action_id"] == ActionId.POST_DIGEST and len(button["value"]) <= 2000
+    value = DigestButton.model_validate_json(button["value"])
+    assert (value.e - value.s).days == 6 and value.k == "week"
+
+
+def test_digest_with_a_period(slack, people):
+    call = slack.run("digest Design last-month", people.coworker)
+    value = DigestButton.model_validate_json(call.args["blocks"][-1]["elements"][0]["value"])
+    assert value.k == "month" and value.s.day == 1 and "Design · " in call.args["text"]
+
+
+def test_digest_without_team_or_with_bad_period_gives_usage(slack, people):
+    assert "Usage: `/noko-team digest <team> [period]`" in reply_text(
+        slack.run("digest", people.coworker)
+    )
+    text = reply_text(slack.run("digest Design 2026-02-10..2026-02-01", people.coworker))
+    assert "ends before it starts" in text and "Usage: `/noko-team digest" in text
+
+
+def test_post_button_posts_the_digest_to_the_channel(slack, people, fake):
+    preview = slack.run("digest Design", people.coworker)
+    button = preview.args["blocks"][-1]["elements"][0]
+    key = slack.action(
+        people.coworker,
+        {"action_id": button["action_id"], "value": button["value"]},
+        channel={"id": "C0GENERAL"},
+    )
+    posted = fake.wait_for("chat.postMessage")[0].args
+    assert posted["channel"] == "C0GENERAL" and posted["text"] == preview.args["text"]
+    assert not any(b.get("type") == "actions" for b in posted["blocks"])
+    done = slack.reply(key)
+    assert "Posted the digest to <#C0GENERAL>" in done.args["text"]
+    assert done.args["replace_original"]
+
+
+def test_post_button_when_the_bot_is_not_in_the_channel_says_to_invite_it(slack, people, fake):
+    preview = slack.run("digest Design", people.coworker)
+    button = preview.args["blocks"][-1]["elements"][0]
+    fake.inject("chat.postMessage", error="not_in_channel")
+    key = slack.action(
+        people.coworker,
+        {"action_id": button["action_id"], "value": button["value"]},
+        channel={"id": "C0PRIVATE"},
+    )
+    reply = slack.reply(key)
+    assert "/invite @noko-teams" in reply.args["text"] and "<#C0PRIVATE>" in reply.args["text"]
+    assert reply.args["replace_original"] is False  # the button stays, for after the invite
+
+
+# -- subscribe ------------------------------------------------------------------------------------
+def test_subscribe_with_everything_given_creates_it_and_audits(slack, people, deps):
+    text = f"subscribe Design {DESIGN_CHANNEL} weekly monday 09:00 Europe/Berlin"
+    reply = reply_text(slack.run(text, people.admin))
+    (sub,) = deps.repo.list_subscriptions()
+    assert (sub.team_name, sub.channel_id, sub.cadence, sub.weekday) == (
+        "Design", "C0DESIGN", "weekly", 0,
+    )  # fmt: skip
+    assert (sub.local_time, sub.timezone, sub.created_by) == ("09:00", "Europe/Berlin", "UADMIN")
+    assert "Subscribed <#C0DESIGN> to *Design*" in reply and "weekly on Monday at 09:00" in reply
+    audit = deps.repo.list_audit()[0]
+    assert (audit.action, audit.result, audit.team_name) == ("subscribe", "ok", "Design")
+
+
+def test_subscribe_defaults_to_this_channel_weekly_monday_nine_in_the_users_zone(slack, fake, deps):
+    tokyo = SlackUser("UTOKYO", "Toki Admin", "toki@corp.example", tz="Asia/Tokyo", is_admin=True)
+    fake.add_user(tokyo)
+    slack.run("subscribe design", tokyo)
+    (sub,) = deps.repo.list_subscriptions()
+    assert (sub.channel_id, sub.cadence, sub.weekday, sub.local_time, sub.timezone) == (
+        "C0GENERAL", "weekly", 0, "09:00", "Asia/Tokyo",
+    )  # fmt: skip
+
+
+def test_subscribe_monthly_on_a_day(slack, people, deps):
+    slack.run("subscribe Design monthly 15 07:30 UTC", people.supervisor)
+    (sub,) = deps.repo.list_subscriptions()
+    assert (sub.cadence, sub.day_of_month, sub.weekday, sub.local_time, sub.timezone) == (
+        "monthly", 15, None, "07:30", "UTC",
+    )  # fmt: skip
+
+
+def test_subscribe_again_updates_the_same_subscription(slack, people, deps):
+    slack.run(f"subscribe Design {DESIGN_CHANNEL} 09:00", people.admin)
+    reply = reply_text(slack.run(f"subscribe Design {DESIGN_CHANNEL} daily 11:15", people.admin))
+    (sub,) = deps.repo.list_subscriptions()
+    assert (sub.cadence, sub.local_time) == ("daily", "11:15")
+    assert "Updated the digest of <#C0DESIGN>" in reply
+
+
+def test_subscribe_by_coworker_is_refused_and_audited(slack, people, deps):
+    reply = reply_text(slack.run("subscribe Design", people.coworker))
+    assert "can't subscribe channels to digests" in reply and "your Noko role is coworker" in reply
+    assert deps.repo.list_subscriptions() == []
+    audit = deps.repo.list_audit()[0]
+    assert (audit.action, audit.result, audit.slack_user_id) == (
+        "subscribe", "denied", people.coworker.id,
+    )  # fmt: skip
+
+
+def test_subscribe_with_a_malformed_part_opens_the_form_instead(slack, people, fake, deps):
+    slack.command("subscribe Design weekly 25:00", people.admin)
+    assert fake.wait_for("views.open")[0].args["trigger_id"].startswith("trigger.")
+    view = fake.wait_for("views.update")[0].args["view"]
+    assert view["callback_id"] == CallbackId.SUBSCRIBE
+    assert "“25:00” is not a time" in json.dumps(view, ensure_ascii=False)
+    assert deps.repo.list_subscriptions() == []
+
+
+# -- subscriptions, pause, resume, unsubscribe ----------------------------------------------------
+def test_subscriptions_lists_ids_schedule_and_next_due(slack, people, deps):
+    weekly = _subscribe(deps, people)
+    monthly = _subscribe(deps, people, channel_id="C0OTHER", cadence="monthly", day_of_month=1)
+    text = reply_text(slack.run("subscriptions", people.coworker))
+    assert f"`#{weekly.id}` *Design* → <#C0DESIGN>" in text and "next Mon" in text
+    assert f"`#{monthly.id}`" in text and "monthly on day 1 at 09:00 (Europe/Berlin)" in text
+
+
+def test_subscriptions_of_a_team_and_of_an_unknown_team(slack, people, deps):
+    _subscribe(deps, people)
+    assert "No digest subscriptions for Marketing" in reply_text(
+        slack.run("subscriptions Marketing", people.coworker)
+    )
+    assert "Team not found" in reply_text(slack.run("subscriptions Nowhere", people.coworker))
+
+
+def test_pause_and_resume_by_id_are_audited(slack, people, deps):
+    sub = _subscribe(deps, people)
+    assert "Paused the digest" in reply_text(slack.run(f"pause {sub.id}", people.supervisor))
+    assert deps.repo.get_subscription(sub.id).paused
+    assert "Resumed" in reply_text(slack.run(f"resume #{sub.id}", people.supervisor))
+    assert not deps.repo.get_subscription(sub.id).paused
+    assert [a.action for a in deps.repo.list_audit()[:2]] == ["resume", "pause"]
+
+
+def test_pause_malformed_or_unknown(slack, people, deps):
+    assert "Usage: `/noko-team pause <id>`" in reply_text(slack.run("pause Design", people.admin))
+    assert "no digest subscription #999" in reply_text(slack.run("pause 999", people.admin))
+
+
+def test_pause_by_coworker_is_refused_and_audited(slack, people, deps):
+    sub = _subscribe(deps, people)
+    assert "can't pause digests" in reply_text(slack.run(f"pause {sub.id}", people.coworker))
+    assert not deps.repo.get_subscription(sub.id).paused
+    assert (deps.repo.list_audit()[0].action, deps.repo.list_audit()[0].result) == (
+        "pause", "denied",
+    )  # fmt: skip
+
+
+def test_unsubscribe_by_id_and_by_team_in_a_channel(slack, people, deps):
+    first = _subscribe(deps, people)
+    second = _subscribe(deps, people, channel_id="C0OTHER")
+    assert "Stopped the digest" in reply_text(slack.run(f"unsubscribe {first.id}", people.admin))
+    slack.run("unsubscribe design <#C0OTHER|other>", people.admin)
+    assert deps.repo.get_subscription(second.id) is None and deps.repo.list_subscriptions() == []
+    assert deps.repo.list_audit()[0].action == "unsubscribe"
+
+
+def test_unsubscribe_malformed_or_not_subscribed(slack, people, deps):
+    text = reply_text(slack.run("unsubscribe", people.admin))
+    assert "Usage: `/noko-team unsubscribe <id|team> [#channel]`" in text
+    assert "gets no digest of *Design*" in reply_text(slack.run("unsubscribe Design", people.admin))
+
+
+def test_unsubscribe_by_coworker_is_refused(slack, people, deps):
+    sub = _subscribe(deps, people)
+    text = reply_text(slack.run(f"unsubscribe {sub.id}", people.coworker))
+    assert "can't unsubscribe channels" in text and deps.repo.get_subscription(sub.id)
+    assert deps.repo.list_audit()[0].result == "denied"
+
+
+# -- the scheduler sees Slack edits at its next tick ----------------------------------------------
+def test_a_resubscribe_changing_the_time_moves_the_next_scheduled_post(
+    slack, people, deps, fake, settings
+):
+    slack.run(f"subscribe Design {DESIGN_CHANNEL} weekly monday 09:00 Europe/Berlin", people.admin)
+    (sub,) = deps.repo.list_subscriptions()
+    nine = next_due(sub, sub.created_at)
+    slack.run(f"subscribe Design {DESIGN_CHANNEL} weekly monday 11:00 Europe/Berlin", people.admin)
+
+    assert _tick(settings, deps, nine + dt.timedelta(seconds=30)).posted == []
+    report = _tick(settings, deps, nine + dt.timedelta(hours=2, seconds=30))
+
+    assert report.posted == [sub.id]
+    (post,) = _digest_posts(fake)
+    assert post.args["text"].startswith("Design · Week of")
+
+
+def test_a_paused_subscription_is_skipped_until_resumed(slack, people, deps, fake, settings):
+    sub = _subscribe(deps, people)
+    due = next_due(sub, sub.created_at)
+    slack.run(f"pause {sub.id}", people.admin)
+    assert _tick(settings, deps, due + dt.timedelta(seconds=30)).posted == []
+    slack.run(f"resume {sub.id}", people.admin)
+    assert _tick(settings, deps, due + dt.timedelta(seconds=60)).posted == [sub.id]
+    assert len(_digest_posts(fake)) >= 1
