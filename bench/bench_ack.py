@@ -24,10 +24,8 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from slack_requests import signed_headers, slash_command_body
-
 from bot.devtools.fake_slack import FakeSlack, SlackUser
+from bot.devtools.slack_requests import signed_headers, slash_command_body
 
 SECRET = "bench-signing-secret"
 COMMANDS = ["list", "show Design", "members Engineering", "hours Design last-week", "help"]

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App
@@ -17,6 +18,12 @@ from bot.listeners.errors import handle_error
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+# Bolt runs each listener, ack() included, on this pool; a request waits until its listener has
+# acked. Listeners then block on Noko (2 requests/s) after the ack, so with Bolt's default of 5
+# workers a burst of commands starved later ones of a thread and their acks missed Slack's 3 s
+# (measured by bench/bench_ack.py). Waiting threads cost little; size the pool for bursts.
+LISTENER_THREADS = 64
 
 # Bolt silently switches to OAuth (and a file installation store) when these are in the env.
 _OAUTH_ENV = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
@@ -50,6 +57,7 @@ def create_app(settings: Settings, deps: Deps) -> App:
             request_verification_enabled=not settings.socket_mode,
             token_verification_enabled=False,
             logger=logging.getLogger("bot.bolt"),
+            listener_executor=ThreadPoolExecutor(LISTENER_THREADS, "bolt-listener"),
         )
     app.use(_inject(settings, deps))
     app.error(handle_error)
