@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.settings import Mode, Settings, check_required, describe_validation_error
 
 EXIT_CONFIG = 2
 
@@ -42,15 +42,12 @@ def load_settings() -> Settings | None:
     try:
         return Settings()
     except ValidationError as exc:
-        for error in exc.errors():
-            name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
-            print(f"noko-bot: {name}: {error['msg']}", file=sys.stderr)
+        for line in describe_validation_error(exc):
+            print(f"noko-bot: {line}", file=sys.stderr)
         return None
 
 
-def _require(settings: Settings, mode: str) -> bool:
-    from bot.settings import check_required
-
+def _require(settings: Settings, mode: Mode) -> bool:
     problems = check_required(settings, mode=mode)
     for problem in problems:
         print(f"noko-bot: {problem}", file=sys.stderr)
@@ -97,7 +94,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         ok = _require(settings, "socket")
         return _run_socket(settings, args.with_clock) if ok else EXIT_CONFIG
     if args.command == "check":
-        mode = "socket" if settings.socket_mode else "http"
+        mode: Mode = "socket" if settings.socket_mode else "http"
         return 0 if _require(settings, mode) else EXIT_CONFIG
     from bot.scheduler import cli as scheduler_cli
 

@@ -71,14 +71,6 @@ class Settings(BaseSettings):
         return self.slack_app_token is not None
 
 
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "http": ("slack_bot_token", "slack_signing_secret", "noko_access_token"),
-    "socket": ("slack_bot_token", "slack_app_token", "noko_access_token"),
-    "clock": ("slack_bot_token", "noko_access_token"),
-    "noko": ("noko_access_token",),
-}
-
-
 Mode = Literal["http", "socket", "clock", "noko"]
 
 

@@ -52,7 +52,8 @@ def test_cli_invalid_setting_is_one_line(name: str, value: str, tmp_path: Path) 
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"noko-bot: {name}: ")
+    assert lines[0].startswith(f"noko-bot: {name} is invalid: ")
+    assert value not in lines[0]  # values may be secrets: never echoed
     assert "Traceback" not in result.stderr
 
 
