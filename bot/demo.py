@@ -191,7 +191,7 @@ def _scheduled_post(world: DemoWorld) -> None:
     from bot.blocks.render import render_messages
     from bot.scheduler.cli import build_runner
     from bot.scheduler.clock import ManualClock
-    from bot.scheduler.occurrences import next_due
+    from bot.services.schedule import next_due
 
     sub = world.deps.repo.list_subscriptions()[-1]
     due = next_due(sub, sub.created_at)

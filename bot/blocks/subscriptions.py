@@ -23,7 +23,7 @@ from bot.blocks.common import (
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.subscriptions import WEEKDAYS, ScheduledDigest
-from bot.storage import Subscription
+from bot.storage.records import Subscription
 
 HOME_DIGESTS_MAX = 20  # 2 blocks each: leaves the Home tab room for the teams
 COMMON_ZONES = (

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bot.scheduler.occurrences import Occurrence, occurrences_between
+from bot.services.schedule import Occurrence, occurrences_between
 from bot.storage import Subscription
 
 

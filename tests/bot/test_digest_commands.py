@@ -13,7 +13,7 @@ from bot.ids import ActionId, CallbackId
 from bot.listeners.actions.digests import DigestButton
 from bot.scheduler.cli import build_runner
 from bot.scheduler.clock import ManualClock
-from bot.scheduler.occurrences import next_due
+from bot.services.schedule import next_due
 
 DESIGN_CHANNEL = "<#C0DESIGN|team-design>"
 

@@ -9,7 +9,7 @@ import threading
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.scheduler.cli import build_runner
 from bot.scheduler.clock import ManualClock
-from bot.scheduler.occurrences import next_due
+from bot.services.schedule import next_due
 
 
 def _subscribe(deps, people, **fields):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduler.occurrences import (
+from bot.services.schedule import (
     covered_period,
     occurrences_between,
     period_key,

@@ -11,7 +11,7 @@ from bot.blocks.home import home_view
 from bot.blocks.subscriptions import home_digests_section
 from bot.deps import Deps
 from bot.listeners.context import deps_of
-from bot.scheduler.occurrences import next_due
+from bot.services.schedule import next_due
 from bot.services.subscriptions import scheduled_digests
 from bot.services.teams import list_teams
 

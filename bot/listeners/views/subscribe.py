@@ -17,8 +17,8 @@ from bot.ids import ActionId, BlockId
 from bot.listeners.context import change_context, deps_of
 from bot.listeners.directory import SlackDirectory
 from bot.listeners.views.submissions import WORKING
-from bot.scheduler.occurrences import next_due
 from bot.services import subscriptions
+from bot.services.schedule import next_due
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
 from bot.services.teams import find_team
 

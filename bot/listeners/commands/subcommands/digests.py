@@ -23,10 +23,10 @@ from bot.listeners.actions.digests import DigestButton
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.context import change_context, today_for
 from bot.listeners.views.subscribe import SubscribeDraft, open_subscribe_modal, user_timezone
-from bot.scheduler.occurrences import next_due
 from bot.services import subscriptions
 from bot.services.hours import looks_like_period
 from bot.services.periods import PeriodError, parse_period
+from bot.services.schedule import next_due
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
 
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
