@@ -48,8 +48,10 @@ def _is_prefix(name: str, prefixes: tuple[str, ...]) -> bool:
         # data, not I/O).
         (
             "bot/blocks",
-            ("bot.listeners", "bot.scheduler", "noko_core", "requests")
-            + ("bot.storage.repository", "bot.storage.db", "bot.storage.models"),
+            (
+                *("bot.listeners", "bot.scheduler", "noko_core", "requests"),
+                *("bot.storage.repository", "bot.storage.db", "bot.storage.models"),
+            ),
         ),
         # Listeners are an edge like the scheduler: neither imports the other.
         ("bot/listeners", ("bot.scheduler", "sqlalchemy", "alembic")),
