@@ -73,7 +73,7 @@ def _one_command(app_url: str, fake: FakeSlack, key: str, text: str) -> tuple[fl
     return ack, float("nan"), response.status_code
 
 
-def run(clients: int, rounds: int, latency: float) -> dict[str, float]:
+def run(clients: int, rounds: int, latency: float, threads: int) -> dict[str, float]:
     sandbox_port, app_port = _free_port(), _free_port()
     env = dict(os.environ)
     py = sys.executable
@@ -94,6 +94,7 @@ def run(clients: int, rounds: int, latency: float) -> dict[str, float]:
             NOKO_API_URL=noko_url,
             SLACK_API_URL=fake.api_url,
             DATABASE_URL=f"sqlite:///{tmp}/bench.db",
+            SLACK_LISTENER_THREADS=str(threads),
         )
         gunicorn = str(Path(py).with_name("gunicorn"))
         app = _start(
@@ -158,10 +159,24 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.3)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        nargs="+",
+        default=[64, 5],
+        help="listener pool sizes to compare (64: ours; 5: Bolt's default)",
+    )
     args = parser.parse_args()
-    result = run(args.clients, args.rounds, args.latency)
-    for key, value in result.items():
-        print(f"{key:>14}: {value:.1f}" if isinstance(value, float) else f"{key:>14}: {value}")
+    results = {t: run(args.clients, args.rounds, args.latency, t) for t in args.threads}
+    print("| metric | " + " | ".join(f"{t} listener threads" for t in results) + " |")
+    print("|---|" + "---|" * len(results))
+    for key in next(iter(results.values())):
+        cells = [_cell(r[key]) for r in results.values()]
+        print(f"| {key} | " + " | ".join(cells) + " |")
+
+
+def _cell(value: float) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
 if __name__ == "__main__":

@@ -22,8 +22,8 @@ logger = logging.getLogger(__name__)
 # Bolt runs each listener, ack() included, on this pool; a request waits until its listener has
 # acked. Listeners then block on Noko (2 requests/s) after the ack, so with Bolt's default of 5
 # workers a burst of commands starved later ones of a thread and their acks missed Slack's 3 s
-# (measured by bench/bench_ack.py). Waiting threads cost little; size the pool for bursts.
-LISTENER_THREADS = 64
+# (measured by bench/bench_ack.py). Waiting threads cost little: the pool is sized for bursts
+# (settings.slack_listener_threads, default 64).
 
 # Bolt silently switches to OAuth (and a file installation store) when these are in the env.
 _OAUTH_ENV = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
@@ -57,7 +57,7 @@ def create_app(settings: Settings, deps: Deps) -> App:
             request_verification_enabled=not settings.socket_mode,
             token_verification_enabled=False,
             logger=logging.getLogger("bot.bolt"),
-            listener_executor=ThreadPoolExecutor(LISTENER_THREADS, "bolt-listener"),
+            listener_executor=ThreadPoolExecutor(settings.slack_listener_threads, "bolt-listener"),
         )
     app.use(_inject(settings, deps))
     app.error(handle_error)

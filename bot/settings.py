@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     noko_bot_admins: Annotated[frozenset[str], NoDecode] = frozenset()
     audit_channel: str | None = None
+    # Threads that run listeners (each acks, then waits on Noko); see bot/app.py.
+    slack_listener_threads: int = Field(default=64, ge=1, le=512)
     # Digest scheduling (see bot/scheduler): how late a missed period may still be posted.
     digest_catch_up_hours: float = Field(default=6.0, ge=0)
     digest_poll_seconds: float = Field(default=30.0, gt=0)
