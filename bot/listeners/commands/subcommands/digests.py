@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -21,11 +20,10 @@ from bot.blocks.subscriptions import (
 from bot.errors import UsageError
 from bot.listeners.actions.digests import DigestButton
 from bot.listeners.commands.registry import CommandContext, Subcommand
+from bot.listeners.commands.subcommands.teams_read import HoursArgs
 from bot.listeners.context import change_context, today_for
 from bot.listeners.views.subscribe import SubscribeDraft, open_subscribe_modal, user_timezone
 from bot.services import subscriptions
-from bot.services.hours import looks_like_period
-from bot.services.periods import PeriodError, parse_period
 from bot.services.schedule import next_due
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
 
@@ -45,22 +43,8 @@ def channel_of(word: str) -> str | None:
     return match.group(1) if match else None
 
 
-class DigestArgs(_Args):
-    team: str = Field(min_length=1, max_length=200)
-    period: str | None = None
-
-    @classmethod
-    def from_words(cls, words: Sequence[str]) -> DigestArgs:
-        rest = list(words)
-        period = rest.pop() if len(rest) > 1 and looks_like_period(rest[-1]) else None
-        if period is not None:
-            try:  # Only the format is checked here; the real dates depend on today and Noko.
-                parse_period(period, today=dt.date(2000, 1, 1), week_start=0)
-            except PeriodError as error:
-                raise UsageError(str(error)) from None
-        if not rest:
-            raise UsageError("Which team? Give its name or its Noko id.")
-        return cls(team=" ".join(rest), period=period)
+class DigestArgs(HoursArgs):
+    """`digest <team> [period]` reads its words exactly as `hours` does."""
 
 
 class SubscriptionId(_Args):
