@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -15,34 +14,9 @@ from bot.scheduler.plan import CatchUpPolicy
 from bot.scheduler.posting import SlackPoster, slack_client
 from bot.scheduler.runner import Runner
 from bot.storage import Repository, open_repository
-from bot.storage.testing import DatabaseUnavailableError, temporary_schema
 
 TODAY = dt.date(2026, 11, 9)  # a Monday
 SANDBOX_USERS = [SlackUser("U0001", "Ada", email="ada.lovelace@example.com")]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bot.db'}"
-        return
-    yield from _postgres_url()
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    yield from _postgres_url()
-
-
-def _postgres_url() -> Iterator[str]:
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
-    try:
-        with temporary_schema(base) as url:
-            yield url
-    except DatabaseUnavailableError as exc:
-        pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {exc}")
 
 
 @pytest.fixture
