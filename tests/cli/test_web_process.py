@@ -42,9 +42,8 @@ def web(tmp_path: Path) -> Iterator[tuple[str, FakeSlack]]:
             "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
         }
         command = [sys.executable, "-m", "bot", "web", "--threads", "4"]
-        process = subprocess.Popen(
-            command, env=env, cwd=tmp_path, text=True, stderr=subprocess.PIPE
-        )
+        log = (tmp_path / "web.log").open("w")
+        process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=log, stderr=log)
         try:
             yield f"http://127.0.0.1:{port}", slack
         finally:
