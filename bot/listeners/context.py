@@ -51,6 +51,11 @@ def today_for(deps: Deps, directory: SlackDirectory, user_id: str) -> dt.date:
     return deps.clock().astimezone(zone).date()
 
 
+def announce_change(client: WebClient, context: Any, user_id: str, reply: Reply) -> None:
+    """Tell AUDIT_CHANNEL who changed what, in the words the changer was answered with."""
+    post_audit(client, settings_of(context), Reply(f"<@{user_id}>: {reply.text}"))
+
+
 def post_audit(client: WebClient, settings: Settings, reply: Reply) -> None:
     """Post a change to AUDIT_CHANNEL when set; a failure there must not hide the change."""
     if not settings.audit_channel:

@@ -237,3 +237,32 @@ def test_a_paused_subscription_is_skipped_until_resumed(slack, people, deps, fak
     slack.run(f"resume {sub.id}", people.admin)
     assert _tick(settings, deps, due + dt.timedelta(seconds=60)).posted == [sub.id]
     assert len(_digest_posts(fake)) >= 1
+
+
+# -- AUDIT_CHANNEL --------------------------------------------------------------------------------
+def _audit_posts(fake):
+    return [
+        c.args["text"] for c in fake.calls_to("chat.postMessage") if c.args["channel"] == "CAUDIT"
+    ]
+
+
+def test_subscription_changes_are_announced_in_the_audit_channel(slack, people, deps, fake):
+    slack.run(f"subscribe Design {DESIGN_CHANNEL} weekly monday 09:00 Europe/Berlin", people.admin)
+    (sub,) = deps.repo.list_subscriptions()
+    slack.run(f"pause {sub.id}", people.admin)
+    slack.run(f"unsubscribe {sub.id}", people.admin)
+
+    posts = _audit_posts(fake)
+    assert len(posts) == 3
+    assert all(p.startswith(f"<@{people.admin.id}>: ") for p in posts)
+    assert "Subscribed <#C0DESIGN>" in posts[0]
+    assert "Paused" in posts[1]
+    assert "Stopped the digest" in posts[2]
+
+
+def test_refused_subscription_changes_are_not_announced(slack, people, deps, fake):
+    sub = _subscribe(deps, people)
+
+    slack.run(f"pause {sub.id}", people.coworker)
+
+    assert _audit_posts(fake) == []

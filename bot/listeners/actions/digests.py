@@ -13,14 +13,22 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.digest import digest_messages
 from bot.blocks.modals import loading_view
-from bot.blocks.subscriptions import digest_preview_modal, not_in_channel_reply, posted_reply
+from bot.blocks.subscriptions import (
+    digest_preview_modal,
+    not_in_channel_reply,
+    paused_reply,
+    posted_reply,
+    unsubscribed_reply,
+)
 from bot.errors import BotError, ViewFailedError
 from bot.ids import ActionId
-from bot.listeners.context import change_context, deps_of
+from bot.listeners.context import announce_change, change_context, deps_of
 from bot.listeners.directory import SlackDirectory
 from bot.listeners.events.app_home import publish_home
 from bot.services import subscriptions
 from bot.services.digest import Digest
+from bot.services.schedule import next_due
+from bot.services.subscriptions import ScheduledDigest
 
 
 class DigestButton(BaseModel):
@@ -79,11 +87,13 @@ def handle_subscription_home_action(
     changes = change_context(context, SlackDirectory(client), user_id)
     subscription_id = int(str(action.get("value") or "0"))
     if action["action_id"] == ActionId.SUB_DELETE:
-        subscriptions.unsubscribe(changes, str(subscription_id), "")
+        reply = unsubscribed_reply(subscriptions.unsubscribe(changes, str(subscription_id), ""))
     else:
         pause = action["action_id"] == ActionId.SUB_PAUSE
-        subscriptions.set_paused(changes, subscription_id, pause)
+        sub = subscriptions.set_paused(changes, subscription_id, pause)
+        reply = paused_reply(ScheduledDigest(sub, next_due(sub, deps_of(context).clock())))
     publish_home(client, deps_of(context), user_id)
+    announce_change(client, context, user_id, reply)
 
 
 def handle_subscription_preview_action(

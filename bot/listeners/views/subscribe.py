@@ -14,7 +14,7 @@ from bot.blocks.modals import loading_view, result_view
 from bot.blocks.subscriptions import subscribe_modal, subscribed_reply
 from bot.errors import AmbiguousTeamError, TeamNotFoundError, ViewFailedError
 from bot.ids import ActionId, BlockId
-from bot.listeners.context import change_context, deps_of
+from bot.listeners.context import announce_change, change_context, deps_of
 from bot.listeners.directory import SlackDirectory
 from bot.listeners.views.submissions import WORKING
 from bot.services import subscriptions
@@ -192,3 +192,4 @@ def handle_subscribe_submission(
     sub, created = subscriptions.subscribe(changes, form.spec())
     reply = subscribed_reply(ScheduledDigest(sub, next_due(sub, deps_of(context).clock())), created)
     client.views_update(view_id=view["id"], view=result_view("subscribe", reply.text))
+    announce_change(client, context, str(body["user"]["id"]), reply)

@@ -21,7 +21,7 @@ from bot.errors import UsageError
 from bot.listeners.actions.digests import DigestButton
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.commands.subcommands.teams_read import HoursArgs
-from bot.listeners.context import change_context, today_for
+from bot.listeners.context import announce_change, change_context, today_for
 from bot.listeners.views.subscribe import SubscribeDraft, open_subscribe_modal, user_timezone
 from bot.services import subscriptions
 from bot.services.schedule import next_due
@@ -203,13 +203,15 @@ def run_subscribe(ctx: CommandContext, args: SubscribeArgs) -> Reply | None:
     spec = args.spec(ctx.channel_id, args.timezone or user_timezone(ctx.directory, ctx.user_id))
     changes = change_context(ctx.context, ctx.directory, ctx.user_id)
     sub, created = subscriptions.subscribe(changes, spec)
-    return subscribed_reply(_row(ctx, sub), created)
+    return _announced(ctx, subscribed_reply(_row(ctx, sub), created))
 
 
 def run_unsubscribe(ctx: CommandContext, args: UnsubscribeArgs) -> Reply:
     changes = change_context(ctx.context, ctx.directory, ctx.user_id)
     channel = args.channel_id or ctx.channel_id
-    return unsubscribed_reply(subscriptions.unsubscribe(changes, args.target, channel))
+    return _announced(
+        ctx, unsubscribed_reply(subscriptions.unsubscribe(changes, args.target, channel))
+    )
 
 
 def run_subscriptions(ctx: CommandContext, args: TeamFilter) -> Reply:
@@ -221,7 +223,13 @@ def run_subscriptions(ctx: CommandContext, args: TeamFilter) -> Reply:
 
 def _pause(ctx: CommandContext, args: SubscriptionId, paused: bool) -> Reply:
     changes = change_context(ctx.context, ctx.directory, ctx.user_id)
-    return paused_reply(_row(ctx, subscriptions.set_paused(changes, args.subscription_id, paused)))
+    sub = subscriptions.set_paused(changes, args.subscription_id, paused)
+    return _announced(ctx, paused_reply(_row(ctx, sub)))
+
+
+def _announced(ctx: CommandContext, reply: Reply) -> Reply:
+    announce_change(ctx.client, ctx.context, ctx.user_id, reply)
+    return reply
 
 
 def run_pause(ctx: CommandContext, args: SubscriptionId) -> Reply:
