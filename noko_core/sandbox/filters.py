@@ -87,9 +87,26 @@ def choice(query: Query, name: str, choices: tuple[str, ...]) -> str | None:
     return raw
 
 
-def _contains(needle: str) -> Callable[[str], bool]:
+def _text_in(query: Query, name: str, get: Callable[[Any], str]) -> list[Predicate]:
+    """A "contains this text" filter: case-insensitive substring, as Noko's docs describe."""
+    needle = value(query, name)
+    if needle is None:
+        return []
     folded = needle.casefold()
-    return lambda haystack: folded in haystack.casefold()
+    return [lambda obj: folded in get(obj).casefold()]
+
+
+def _is(query: Query, name: str, get: Callable[[Any], object]) -> list[Predicate]:
+    """A true/false filter."""
+    wanted = boolean(query, name)
+    return [] if wanted is None else [lambda obj: get(obj) == wanted]
+
+
+def _one_of(
+    query: Query, name: str, allowed: tuple[str, ...], get: Callable[[Any], object]
+) -> list[Predicate]:
+    wanted = choice(query, name, allowed)
+    return [] if wanted is None else [lambda obj: str(get(obj)) == wanted]
 
 
 def _day(stamp: dt.datetime | None) -> dt.date | None:
@@ -121,26 +138,13 @@ def entry_predicates(query: Query) -> list[Predicate]:
     preds += _id_in(query, "invoice_ids", lambda e: e.invoice_id)
     preds += _id_in(query, "import_ids", lambda e: e.import_id)
     preds += _id_in(query, "approved_by_ids", lambda e: e.approved_by_id)
-    description = value(query, "description")
-    if description is not None:
-        found = _contains(description)
-        preds.append(lambda e: found(e.description))
-    mode = choice(query, "tag_filter_type", ("and", "combination of")) or "and"
-    tag_ids = ids(query, "tag_ids")
-    if tag_ids is not None:
-        if mode == "and":
-            preds.append(lambda e: tag_ids.issubset(e.tag_ids))
-        else:
-            preds.append(lambda e: not tag_ids.isdisjoint(e.tag_ids))
+    preds += _text_in(query, "description", lambda e: e.description)
+    preds += _tags(query)
     preds += _date_range(query, "from", "to", lambda e: e.date)
     preds += _date_range(query, "invoiced_at_from", "invoiced_at_to", lambda e: _day(e.invoiced_at))
     preds += _date_range(query, "approved_at_from", "approved_at_to", lambda e: _day(e.approved_at))
-    invoiced = boolean(query, "invoiced")
-    if invoiced is not None:
-        preds.append(lambda e: (e.invoice_id is not None) == invoiced)
-    billable = boolean(query, "billable")
-    if billable is not None:
-        preds.append(lambda e: e.billable == billable)
+    preds += _is(query, "invoiced", lambda e: e.invoice_id is not None)
+    preds += _is(query, "billable", lambda e: e.billable)
     updated_from = timestamp(query, "updated_from")
     if updated_from is not None:
         preds.append(lambda e: e.updated_at >= updated_from)
@@ -150,29 +154,27 @@ def entry_predicates(query: Query) -> list[Predicate]:
     return preds
 
 
+def _tags(query: Query) -> list[Predicate]:
+    mode = choice(query, "tag_filter_type", ("and", "combination of")) or "and"
+    tag_ids = ids(query, "tag_ids")
+    if tag_ids is None:
+        return []
+    if mode == "and":
+        return [lambda e: tag_ids.issubset(e.tag_ids)]
+    return [lambda e: not tag_ids.isdisjoint(e.tag_ids)]
+
+
 def user_predicates(query: Query) -> list[Predicate]:
-    preds: list[Predicate] = []
-    name, email = value(query, "name"), value(query, "email")
-    if name is not None:
-        found_name = _contains(name)
-        preds.append(lambda u: found_name(u.full_name))
-    if email is not None:
-        found_email = _contains(email)
-        preds.append(lambda u: found_email(u.email))
-    role, state = choice(query, "role", ROLES), choice(query, "state", STATES)
-    if role is not None:
-        preds.append(lambda u: u.role == role)
-    if state is not None:
-        preds.append(lambda u: u.state == state)
-    return preds
+    return [
+        *_text_in(query, "name", lambda u: u.full_name),
+        *_text_in(query, "email", lambda u: u.email),
+        *_one_of(query, "role", ROLES, lambda u: u.role),
+        *_one_of(query, "state", STATES, lambda u: u.state),
+    ]
 
 
 def team_predicates(query: Query) -> list[Predicate]:
-    preds: list[Predicate] = []
-    name = value(query, "name")
-    if name is not None:
-        found = _contains(name)
-        preds.append(lambda t: found(t.name))
+    preds = _text_in(query, "name", lambda t: t.name)
     members = ids(query, "user_ids")
     if members is not None:
         preds.append(lambda t: not members.isdisjoint(t.user_ids))
@@ -180,30 +182,18 @@ def team_predicates(query: Query) -> list[Predicate]:
 
 
 def project_predicates(query: Query) -> list[Predicate]:
-    preds: list[Predicate] = []
-    name = value(query, "name")
-    if name is not None:
-        found = _contains(name)
-        preds.append(lambda p: found(p.name))
-    preds += _id_in(query, "project_group_ids", lambda p: p.group_id)
-    increment = choice(query, "billing_increment", tuple(str(i) for i in BILLING_INCREMENTS))
-    if increment is not None:
-        preds.append(lambda p: p.billing_increment == int(increment))
-    enabled, billable = boolean(query, "enabled"), boolean(query, "billable")
-    if enabled is not None:
-        preds.append(lambda p: p.enabled == enabled)
-    if billable is not None:
-        preds.append(lambda p: p.billable == billable)
-    return preds
+    increments = tuple(str(i) for i in BILLING_INCREMENTS)
+    return [
+        *_text_in(query, "name", lambda p: p.name),
+        *_id_in(query, "project_group_ids", lambda p: p.group_id),
+        *_one_of(query, "billing_increment", increments, lambda p: p.billing_increment),
+        *_is(query, "enabled", lambda p: p.enabled),
+        *_is(query, "billable", lambda p: p.billable),
+    ]
 
 
 def tag_predicates(query: Query) -> list[Predicate]:
-    preds: list[Predicate] = []
-    name = value(query, "name")
-    if name is not None:
-        found = _contains(name)
-        preds.append(lambda t: found(t.name))
-    billable = boolean(query, "billable")
-    if billable is not None:
-        preds.append(lambda t: t.billable == billable)
-    return preds
+    return [
+        *_text_in(query, "name", lambda t: t.name),
+        *_is(query, "billable", lambda t: t.billable),
+    ]
