@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.services.periods import week_start_from_noko
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_TTL = 60.0
@@ -104,12 +106,17 @@ class NokoCache:
     ) -> None:
         self._teams = _Slot("teams", lambda: list(noko.list_teams()), clock, ttl)
         self._users = _Slot("users", lambda: list(noko.list_users()), clock, ttl)
+        self._me = _Slot("current user", lambda: [noko.get_current_user()], clock, ttl)
 
     def teams(self) -> list[dict[str, Any]]:
         return self._teams.get()
 
     def users(self) -> list[dict[str, Any]]:
         return self._users.get()
+
+    def week_start(self) -> int:
+        """The account's first weekday (0=Monday), without asking Noko on every command."""
+        return week_start_from_noko(str(self._me.get()[0].get("week_start") or ""))
 
     def peek_teams(self, wait: float = 2.0) -> list[dict[str, Any]] | None:
         return self._teams.peek(wait)

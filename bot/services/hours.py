@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.services.cache import NokoCache
-from bot.services.periods import parse_period, week_start_from_noko
+from bot.services.periods import parse_period
 from bot.services.summary import TeamSummary, summarize
 from bot.services.teams import find_team
 
@@ -36,7 +36,7 @@ def team_hours(
 ) -> TeamHours:
     """Resolve the team, read the period in Noko's week convention, and sum the entries."""
     team = find_team(cache, query)
-    week_start = week_start_from_noko(str(noko.get_current_user().get("week_start") or ""))
+    week_start = cache.week_start()
     period = parse_period(period_text, today=today, week_start=week_start)
     team_id = int(team["id"])
     entries = noko.iter_entries_for_users_in_team(team_id, from_=period.start, to=period.end)

@@ -199,7 +199,7 @@ def preview_digest(
     """A team's id and digest now, for ``period_text`` (default last week) as of ``today``."""
     found = find_team(cache, team)
     try:
-        week_start = fetch_week_start(noko)
+        week_start = cache.week_start()
         period = parse_period(period_text or DEFAULT_PERIOD, today=today, week_start=week_start)
     except PeriodError as error:
         raise UsageError(str(error)) from None

@@ -99,3 +99,15 @@ def test_peek_returns_stale_value_without_waiting_and_refreshes_in_background():
             break
         threading.Event().wait(0.01)
     assert cache.peek_teams(wait=0)[0]["id"] == 2
+
+
+def test_cache_week_start_asks_noko_once_within_its_ttl(sandbox) -> None:
+    from bot.services.cache import NokoCache
+    from noko_core import NokoClient
+
+    noko = NokoClient(sandbox.token, base_url=sandbox.base_url, requests_per_second=None)
+    cache = NokoCache(noko)
+    sandbox.clear_requests()
+
+    assert [cache.week_start(), cache.week_start()] == [0, 0]  # the sandbox's week starts Monday
+    assert [r.path for r in sandbox.requests] == ["/v2/current_user"]
