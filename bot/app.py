@@ -5,25 +5,26 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.listeners import register
 from bot.listeners.errors import handle_error
+from bot.listeners.work import WorkQueue
 from bot.settings import Settings
+from bot.verification import signature_problem
 
 logger = logging.getLogger(__name__)
 
-# Bolt runs each listener, ack() included, on this pool; a request waits until its listener has
-# acked. Listeners then block on Noko (2 requests/s) after the ack, so with Bolt's default of 5
-# workers a burst of commands starved later ones of a thread and their acks missed Slack's 3 s
-# (measured by bench/bench_ack.py). Waiting threads cost little: the pool is sized for bursts
-# (settings.slack_listener_threads, default 64).
+# Acks never wait (issue: 200 concurrent commands, half the acks over 3 s): Bolt runs with
+# process_before_response, so the registered function runs on the HTTP request's own thread and
+# only decides the ack; listener work goes to a bounded WorkQueue (bot/listeners/guard.py).
 
 # Bolt silently switches to OAuth (and a file installation store) when these are in the env.
 _OAUTH_ENV = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
@@ -48,27 +49,70 @@ def create_app(settings: Settings, deps: Deps) -> App:
     if not settings.socket_mode and not signing_secret:
         raise ValueError("SLACK_SIGNING_SECRET is not set (needed in HTTP mode)")
     client = WebClient(token=_secret(settings.slack_bot_token), base_url=settings.slack_api_url)
+    work = WorkQueue(settings.slack_listener_threads, settings.slack_queue_limit)
+    busy_notices = WorkQueue(2, 100, "bolt-busy")
     with _without_oauth_env():
         app = App(
             name="noko-team-bot",
             client=client,
             signing_secret=signing_secret,
-            # Socket Mode payloads carry no signature; HTTP requests always must.
-            request_verification_enabled=not settings.socket_mode,
+            # Bolt's own check raises on malformed headers (the exception then reached the error
+            # handler with the unverified body); SignatureCheck replaces it and never raises.
+            request_verification_enabled=False,
+            before_authorize=SignatureCheck(signing_secret or "", socket_mode=settings.socket_mode),
             token_verification_enabled=False,
+            process_before_response=True,
             logger=logging.getLogger("bot.bolt"),
-            listener_executor=ThreadPoolExecutor(settings.slack_listener_threads, "bolt-listener"),
         )
-    app.use(_inject(settings, deps))
+    app.use(_inject(settings, deps, work, busy_notices))
     app.error(handle_error)
     register(app)
     return app
 
 
-def _inject(settings: Settings, deps: Deps) -> Callable[..., None]:
+class SignatureCheck(Middleware):
+    """First of the app's middleware (before authorization, which calls Slack): a request that
+    fails Slack's signature check gets 401, one log line without the body, and nothing else.
+    A request that passes is marked ``context["verified"]``, which the error handler requires.
+    Socket Mode payloads come over the app-token websocket and carry no signature."""
+
+    def __init__(self, signing_secret: str, *, socket_mode: bool) -> None:
+        self._secret = signing_secret
+        self._socket_mode = socket_mode
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        if self._socket_mode and req.mode == "socket_mode":
+            req.context["verified"] = True
+            return next()
+        problem = signature_problem(
+            self._secret,
+            req.raw_body.encode("utf-8", "surrogatepass"),
+            _header(req, "x-slack-request-timestamp"),
+            _header(req, "x-slack-signature"),
+            time.time,
+        )
+        if problem is not None:
+            logger.warning("rejected a Slack request: %s", problem)
+            return BoltResponse(status=401, body={"error": "invalid request"})
+        req.context["verified"] = True
+        return next()
+
+
+def _header(req: BoltRequest, name: str) -> str | None:
+    values = req.headers.get(name) or []
+    return values[0] if values else None
+
+
+def _inject(
+    settings: Settings, deps: Deps, work: WorkQueue, busy_notices: WorkQueue
+) -> Callable[..., None]:
     def inject_deps(context: dict[str, Any], next: Callable[[], None]) -> None:
         context["deps"] = deps
         context["settings"] = settings
+        context["work_queue"] = work
+        context["busy_notices"] = busy_notices
         next()
 
     return inject_deps

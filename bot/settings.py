@@ -35,8 +35,10 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     noko_bot_admins: Annotated[frozenset[str], NoDecode] = frozenset()
     audit_channel: str | None = None
-    # Threads that run listeners (each acks, then waits on Noko); see bot/app.py.
-    slack_listener_threads: int = Field(default=64, ge=1, le=512)
+    # Listener work runs after the ack on this many threads, with at most SLACK_QUEUE_LIMIT
+    # more waiting; past that, people are told "busy, try again" (bot/listeners/work.py).
+    slack_listener_threads: int = Field(default=32, ge=1, le=512)
+    slack_queue_limit: int = Field(default=100, ge=0, le=10_000)
     # Digest scheduling (see bot/scheduler): how late a missed period may still be posted.
     digest_catch_up_hours: float = Field(default=6.0, ge=0)
     digest_poll_seconds: float = Field(default=30.0, gt=0)

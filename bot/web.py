@@ -1,33 +1,73 @@
-"""The Flask app served by gunicorn: POST /slack/events (Bolt) and GET /healthz."""
+"""The Flask app served by gunicorn: POST /slack/events (Bolt) and GET /healthz.
+
+Before Bolt sees a request, its size is bounded (``MAX_BODY_BYTES``, checked against
+Content-Length before the body is read, and while reading a chunked body) and its Slack
+signature checked: a request that fails gets 413 or 401 and one log line, and never reaches
+Bolt, whose request parsing fails on bodies such as ``[]`` or ``null``.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
 
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from pydantic import ValidationError
 from slack_bolt.adapter.flask import SlackRequestHandler
 
 from bot.app import create_app
 from bot.deps import Deps, build_deps
 from bot.settings import Settings, check_required, describe_validation_error
+from bot.verification import MAX_BODY_BYTES, signature_problem
+
+logger = logging.getLogger(__name__)
 
 
 def create_web_app(settings: Settings, deps: Deps | None = None) -> Flask:
     """Builds deps from ``settings`` unless given (tests pass their own)."""
     deps = deps if deps is not None else build_deps(settings)
     handler = SlackRequestHandler(create_app(settings, deps))
+    secret = settings.slack_signing_secret
+    signing_secret = secret.get_secret_value() if secret is not None else ""
     web = Flask("noko_team_bot")
+    web.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
 
     @web.post("/slack/events")
     def slack_events():  # type: ignore[no-untyped-def]
+        if not settings.socket_mode:
+            problem = signature_problem(
+                signing_secret,
+                request.get_data(cache=True),  # 413 here, unread, when over MAX_BODY_BYTES
+                request.headers.get("X-Slack-Request-Timestamp"),
+                request.headers.get("X-Slack-Signature"),
+                time.time,
+            )
+            if problem is not None:
+                logger.warning(
+                    "rejected a request to /slack/events: %s (%d bytes)",
+                    problem,
+                    request.content_length or 0,
+                )
+                return _json_error(401, "invalid request")
         return handler.handle(request)
+
+    @web.errorhandler(413)
+    def too_large(_error):  # type: ignore[no-untyped-def]
+        logger.warning("rejected a request over %d bytes", MAX_BODY_BYTES)
+        return _json_error(413, "request too large")
 
     @web.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
         return jsonify({"status": "ok"})
 
     return web
+
+
+def _json_error(status: int, message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
 
 
 def create_wsgi() -> Flask:

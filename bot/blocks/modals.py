@@ -18,6 +18,14 @@ _CALLBACKS = {
     "remove": CallbackId.REMOVE_MEMBERS,
     "create": CallbackId.CREATE_TEAM,
 }
+WORKING = ":hourglass_flowing_sand: Working on it…"
+
+
+def modal_kind(callback_id: object) -> str:
+    """The kind ("add", "remove", "create", "subscribe") of the modal ``callback_id``, or ""."""
+    if callback_id == CallbackId.SUBSCRIBE:
+        return "subscribe"
+    return next((kind for kind, cb in _CALLBACKS.items() if cb == callback_id), "")
 
 
 def _modal(title: str, blocks: list[Block], **extra: Any) -> dict[str, Any]:
@@ -41,6 +49,11 @@ def result_view(kind: str, text: str) -> dict[str, Any]:
         callback_id=CallbackId.LOADING,
         close=plain("Done", 24),
     )
+
+
+def working_view(callback_id: object) -> dict[str, Any]:
+    """What a submitted modal shows while its change runs; the result replaces it."""
+    return result_view(modal_kind(callback_id), WORKING)
 
 
 def user_option(user: dict[str, Any]) -> dict[str, Any]:

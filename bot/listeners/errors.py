@@ -1,4 +1,9 @@
-"""The one global error handler: every exception becomes a helpful sentence for the user."""
+"""The one global error handler: every exception becomes a helpful sentence for the user.
+
+Only for requests that passed Slack's signature check (``context["verified"]``, set by
+``bot.app.SignatureCheck``): an error raised on an unverified request is logged in one line and
+answered by nobody, since its ``response_url`` and user ids are whatever the sender wrote.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,19 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.blocks.modals import result_view
+from bot.blocks.modals import modal_kind, result_view
 from bot.errors import ViewFailedError, is_known, new_error_id, user_message_for
-from bot.ids import CallbackId
 
 logger = logging.getLogger(__name__)
-_KINDS = {
-    CallbackId.ADD_MEMBERS: "add",
-    CallbackId.REMOVE_MEMBERS: "remove",
-    CallbackId.CREATE_TEAM: "create",
-}
 
 
-def handle_error(error: Exception, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+def handle_error(
+    error: Exception, body: Any, client: WebClient, respond: Any, context: Any = None
+) -> None:
     """Known errors are expected (logged in one line); unknown ones get an id in log and reply."""
+    if not _verified(context) or not isinstance(body, dict):
+        logger.warning("refused to act on an unverified request (%s)", type(error).__name__)
+        return
     cause = error.cause if isinstance(error, ViewFailedError) else error
     error_id = new_error_id()
     if is_known(cause):
@@ -34,12 +38,19 @@ def handle_error(error: Exception, body: dict[str, Any], client: WebClient, resp
         logger.exception("could not tell the user about error [%s]", error_id)
 
 
+def _verified(context: Any) -> bool:
+    try:
+        return context is not None and context.get("verified") is True
+    except AttributeError:
+        return False
+
+
 def _show(error: Exception, body: dict[str, Any], client: WebClient, respond: Any, text: str):
     view = body.get("view") or {}
     if isinstance(error, ViewFailedError):
         client.views_update(view_id=error.view_id, view=result_view(error.kind, text))
     elif body.get("type") == "view_submission" and view.get("id"):
-        kind = _KINDS.get(view.get("callback_id", ""), "")
+        kind = modal_kind(view.get("callback_id", ""))
         client.views_update(view_id=view["id"], view=result_view(kind, text))
     elif respond is not None and getattr(respond, "response_url", None):
         respond(text=text, response_type="ephemeral", replace_original=False)

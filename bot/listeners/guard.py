@@ -1,31 +1,156 @@
-"""Runs a listener and hands any exception to the global error handler itself."""
+"""How every listener runs: the ack on the request's thread, the work on the bounded queue.
+
+The app runs with Bolt's ``process_before_response``: Bolt calls the registered function on the
+thread that serves the HTTP request and answers Slack when it returns. So the function must only
+decide the ack (nothing slow: no Noko, no Slack call) and hand the rest to the ``WorkQueue``:
+
+- ``immediate``: the ack *is* the answer (type-ahead options, clicks with nothing to do).
+- ``deferred``: listeners written as "ack(), then work": acked here, run on the queue.
+- ``deferred_view``: modal submissions: validated here (inline errors, or the "Working…" view
+  in the ack), the change runs on the queue.
+
+When the queue is full, the person is told "busy, try again" instead of the work running unseen.
+Exceptions anywhere go to ``handle_error``, the one mapping from errors to replies.
+"""
 
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt.kwargs_injection import Args
 
+from bot.blocks.modals import working_view
 from bot.listeners.errors import handle_error
+from bot.listeners.work import BUSY, WorkQueue
 
-# Why not just let exceptions reach @app.error: when a listener raises within ~10 ms of its
-# ack(), Bolt's thread runner (slack_bolt/listener/thread_runner.py) overwrites the recorded
-# ack with None and the HTTP response becomes a 404 "unhandled request" after 3 s, so Slack shows
-# the user an error. Catching here keeps the ack; handle_error stays the one mapping to replies.
+logger = logging.getLogger(__name__)
+
+F = TypeVar("F")
 
 
-def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
+def work_queue_of(context: Any) -> WorkQueue:
+    queue: WorkQueue = context["work_queue"]
+    return queue
+
+
+def busy_notices_of(context: Any) -> WorkQueue:
+    queue: WorkQueue = context["busy_notices"]
+    return queue
+
+
+def _already_acked(*_args: Any, **_kwargs: Any) -> None:
+    """The ``ack`` handed to work running after the response was sent: acking again is moot."""
+
+
+def _call(listener: Callable[..., Any], args: Args, **overrides: Any) -> Any:
     names = list(inspect.signature(listener).parameters)
+    values = {name: overrides[name] if name in overrides else getattr(args, name) for name in names}
+    return listener(**values)
 
-    def run_guarded(args: Args) -> None:
+
+def _report(error: Exception, args: Args) -> None:
+    handle_error(error, args.body, args.client, args.respond, args.context)
+
+
+def _name_after(wrapper: F, listener: Callable[..., Any]) -> F:
+    wrapper.__name__ = wrapper.__qualname__ = listener.__name__  # type: ignore[attr-defined]
+    return wrapper
+
+
+def immediate(listener: Callable[..., Any]) -> Callable[[Args], None]:
+    """Run ``listener`` on the request thread; it must answer within Slack's 3 s by itself."""
+
+    def run_immediate(args: Args) -> None:
         try:
-            listener(**{name: getattr(args, name) for name in names})
+            _call(listener, args)
         except Exception as error:
             if args.ack.response is None:
-                args.ack()  # never leave Slack waiting for 3 s on our bug
-            handle_error(error, args.body, args.client, args.respond)
+                args.ack()  # never leave Slack waiting on our bug
+            _report(error, args)
 
-    run_guarded.__name__ = run_guarded.__qualname__ = listener.__name__
-    return run_guarded
+    return _name_after(run_immediate, listener)
+
+
+def deferred(listener: Callable[..., Any]) -> Callable[[Args], None]:
+    """Ack now; run ``listener`` (which may call Noko and Slack) on the work queue."""
+
+    def work(args: Args) -> None:
+        try:
+            _call(listener, args, ack=_already_acked)
+        except Exception as error:
+            _report(error, args)
+
+    def run_deferred(args: Args) -> None:
+        if work_queue_of(args.context).try_submit(lambda: work(args)):
+            args.ack()
+        else:
+            _refuse_busy(args)
+
+    return _name_after(run_deferred, listener)
+
+
+def deferred_view(
+    check: Callable[..., F | None], run: Callable[..., Any]
+) -> Callable[[Args], None]:
+    """A modal submission: ``check`` (request thread) returns the parsed form, or acks inline
+    errors and returns None; ``run(form, …)`` makes the change on the work queue."""
+
+    def work(args: Args, form: F) -> None:
+        try:
+            _call(run, args, form=form)
+        except Exception as error:
+            _report(error, args)
+
+    def run_view(args: Args) -> None:
+        try:
+            form = _call(check, args)
+        except Exception as error:
+            if args.ack.response is None:
+                args.ack()
+            _report(error, args)
+            return
+        if form is None:
+            return  # ``check`` acked with the inline errors
+        view = args.view or {}
+        if work_queue_of(args.context).try_submit(lambda: work(args, form)):
+            # Keep the modal open with a progress note; the result replaces it when done.
+            args.ack(response_action="update", view=working_view(view.get("callback_id")))
+        else:
+            # Refused inline: the modal stays open with everything the person entered.
+            args.ack(response_action="errors", errors={_first_input_block(view): BUSY})
+
+    return _name_after(run_view, run)
+
+
+def _first_input_block(view: dict[str, Any]) -> str:
+    for block in view.get("blocks") or []:
+        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
+            return str(block["block_id"])
+    return "team"
+
+
+def _refuse_busy(args: Args) -> None:
+    """Tell the person their request was not taken: in the ack for a command, else in a reply."""
+    if args.command is not None:
+        args.ack(text=BUSY, response_type="ephemeral")
+        return
+    args.ack()
+    body = args.body if isinstance(args.body, dict) else {}
+    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    user_id = str((user or {}).get("id") or "")
+    respond, client = args.respond, args.client
+    if body.get("type") == "event_callback" or not user_id:
+        logger.warning("work queue full: dropped a %s event", (args.event or {}).get("type"))
+        return
+
+    def tell() -> None:
+        if respond is not None and getattr(respond, "response_url", None):
+            respond(text=BUSY, response_type="ephemeral", replace_original=False)
+        else:  # App Home clicks have no response_url: a DM is the only way to answer
+            client.chat_postMessage(channel=user_id, text=BUSY)
+
+    if not busy_notices_of(args.context).try_submit(tell):
+        logger.warning("work queue full: could not even tell %s it is busy", user_id)

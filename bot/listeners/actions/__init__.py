@@ -1,4 +1,7 @@
-"""Button and menu clicks: open the modals, confirm or cancel delete/clear, refresh App Home."""
+"""Button and menu clicks: open the modals, confirm or cancel delete/clear, refresh App Home.
+
+Each is acked on the request thread and runs on the work queue (see bot/listeners/guard.py).
+"""
 
 from __future__ import annotations
 
@@ -13,27 +16,27 @@ from bot.listeners.actions.digests import (
 )
 from bot.listeners.actions.open_modal import handle_open_modal_action, handle_team_menu_action
 from bot.listeners.actions.refresh import handle_refresh_home_action
-from bot.listeners.guard import guarded
+from bot.listeners.guard import deferred, immediate
 
 
 def register(app: App) -> None:
     for action_id in (ActionId.OPEN_ADD, ActionId.OPEN_REMOVE, ActionId.OPEN_CREATE):
-        app.action(action_id)(guarded(handle_open_modal_action))
-    app.action(ActionId.TEAM_MENU)(guarded(handle_team_menu_action))
-    app.action(ActionId.CONFIRM_DELETE)(guarded(handle_confirm_action))
-    app.action(ActionId.CONFIRM_CLEAR)(guarded(handle_confirm_action))
-    app.action(ActionId.CANCEL)(guarded(handle_cancel_action))
-    app.action(ActionId.REFRESH_HOME)(guarded(handle_refresh_home_action))
+        app.action(action_id)(deferred(handle_open_modal_action))
+    app.action(ActionId.TEAM_MENU)(deferred(handle_team_menu_action))
+    app.action(ActionId.CONFIRM_DELETE)(deferred(handle_confirm_action))
+    app.action(ActionId.CONFIRM_CLEAR)(deferred(handle_confirm_action))
+    app.action(ActionId.CANCEL)(deferred(handle_cancel_action))
+    app.action(ActionId.REFRESH_HOME)(deferred(handle_refresh_home_action))
     # Selecting in the modals' pickers sends block_actions too; nothing to do but ack.
-    app.action(ActionId.TEAM_SELECT)(guarded(_ack_only))
-    app.action(ActionId.USERS_SELECT)(guarded(_ack_only))
-    app.action(ActionId.POST_DIGEST)(guarded(handle_post_digest_action))
+    app.action(ActionId.TEAM_SELECT)(immediate(_ack_only))
+    app.action(ActionId.USERS_SELECT)(immediate(_ack_only))
+    app.action(ActionId.POST_DIGEST)(deferred(handle_post_digest_action))
     for action_id in (ActionId.SUB_PAUSE, ActionId.SUB_RESUME, ActionId.SUB_DELETE):
-        app.action(action_id)(guarded(handle_subscription_home_action))
-    app.action(ActionId.SUB_PREVIEW)(guarded(handle_subscription_preview_action))
+        app.action(action_id)(deferred(handle_subscription_home_action))
+    app.action(ActionId.SUB_PREVIEW)(deferred(handle_subscription_preview_action))
     for action_id in (ActionId.SUB_CHANNEL, ActionId.SUB_CADENCE, ActionId.SUB_DAY,
                       ActionId.SUB_TIME, ActionId.SUB_TIMEZONE):  # fmt: skip
-        app.action(action_id)(guarded(_ack_only))
+        app.action(action_id)(immediate(_ack_only))
 
 
 def _ack_only(ack) -> None:  # type: ignore[no-untyped-def]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.listeners.events.app_home import handle_app_home_opened_event
-from bot.listeners.guard import guarded
+from bot.listeners.guard import deferred
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(guarded(handle_app_home_opened_event))
+    app.event("app_home_opened")(deferred(handle_app_home_opened_event))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.ids import ActionId
-from bot.listeners.guard import guarded
+from bot.listeners.guard import immediate
 from bot.listeners.options.pickers import load_team_options, load_user_options
 
 
 def register(app: App) -> None:
-    app.options(ActionId.TEAM_SELECT)(guarded(load_team_options))
-    app.options(ActionId.USERS_SELECT)(guarded(load_user_options))
+    app.options(ActionId.TEAM_SELECT)(immediate(load_team_options))
+    app.options(ActionId.USERS_SELECT)(immediate(load_user_options))

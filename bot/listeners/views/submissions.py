@@ -1,4 +1,5 @@
-"""Add/Remove members and Create team submissions: inline errors, else Working… then the result."""
+"""Add/Remove members and Create team submissions: checked on the request thread (inline errors,
+else the "Working…" view in the ack), then run on the work queue and the result shown."""
 
 from __future__ import annotations
 
@@ -13,23 +14,24 @@ from bot.blocks.teams import audit_text, change_reply
 from bot.ids import CallbackId
 from bot.listeners.context import change_context, deps_of, post_audit, settings_of
 from bot.listeners.directory import SlackDirectory
-from bot.listeners.payloads import create_form, members_form
+from bot.listeners.payloads import CreateForm, MembersForm, create_form, members_form
 from bot.services import team_changes
 from bot.services.team_changes import ChangeOutcome
 
-WORKING = ":hourglass_flowing_sand: Working on it…"
 
-
-def handle_members_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any
-) -> None:
+def check_members_submission(ack: Ack, view: dict[str, Any]) -> MembersForm | None:
+    """Request thread: the form, or None after acking its inline errors."""
     form, errors = members_form(view)
     if errors:
         ack(response_action="errors", errors=errors)
-        return
+        return None
+    return form
+
+
+def run_members_submission(
+    form: MembersForm, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any
+) -> None:
     kind = "add" if view.get("callback_id") == CallbackId.ADD_MEMBERS else "remove"
-    # Keep the modal open with a progress note; the result replaces it when Noko answered.
-    ack(response_action="update", view=result_view(kind, WORKING))
     user_id = str(body["user"]["id"])
     changes = change_context(context, SlackDirectory(client), user_id)
     change = team_changes.add_members if kind == "add" else team_changes.remove_members
@@ -37,16 +39,19 @@ def handle_members_submission(
     _show_result(client, context, view, user_id, outcome)
 
 
-def handle_create_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any
-) -> None:
+def check_create_submission(ack: Ack, view: dict[str, Any], context: Any) -> CreateForm | None:
     # Only what is already cached: nothing may delay this ack.
     cached = deps_of(context).cache.peek_teams(wait=0) or []
     form, errors = create_form(view, {str(t["name"]).casefold() for t in cached})
     if errors:
         ack(response_action="errors", errors=errors)
-        return
-    ack(response_action="update", view=result_view("create", WORKING))
+        return None
+    return form
+
+
+def run_create_submission(
+    form: CreateForm, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any
+) -> None:
     user_id = str(body["user"]["id"])
     changes = change_context(context, SlackDirectory(client), user_id)
     outcome = team_changes.create_team(changes, form.name, [str(i) for i in form.user_ids])

@@ -16,7 +16,6 @@ from bot.errors import AmbiguousTeamError, TeamNotFoundError, ViewFailedError
 from bot.ids import ActionId, BlockId
 from bot.listeners.context import announce_change, change_context, deps_of
 from bot.listeners.directory import SlackDirectory
-from bot.listeners.views.submissions import WORKING
 from bot.services import subscriptions
 from bot.services.schedule import next_due
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
@@ -180,14 +179,17 @@ def subscribe_form(view: dict[str, Any]) -> tuple[SubscribeForm | None, dict[str
         return None, errors
 
 
-def handle_subscribe_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any
-) -> None:
+def check_subscribe_submission(ack: Ack, view: dict[str, Any]) -> SubscribeForm | None:
+    """Request thread: the form, or None after acking its inline errors."""
     form, errors = subscribe_form(view)
     if form is None:
         ack(response_action="errors", errors=errors)
-        return
-    ack(response_action="update", view=result_view("subscribe", WORKING))
+    return form
+
+
+def run_subscribe_submission(
+    form: SubscribeForm, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any
+) -> None:
     changes = change_context(context, SlackDirectory(client), str(body["user"]["id"]))
     sub, created = subscriptions.subscribe(changes, form.spec())
     reply = subscribed_reply(ScheduledDigest(sub, next_due(sub, deps_of(context).clock())), created)
