@@ -20,7 +20,9 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="noko-bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     web = sub.add_parser("web", help="serve /slack/events and /healthz with gunicorn on $PORT")
-    web.add_argument("--threads", type=int, default=10)
+    web.add_argument(
+        "--connections", type=int, default=1000, help="open connections one worker serves at once"
+    )
     socket = sub.add_parser("socket", help="run in Socket Mode (needs SLACK_APP_TOKEN)")
     socket.add_argument("--with-clock", action="store_true", help="also run the digest scheduler")
     sub.add_parser("clock", help="run the digest scheduler (one per deployment)")
@@ -54,20 +56,30 @@ def _require(settings: Settings, mode: Mode) -> bool:
     return not problems
 
 
-def _run_web(settings: Settings, threads: int) -> int:
+def gunicorn_argv(bind: str, connections: int = 1000) -> list[str]:
+    """gunicorn serving the app with the gevent worker: a slow client (one byte every few
+    seconds) holds a greenlet, not one of a few threads, so acks keep flowing past it (with
+    gthread, 10 slow sockets stalled every command for 40 s; see docs/benchmarks.md)."""
     gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    argv = [
+    return [
         gunicorn,
         "--bind",
-        f"0.0.0.0:{settings.port}",
+        bind,
         "--workers",
-        "1",
-        "--threads",
-        str(threads),
+        "1",  # one process: the work queue, cache and Noko rate limiter are per process
+        "--worker-class",
+        "gevent",
+        "--worker-connections",
+        str(connections),
         "--timeout",
-        "0",
+        "60",
         "bot.web:create_wsgi()",
     ]
+
+
+def _run_web(settings: Settings, connections: int) -> int:
+    argv = gunicorn_argv(f"0.0.0.0:{settings.port}", connections)
+    gunicorn = argv[0]
     os.execv(gunicorn, argv)
     return 0  # pragma: no cover - execv does not return
 
@@ -89,7 +101,7 @@ def _run_socket(settings: Settings, with_clock: bool) -> int:
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "web":
-        return _run_web(settings, args.threads) if _require(settings, "http") else EXIT_CONFIG
+        return _run_web(settings, args.connections) if _require(settings, "http") else EXIT_CONFIG
     if args.command == "socket":
         ok = _require(settings, "socket")
         return _run_socket(settings, args.with_clock) if ok else EXIT_CONFIG

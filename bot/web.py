@@ -14,7 +14,7 @@ import time
 
 from flask import Flask, Response, jsonify, request
 from pydantic import ValidationError
-from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 
 from bot.app import create_app
 from bot.deps import Deps, build_deps
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 def create_web_app(settings: Settings, deps: Deps | None = None) -> Flask:
     """Builds deps from ``settings`` unless given (tests pass their own)."""
     deps = deps if deps is not None else build_deps(settings)
-    handler = SlackRequestHandler(create_app(settings, deps))
+    app = create_app(settings, deps)
     secret = settings.slack_signing_secret
     signing_secret = secret.get_secret_value() if secret is not None else ""
     web = Flask("noko_team_bot")
@@ -50,7 +50,13 @@ def create_web_app(settings: Settings, deps: Deps | None = None) -> Flask:
                     request.content_length or 0,
                 )
                 return _json_error(401, "invalid request")
-        return handler.handle(request)
+        try:
+            bolt_request = to_bolt_request(request)
+        except (AttributeError, TypeError, ValueError) as error:
+            # Signed, yet not a payload Bolt can read (``[]``, ``null``, a JSON string).
+            logger.warning("refused a signed request Bolt cannot parse (%s)", type(error).__name__)
+            return _json_error(400, "unreadable payload")
+        return to_flask_response(app.dispatch(bolt_request))
 
     @web.errorhandler(413)
     def too_large(_error):  # type: ignore[no-untyped-def]
