@@ -32,3 +32,67 @@ def test_cold_cache_options_still_answer(slack, people):
     response = slack.suggest(people.coworker, ActionId.TEAM_SELECT, "", {"callback_id": "x"})
     assert response.status == 200
     assert len(json.loads(response.body)["options"]) == 6
+
+
+def test_acks_do_not_wait_for_a_busy_pool(settings, deps, fake, people, sandbox):
+    # One worker thread, Noko hanging: every command is still acked at once, on its own thread.
+    from conftest import Driver
+
+    from bot.app import create_app
+
+    app = create_app(settings.model_copy(update={"slack_listener_threads": 1}), deps)
+    slack = Driver(app, fake)
+    sandbox.inject("stall", seconds=3.0, path="/teams", count=1)
+    keys = []
+    for _ in range(5):
+        response, key = slack.command("list", people.coworker)
+        assert response.status == 200 and response.body == ""
+        keys.append(key)
+    for key in keys:  # and each ran afterwards, in turn
+        slack.reply(key)
+
+
+def test_a_full_queue_says_busy_in_the_ack_and_runs_nothing(settings, deps, fake, people, sandbox):
+    from conftest import Driver
+
+    from bot.app import create_app
+    from bot.listeners.work import BUSY
+
+    tight = settings.model_copy(update={"slack_listener_threads": 1, "slack_queue_limit": 1})
+    slack = Driver(create_app(tight, deps), fake)
+    sandbox.inject("stall", seconds=2.0, path="/teams", count=1)
+    first, key1 = slack.command("list", people.coworker)  # runs (and hangs on Noko)
+    second, key2 = slack.command("list", people.coworker)  # waits in the queue
+    third, key3 = slack.command("list", people.coworker)  # refused
+    assert first.status == second.status == third.status == 200
+    assert json.loads(third.body)["text"] == BUSY
+    slack.reply(key1), slack.reply(key2)
+    assert [c for c in fake.calls_to("response_url") if c.path.endswith(f"/{key3}")] == []
+
+
+def test_a_full_queue_keeps_the_modal_open_with_an_inline_busy_error(
+    settings, deps, fake, people, sandbox, dataset
+):
+    from conftest import Driver
+
+    from bot.app import create_app
+    from bot.listeners.work import BUSY
+
+    tight = settings.model_copy(update={"slack_listener_threads": 1, "slack_queue_limit": 0})
+    slack = Driver(create_app(tight, deps), fake)
+    sandbox.inject("stall", seconds=2.0, path="/teams", count=1)
+    slack.command("list", people.supervisor)  # takes the only slot
+    team = dataset.teams[0]
+    state = {
+        "values": {
+            "noko_team": {"noko_team_select": {"selected_option": {"value": str(team.id)}}},
+            "noko_users": {"noko_users_select": {"selected_options": [{"value": "1"}]}},
+        }
+    }
+    view = {"callback_id": "noko_add_members", "state": state, "blocks": [
+        {"type": "input", "block_id": "noko_team", "label": {"type": "plain_text", "text": "Team"},
+         "element": {"type": "external_select", "action_id": "noko_team_select"}},
+    ]}  # fmt: skip
+    response = slack.submit(people.supervisor, view)
+    answer = json.loads(response.body)
+    assert answer == {"response_action": "errors", "errors": {"noko_team": BUSY}}

@@ -126,3 +126,23 @@ def test_view_submission_over_http_returns_inline_errors(server, fake):
     response = _post(server, body, signed_headers(body, "application/x-www-form-urlencoded"))
     assert response.status_code == 200
     assert response.json()["response_action"] == "errors"
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "signature"),
+    [("abc", None), ("²", None), (None, "v0=ÿþ"), (None, "v0=" + "0" * 64), ("", ""), ("1", None)],
+)
+def test_bolt_app_itself_refuses_unverified_requests(app, fake, timestamp, signature):
+    # The Bolt app checks too (Socket Mode aside), for any adapter that reaches dispatch().
+    from slack_bolt import BoltRequest
+
+    body = _command_body(fake)
+    headers = signed_headers(body, "application/x-www-form-urlencoded")
+    if timestamp is not None:
+        headers["x-slack-request-timestamp"] = [timestamp]
+    if signature is not None:
+        headers["x-slack-signature"] = [signature]
+    response = app.dispatch(BoltRequest(body=body, headers=headers))
+    assert response.status == 401
+    time.sleep(0.3)
+    assert fake.calls == []
