@@ -1,11 +1,16 @@
-"""Slash-command ack latency through gunicorn + Bolt's Flask adapter, Noko answering in 300 ms.
+"""Slash-command ack latency under a burst, today's design side by side with an earlier commit's.
 
-Starts the Noko sandbox (rate limited, +300 ms per request) and gunicorn serving the real app in
-subprocesses, the fake Slack in this process; 20 client threads send signed `/noko-team` commands
-and record (1) the HTTP response time of each command (Slack's 3-second ack) and (2) the time
-until the command's final reply reaches the fake Slack's response_url.
+For each design and burst size, one run starts the Noko sandbox (Noko's rate limit on, +300 ms
+per request) and `noko-bot web` (the Procfile's web process) in subprocesses, the fake Slack in
+this process, then fires N signed `/noko-team hours <team> <period>` commands at once (each
+needs Noko) over HTTP, one client thread per command, released together by a barrier. It
+records each command's HTTP answer time (Slack gives 3 s) and what the answer said, and then
+waits for the final replies on the fake Slack's response_url.
 
-    .venv/bin/python bench/bench_ack.py [--clients 20] [--rounds 3] [--latency 0.3]
+The baseline design runs from a detached git worktree of ``--baseline`` (default: the commit
+before issue 7's work), with PYTHONPATH pointing at it, so both run in the same venv and run.
+
+    .venv/bin/python bench/bench_ack.py [--sizes 200 1000] [--runs 3] [--latency 0.3]
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -28,7 +35,12 @@ from bot.devtools.fake_slack import FakeSlack, SlackUser
 from bot.devtools.slack_requests import signed_headers, slash_command_body
 
 SECRET = "bench-signing-secret"
-COMMANDS = ["list", "show Design", "members Engineering", "hours Design last-week", "help"]
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = "b85a110"  # main before issue 7: acks on Bolt's listener pool (64 threads), gthread
+TEAMS = ["Design", "Engineering", "Engineering Ops", "Customer Success", "R&D", "Marketing"]
+PERIODS = ["last-week", "this-week", "last-month", "yesterday"]
+SLACK_ACK_LIMIT = 3.0
+FINAL_WAIT = 90.0  # after the last ack, how long to wait for final replies
 
 
 def _free_port() -> int:
@@ -37,7 +49,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_http(url: str, timeout: float = 30.0) -> None:
+def _wait_http(url: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -48,135 +60,200 @@ def _wait_http(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def _start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
 def _percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
     return ordered[index]
 
 
-def _one_command(app_url: str, fake: FakeSlack, key: str, text: str) -> tuple[float, float, int]:
-    body = slash_command_body(text, user_id="UBENCH", response_url=fake.response_url(key))
-    started = time.monotonic()
-    response = requests.post(app_url, data=body, headers=signed_headers(SECRET, body), timeout=30)
-    ack = time.monotonic() - started
-    deadline = started + 120
-    while time.monotonic() < deadline:
-        replies = [c for c in fake.calls_to("response_url") if c.path.endswith(f"/{key}")]
-        final = [c for c in replies if "Working on it" not in str(c.args.get("text", ""))]
-        if final:
-            return ack, final[0].at - started, response.status_code
-        time.sleep(0.02)
-    return ack, float("nan"), response.status_code
+@dataclass
+class Outcome:
+    started: float
+    ack_s: float
+    status: int
+    busy: bool
+    final_s: float | None = None  # from sending the command to its reply on response_url
 
 
-def run(clients: int, rounds: int, latency: float, threads: int) -> dict[str, float]:
+@dataclass
+class Design:
+    name: str
+    tree: Path  # where `bot` is imported from
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@contextmanager
+def _baseline_tree(commit: str) -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), commit],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield path
+    finally:
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)],
+            check=False,
+            capture_output=True,
+        )
+
+
+def _start(cmd: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def run_once(design: Design, size: int, latency: float) -> dict[str, float]:
     sandbox_port, app_port = _free_port(), _free_port()
-    env = dict(os.environ)
+    env = {**os.environ, "PYTHONPATH": str(design.tree), **design.env}
     py = sys.executable
     sandbox = _start(
         [py, "-m", "noko_core.sandbox", "--port", str(sandbox_port), "--latency", str(latency)],
         env,
+        design.tree,
     )
     noko_url = f"http://127.0.0.1:{sandbox_port}/v2"
-    _wait_http(noko_url)
-    with (
-        FakeSlack([SlackUser("UBENCH", "Bench", "bench@example.com")]) as fake,
-        tempfile.TemporaryDirectory() as tmp,
-    ):
+    users = [SlackUser("UBENCH", "Bench", "bench@example.com")]
+    with FakeSlack(users) as fake, tempfile.TemporaryDirectory() as tmp:
         env.update(
+            PORT=str(app_port),
             SLACK_BOT_TOKEN="xoxb-bench",
             SLACK_SIGNING_SECRET=SECRET,
             NOKO_ACCESS_TOKEN="sandbox-token",
             NOKO_API_URL=noko_url,
             SLACK_API_URL=fake.api_url,
             DATABASE_URL=f"sqlite:///{tmp}/bench.db",
-            SLACK_LISTENER_THREADS=str(threads),
+            LOG_LEVEL="WARNING",
         )
-        gunicorn = str(Path(py).with_name("gunicorn"))
-        app = _start(
-            [
-                gunicorn,
-                "--bind",
-                f"127.0.0.1:{app_port}",
-                "--workers",
-                "1",
-                "--threads",
-                "10",
-                "--timeout",
-                "0",
-                "bot.web:create_wsgi()",
-            ],
-            env,
-        )
+        app = _start([py, "-m", "bot", "web"], env, design.tree)
         try:
+            _wait_http(noko_url)
             _wait_http(f"http://127.0.0.1:{app_port}/healthz")
-            return _measure(f"http://127.0.0.1:{app_port}/slack/events", fake, clients, rounds)
+            _warm_up(f"http://127.0.0.1:{app_port}/slack/events", fake)
+            return _burst(f"http://127.0.0.1:{app_port}/slack/events", fake, size)
         finally:
             app.terminate()
             sandbox.terminate()
-            app.wait(10)
-            sandbox.wait(10)
+            app.wait(30)
+            sandbox.wait(30)
 
 
-def _measure(app_url: str, fake: FakeSlack, clients: int, rounds: int) -> dict[str, float]:
-    jobs = [
-        (f"c{c}-r{r}", COMMANDS[(c + r) % len(COMMANDS)])
-        for r in range(rounds)
-        for c in range(clients)
-    ]
+def _warm_up(url: str, fake: FakeSlack) -> None:
+    """One command first, so that both designs start with Bolt's auth.test done."""
+    body = slash_command_body("help", user_id="UBENCH", response_url=fake.response_url("warm"))
+    requests.post(url, data=body, headers=signed_headers(SECRET, body), timeout=30)
+    fake.wait_for("response_url", timeout=30)
+    fake.clear()
+
+
+def _burst(url: str, fake: FakeSlack, size: int) -> dict[str, float]:
+    barrier = threading.Barrier(size)
+    outcomes: dict[str, Outcome] = {}
     lock = threading.Lock()
-    results: list[tuple[float, float, int]] = []
 
-    def work(job: tuple[str, str]) -> None:
-        outcome = _one_command(app_url, fake, *job)
+    def one(index: int) -> None:
+        key = f"k{index}"
+        text = f"hours {TEAMS[index % len(TEAMS)]} {PERIODS[(index // 6) % len(PERIODS)]}"
+        body = slash_command_body(text, user_id="UBENCH", response_url=fake.response_url(key))
+        session = requests.Session()
+        barrier.wait()
+        started = time.monotonic()
+        try:
+            answer = session.post(url, data=body, headers=signed_headers(SECRET, body), timeout=60)
+            status, busy = answer.status_code, "busy" in answer.text.lower()
+        except requests.RequestException:
+            status, busy = 0, False
         with lock:
-            results.append(outcome)
+            outcomes[key] = Outcome(started, time.monotonic() - started, status, busy)
 
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        list(pool.map(work, jobs))
-    acks = [r[0] for r in results]
-    finals = [r[1] for r in results if r[1] == r[1]]
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(size)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    _collect_finals(fake, outcomes)
+    return _summary(outcomes)
+
+
+def _collect_finals(fake: FakeSlack, outcomes: dict[str, Outcome]) -> None:
+    expected = {k for k, o in outcomes.items() if not o.busy}
+    deadline = time.monotonic() + FINAL_WAIT
+    arrived: dict[str, float] = {}
+    while time.monotonic() < deadline and not expected <= arrived.keys():
+        for call in fake.calls_to("response_url"):
+            key = call.path.rsplit("/", 1)[-1]
+            if key in outcomes and key not in arrived:
+                arrived[key] = call.at
+        time.sleep(0.2)
+    for key, outcome in outcomes.items():
+        outcome.final_s = arrived[key] - outcome.started if key in arrived else None
+
+
+def _summary(outcomes: dict[str, Outcome]) -> dict[str, float]:
+    acks = [o.ack_s for o in outcomes.values()]
+    finals = [o.final_s for o in outcomes.values() if o.final_s is not None]
+    failed_ack = [o for o in outcomes.values() if o.status != 200 or o.ack_s > SLACK_ACK_LIMIT]
     return {
-        "commands": len(results),
-        "non_200": sum(1 for r in results if r[2] != 200),
+        "commands": len(outcomes),
         "ack_p50_ms": statistics.median(acks) * 1000,
         "ack_p99_ms": _percentile(acks, 99) * 1000,
         "ack_max_ms": max(acks) * 1000,
+        "acks_over_3s": sum(1 for a in acks if a > SLACK_ACK_LIMIT),
+        "non_200": sum(1 for o in outcomes.values() if o.status != 200),
+        "told_busy": sum(1 for o in outcomes.values() if o.busy),
+        "replied": len(finals),
+        "ran_after_failed_ack": sum(1 for o in failed_ack if o.final_s is not None),
         "final_p50_s": statistics.median(finals) if finals else float("nan"),
-        "final_p99_s": _percentile(finals, 99) if finals else float("nan"),
-        "missing_final": len(results) - len(finals),
-        "wall_s": time.monotonic() - started,
+        "final_max_s": max(finals) if finals else float("nan"),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000])
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.3)
-    parser.add_argument(
-        "--threads",
-        type=int,
-        nargs="+",
-        default=[64, 5],
-        help="listener pool sizes to compare (64: ours; 5: Bolt's default)",
-    )
+    parser.add_argument("--baseline", default=BASELINE)
     args = parser.parse_args()
-    results = {t: run(args.clients, args.rounds, args.latency, t) for t in args.threads}
-    print("| metric | " + " | ".join(f"{t} listener threads" for t in results) + " |")
-    print("|---|" + "---|" * len(results))
-    for key in next(iter(results.values())):
-        cells = [_cell(r[key]) for r in results.values()]
-        print(f"| {key} | " + " | ".join(cells) + " |")
+    with _baseline_tree(args.baseline) as old_tree:
+        designs = [
+            Design(f"before ({args.baseline})", old_tree),
+            Design("after (this tree)", ROOT),
+        ]
+        results: dict[tuple[str, int], list[dict[str, float]]] = {}
+        for run in range(args.runs):
+            for size in args.sizes:
+                for design in designs:  # interleaved, so drift hits both alike
+                    result = run_once(design, size, args.latency)
+                    results.setdefault((design.name, size), []).append(result)
+                    print(f"run {run + 1} {design.name} n={size}: {result}", flush=True)
+    _print_table(results, args.sizes, designs)
 
 
-def _cell(value: float) -> str:
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
+def _print_table(
+    results: dict[tuple[str, int], list[dict[str, float]]], sizes: list[int], designs: list[Design]
+) -> None:
+    for size in sizes:
+        runs = len(results[(designs[0].name, size)])
+        print(f"\n### {size} concurrent commands (median [min-max] of {runs} runs)\n")
+        print("| metric | " + " | ".join(d.name for d in designs) + " |")
+        print("|---|" + "---|" * len(designs))
+        for key in results[(designs[0].name, size)][0]:
+            cells = []
+            for design in designs:
+                values = [r[key] for r in results[(design.name, size)]]
+                cells.append(_cell(values))
+            print(f"| {key} | " + " | ".join(cells) + " |")
+
+
+def _cell(values: list[float]) -> str:
+    med, low, high = statistics.median(values), min(values), max(values)
+    if all(float(v).is_integer() for v in values):
+        return f"{med:.0f} [{low:.0f}-{high:.0f}]"
+    return f"{med:.1f} [{low:.1f}-{high:.1f}]"
 
 
 if __name__ == "__main__":
