@@ -106,6 +106,16 @@ def _start(cmd: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[b
     )
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL after 10 s: a worker still busy on Noko work may not finish soon."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
 def run_once(design: Design, size: int, latency: float) -> dict[str, float]:
     sandbox_port, app_port = _free_port(), _free_port()
     env = {**os.environ, "PYTHONPATH": str(design.tree), **design.env}
@@ -135,10 +145,8 @@ def run_once(design: Design, size: int, latency: float) -> dict[str, float]:
             _warm_up(f"http://127.0.0.1:{app_port}/slack/events", fake)
             return _burst(f"http://127.0.0.1:{app_port}/slack/events", fake, size)
         finally:
-            app.terminate()
-            sandbox.terminate()
-            app.wait(30)
-            sandbox.wait(30)
+            stop(app)
+            stop(sandbox)
 
 
 def _warm_up(url: str, fake: FakeSlack) -> None:

@@ -31,6 +31,9 @@ from bench_ack import (
     _start,
     _wait_http,
 )
+from bench_ack import (
+    stop as stop_process,
+)
 
 from bot.devtools.fake_slack import FakeSlack, SlackUser
 from bot.devtools.slack_requests import signed_headers, slash_command_body
@@ -77,10 +80,8 @@ def run_once(design: Design, slow: int, seconds: float) -> dict[str, float]:
             return _probe(url, fake, seconds)
         finally:
             stop.set()
-            app.terminate()
-            sandbox.terminate()
-            app.wait(30)
-            sandbox.wait(30)
+            stop_process(app)
+            stop_process(sandbox)
 
 
 def _probe(url: str, fake: FakeSlack, seconds: float) -> dict[str, float]:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+from conftest import Driver
 from slackkit import reply_text
+
+from bot.app import create_app
+from bot.listeners.work import BUSY
 
 
 def test_command_is_acked_while_noko_hangs(slack, people, sandbox):
@@ -36,9 +40,6 @@ def test_cold_cache_options_still_answer(slack, people):
 
 def test_acks_do_not_wait_for_a_busy_pool(settings, deps, fake, people, sandbox):
     # One worker thread, Noko hanging: every command is still acked at once, on its own thread.
-    from conftest import Driver
-
-    from bot.app import create_app
 
     app = create_app(settings.model_copy(update={"slack_listener_threads": 1}), deps)
     slack = Driver(app, fake)
@@ -53,10 +54,6 @@ def test_acks_do_not_wait_for_a_busy_pool(settings, deps, fake, people, sandbox)
 
 
 def test_a_full_queue_says_busy_in_the_ack_and_runs_nothing(settings, deps, fake, people, sandbox):
-    from conftest import Driver
-
-    from bot.app import create_app
-    from bot.listeners.work import BUSY
 
     tight = settings.model_copy(update={"slack_listener_threads": 1, "slack_queue_limit": 1})
     slack = Driver(create_app(tight, deps), fake)
@@ -73,10 +70,6 @@ def test_a_full_queue_says_busy_in_the_ack_and_runs_nothing(settings, deps, fake
 def test_a_full_queue_keeps_the_modal_open_with_an_inline_busy_error(
     settings, deps, fake, people, sandbox, dataset
 ):
-    from conftest import Driver
-
-    from bot.app import create_app
-    from bot.listeners.work import BUSY
 
     tight = settings.model_copy(update={"slack_listener_threads": 1, "slack_queue_limit": 0})
     slack = Driver(create_app(tight, deps), fake)
