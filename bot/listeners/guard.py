@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -29,6 +30,7 @@ from bot.listeners.work import BUSY, WorkQueue
 logger = logging.getLogger(__name__)
 
 F = TypeVar("F")
+ACK_GATE_SECONDS = 5.0
 
 
 def work_queue_of(context: Any) -> WorkQueue:
@@ -84,9 +86,7 @@ def deferred(listener: Callable[..., Any]) -> Callable[[Args], None]:
             _report(error, args)
 
     def run_deferred(args: Args) -> None:
-        if work_queue_of(args.context).try_submit(lambda: work(args)):
-            args.ack()
-        else:
+        if not _submit_then_ack(args, lambda: work(args), args.ack):
             _refuse_busy(args)
 
     return _name_after(run_deferred, listener)
@@ -115,14 +115,33 @@ def deferred_view(
         if form is None:
             return  # ``check`` acked with the inline errors
         view = args.view or {}
-        if work_queue_of(args.context).try_submit(lambda: work(args, form)):
-            # Keep the modal open with a progress note; the result replaces it when done.
-            args.ack(response_action="update", view=working_view(view.get("callback_id")))
-        else:
+        # Keep the modal open with a progress note; the result replaces it when done.
+        working = working_view(view.get("callback_id"))
+        if not _submit_then_ack(
+            args, lambda: work(args, form), lambda: args.ack(response_action="update", view=working)
+        ):
             # Refused inline: the modal stays open with everything the person entered.
             args.ack(response_action="errors", errors={_first_input_block(view): BUSY})
 
     return _name_after(run_view, run)
+
+
+def _submit_then_ack(args: Args, work: Callable[[], None], ack: Callable[[], object]) -> bool:
+    """Queue ``work`` and ack; the work starts only once the ack is decided, so that nothing it
+    sends Slack (a views.update, a reply) can overtake the ack. False when the queue is full."""
+    acked = threading.Event()
+
+    def after_ack() -> None:
+        acked.wait(ACK_GATE_SECONDS)
+        work()
+
+    if not work_queue_of(args.context).try_submit(after_ack):
+        return False
+    try:
+        ack()
+    finally:
+        acked.set()
+    return True
 
 
 def _first_input_block(view: dict[str, Any]) -> str:
