@@ -33,6 +33,7 @@ import requests
 
 from bot.devtools.fake_slack import FakeSlack, SlackUser
 from bot.devtools.slack_requests import signed_headers, slash_command_body
+from bot.listeners.work import BUSY
 
 SECRET = "bench-signing-secret"
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,7 +172,7 @@ def _burst(url: str, fake: FakeSlack, size: int) -> dict[str, float]:
         started = time.monotonic()
         try:
             answer = session.post(url, data=body, headers=signed_headers(SECRET, body), timeout=60)
-            status, busy = answer.status_code, "busy" in answer.text.lower()
+            status, busy = answer.status_code, BUSY in answer.text
         except requests.RequestException:
             status, busy = 0, False
         with lock:
