@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.ids import ActionId
+from bot.listeners.actions.check import handle_check_action
 from bot.listeners.actions.confirm import handle_cancel_action, handle_confirm_action
 from bot.listeners.actions.digests import (
     handle_post_digest_action,
@@ -23,6 +24,7 @@ def register(app: App) -> None:
     app.action(ActionId.CONFIRM_DELETE)(guarded(handle_confirm_action))
     app.action(ActionId.CONFIRM_CLEAR)(guarded(handle_confirm_action))
     app.action(ActionId.CANCEL)(guarded(handle_cancel_action))
+    app.action(ActionId.CHECK_CHANGE)(guarded(handle_check_action))
     app.action(ActionId.REFRESH_HOME)(guarded(handle_refresh_home_action))
     # Selecting in the modals' pickers sends block_actions too; nothing to do but ack.
     app.action(ActionId.TEAM_SELECT)(guarded(_ack_only))
