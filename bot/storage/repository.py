@@ -53,15 +53,12 @@ class Repository:
         result: str,
         detail: str | None = None,
     ) -> None:
-        """Record an attempt that is already over (a refusal, a local change)."""
-        audit_id = self.begin_audit(
-            slack_user_id=slack_user_id, action=action, team_id=team_id, team_name=team_name,
-            noko_user_ids=noko_user_ids,
-        )  # fmt: skip
-        self.finish_audit(
-            audit_id, result=result, team_id=team_id, team_name=team_name,
-            noko_user_ids=noko_user_ids, detail=detail,
-        )  # fmt: skip
+        """Record an attempt that is already over (a refusal, a local change) in one row."""
+        _check_final(result)
+        row = self._audit_row(slack_user_id, action, team_id, team_name, noko_user_ids, result)
+        row.detail, row.finished_at = _storable_or_none(detail), row.created_at
+        with self._session() as session:
+            session.add(row)
 
     def begin_audit(
         self,
@@ -73,19 +70,28 @@ class Repository:
         noko_user_ids: list[int] | None = None,
     ) -> int:
         """Record an attempt as ``pending`` before it is made; returns the row to finish."""
-        row = AuditRow(
-            created_at=self._clock(),
-            slack_user_id=_storable(slack_user_id),
-            action=_storable(action),
-            team_id=team_id,
-            team_name=_storable_or_none(team_name),
-            noko_user_ids=[int(i) for i in noko_user_ids or ()],
-            result="pending",
+        row = self._audit_row(
+            slack_user_id, action, team_id, team_name, noko_user_ids or [], "pending"
         )
         with self._session() as session:
             session.add(row)
             session.flush()
             return row.id
+
+    def _audit_row(
+        self,
+        slack_user_id: str,
+        action: str,
+        team_id: int | None,
+        team_name: str | None,
+        noko_user_ids: list[int],
+        result: str,
+    ) -> AuditRow:
+        return AuditRow(
+            created_at=self._clock(), slack_user_id=_storable(slack_user_id),
+            action=_storable(action), team_id=team_id, team_name=_storable_or_none(team_name),
+            noko_user_ids=[int(i) for i in noko_user_ids], result=result,
+        )  # fmt: skip
 
     def finish_audit(
         self,
@@ -98,8 +104,7 @@ class Repository:
         detail: str | None = None,
     ) -> None:
         """Complete an attempt with its result (ok, failed, denied, unknown) and what it named."""
-        if result not in AUDIT_RESULTS or result == "pending":
-            raise ValueError(f"an attempt ends ok, failed, denied or unknown, not {result!r}")
+        _check_final(result)
         values = dict(
             result=result, team_id=team_id, team_name=_storable_or_none(team_name),
             noko_user_ids=[int(i) for i in noko_user_ids], detail=_storable_or_none(detail),
@@ -285,6 +290,11 @@ class Repository:
 
     def release_scheduler_lock(self) -> None:
         self._lock.release()
+
+
+def _check_final(result: str) -> None:
+    if result not in AUDIT_RESULTS or result == "pending":
+        raise ValueError(f"an attempt ends ok, failed, denied or unknown, not {result!r}")
 
 
 def _storable(text: str) -> str:
