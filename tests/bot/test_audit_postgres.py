@@ -141,3 +141,28 @@ def test_any_accepted_create_leaves_exactly_one_audit_row(slack, people, sandbox
         assert sent in ([], [audit.team_name])
     else:
         assert _writes(sandbox) == []
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=NAMES, as_admin=st.booleans())
+def test_any_accepted_rename_leaves_exactly_one_finished_audit_row(
+    slack, people, sandbox, deps, name, as_admin
+):
+    sandbox.clear_requests()
+    rows = len(deps.repo.list_audit(limit=10_000))
+    user = people.admin if as_admin else people.coworker
+
+    reply = reply_text(slack.run(f"rename 2 {name}", user))
+
+    rejected = "Usage:" in reply or reply.startswith("A team name")
+    audits = deps.repo.list_audit(limit=10_000)
+    assert len(audits) - rows == (0 if rejected else 1), reply
+    if rejected:
+        assert _writes(sandbox) == []
+    else:
+        assert audits[0].result in ("ok", "failed", "denied")
+        assert audits[0].result == "denied" or as_admin
