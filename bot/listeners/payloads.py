@@ -100,11 +100,10 @@ def create_form(view: dict[str, Any], taken: set[str]) -> tuple[CreateForm, dict
     try:
         name = clean_team_name(raw)
     except InputError as error:
-        name, errors[BlockId.TEAM_NAME] = "", error.user_message
-    if not name:
-        errors.setdefault(BlockId.TEAM_NAME, "Give the team a name.")
-    elif name.casefold() in taken:
-        errors[BlockId.TEAM_NAME] = "A team with this name already exists."
+        errors[BlockId.TEAM_NAME] = error.user_message
+    else:
+        if name.casefold() in taken:
+            errors[BlockId.TEAM_NAME] = "A team with this name already exists."
     if not all(u.isdigit() for u in users):
         errors[BlockId.USERS] = "Pick people from the list."
     if errors:

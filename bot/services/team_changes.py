@@ -13,17 +13,10 @@ from typing import Any
 from bot.errors import BotError, MembersNotFoundError, NotAllowedError, safe
 from bot.services.authz import authorize_change
 from bot.services.cache import NokoCache
-from bot.services.inputs import (
-    MAX_TEAM_NAME,
-    clean_member_words,
-    clean_team_name,
-    clean_team_query,
-)
+from bot.services.inputs import clean_member_words, clean_team_name, clean_team_query
 from bot.services.people import Directory, resolve_members
 from bot.services.teams import find_team
 from noko_core import NokoOutcomeUnknownError
-
-__all__ = ["MAX_TEAM_NAME", "ChangeContext", "ChangeOutcome"]
 
 _WHAT = {
     "create": "create teams",
