@@ -12,6 +12,7 @@ from noko_core.errors import (
     NokoHTTPError,
     NokoInputError,
     NokoNotFoundError,
+    NokoOutcomeUnknownError,
     NokoRateLimitError,
     NokoServerError,
     NokoTransportError,
@@ -35,6 +36,10 @@ class UsageError(BotError):
         super().__init__(text)
         self.problem = problem
         self.usage = usage
+
+
+class InputError(BotError):
+    """Text the person typed can't be used (too long, empty); nothing was attempted."""
 
 
 class TeamNotFoundError(BotError):
@@ -61,7 +66,11 @@ class AmbiguousTeamError(BotError):
 
 
 class NotAllowedError(BotError):
-    """The Slack user may not change Noko teams."""
+    """The Slack user may not change Noko teams; ``reason`` is the audit's short why."""
+
+    def __init__(self, user_message: str, reason: str | None = None) -> None:
+        super().__init__(user_message)
+        self.reason = reason
 
 
 class MembersNotFoundError(BotError):
@@ -89,6 +98,11 @@ def noko_error_message(error: NokoError) -> str:
         return "Team not found in Noko: it may have been deleted or renamed. Try `/noko-team list`."
     if isinstance(error, NokoRateLimitError):
         return "Noko is busy, try again in a minute."
+    if isinstance(error, NokoOutcomeUnknownError):
+        return (
+            "Noko didn't answer in time, so I can't tell whether that change happened. "
+            "Look with `/noko-team show <team>` before trying again."
+        )
     if isinstance(error, NokoServerError | NokoTransportError):
         return "Noko didn't answer (it timed out or had an error). Please try again in a moment."
     if isinstance(error, NokoAuthError):

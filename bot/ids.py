@@ -40,6 +40,7 @@ class ActionId(StrEnum):
     SUB_DAY = "noko_sub_day"
     SUB_TIME = "noko_sub_time"
     SUB_TIMEZONE = "noko_sub_timezone"
+    CHECK_CHANGE = "noko_check_change"
 
 
 class BlockId(StrEnum):
@@ -57,3 +58,4 @@ class BlockId(StrEnum):
     SUB_DAY = "noko_sub_day"
     SUB_TIME = "noko_sub_time"
     SUB_TIMEZONE = "noko_sub_timezone"
+    CHECK = "noko_check"

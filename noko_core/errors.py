@@ -30,6 +30,20 @@ class NokoTransportError(NokoError):
     """The request did not complete: timeout, refused or dropped connection."""
 
 
+class NokoOutcomeUnknownError(NokoTransportError):
+    """A write reached Noko (or may have) but no answer came back: it may or may not have happened.
+
+    Raised for POST/PUT/PATCH/DELETE after a read timeout or a connection dropped once the request
+    was sent, and when a retry after such a failure was refused: only reading Noko tells what
+    happened. A refused connection (nothing was sent) stays a plain ``NokoTransportError``.
+    """
+
+    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+
+
 class NokoHTTPError(NokoError):
     """Noko answered with an error status."""
 

@@ -19,6 +19,7 @@ from noko_core.errors import (
     NokoForbiddenError,
     NokoHTTPError,
     NokoNotFoundError,
+    NokoOutcomeUnknownError,
     NokoRateLimitError,
     NokoServerError,
     NokoTransportError,
@@ -32,6 +33,7 @@ logger = logging.getLogger("noko_core")
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # PUT and DELETE are idempotent in Noko's API (edits and "actions" that set a state).
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_REDIRECTS = 5
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
@@ -119,19 +121,25 @@ class Transport:
         """Send with pacing and retries; ``target`` is a path or an absolute URL used verbatim."""
         method = method.upper()
         url = self._url(target, query)
+        # Set once an attempt of this write was sent but never answered: from then on only a
+        # success tells what happened, and any other ending is "outcome unknown".
+        unanswered = False
         for attempt in itertools.count():
             try:
                 response = self._exchange(method, url, body)
             except _TRANSIENT as exc:
+                unanswered = unanswered or (method in WRITES and not _never_connected(exc))
                 delay = self._delay_after_failure(method, exc, attempt)
                 if delay is None:
-                    raise self._transport_error(method, url, exc) from None
+                    raise self._transport_error(method, url, exc, unanswered) from None
                 self._pause(method, url, delay, type(exc).__name__, shared=False)
                 continue
             except requests.RequestException as exc:
-                raise self._transport_error(method, url, exc) from None
+                raise self._transport_error(method, url, exc, unanswered) from None
             delay = self._delay_after_status(method, response, attempt)
             if delay is None:
+                if unanswered:
+                    return self._settle(method, url, response)
                 return self._reply(method, url, response)
             status = response.status_code
             response.close()
@@ -226,6 +234,24 @@ class Transport:
         next_link = response.links.get("next", {}).get("url")
         return Reply(response.status_code, self._decode(method, url, response), next_link)
 
+    def _settle(self, method: str, url: str, response: requests.Response) -> Reply:
+        """The answer to a write re-sent after an earlier attempt went unanswered."""
+        status = response.status_code
+        if 200 <= status < 300:
+            return self._reply(method, url, response)
+        response.close()
+        if method == "DELETE" and status == 404:
+            # The one home of this rule: the unanswered attempt deleted it, so the delete is done.
+            logger.info("DELETE %s: 404 after an unanswered attempt, counted as done", _path(url))
+            return Reply(status, None, None)
+        what = f"no answer to an earlier attempt, then status {status}"
+        raise self._unknown_error(method, url, what)
+
+    def _unknown_error(self, method: str, url: str, what: str) -> NokoOutcomeUnknownError:
+        path = _path(url)
+        message = self._redact(f"{method} {path}: {what}; the change may or may not have been made")
+        return NokoOutcomeUnknownError(message, method=method, path=path)
+
     def _decode(self, method: str, url: str, response: requests.Response) -> Any:
         if response.status_code == 204 or not response.content.strip():
             return None
@@ -247,7 +273,9 @@ class Transport:
             error.retry_after = retry_after(response.headers.get("Retry-After"))
         return error
 
-    def _transport_error(self, method: str, url: str, exc: Exception) -> NokoTransportError:
+    def _transport_error(
+        self, method: str, url: str, exc: Exception, unanswered: bool
+    ) -> NokoTransportError:
         # Built from our own words: requests' messages embed the full URL, query included.
         if isinstance(exc, requests.ConnectTimeout):
             what = f"could not connect within {self.policy.timeout}s"
@@ -257,6 +285,8 @@ class Transport:
             what = "connection refused or dropped"
         else:
             what = type(exc).__name__
+        if unanswered:
+            return self._unknown_error(method, url, what)
         return NokoTransportError(self._redact(f"{method} {_path(url)}: {what}"))
 
     def _redact(self, text: str) -> str:

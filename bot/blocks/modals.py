@@ -42,10 +42,11 @@ def loading_view(kind: str) -> dict[str, Any]:
     )
 
 
-def result_view(kind: str, text: str) -> dict[str, Any]:
+def result_view(kind: str, text: str, blocks: Sequence[Block] = ()) -> dict[str, Any]:
+    """The outcome shown in the modal: ``text``, or ``blocks`` (e.g. with a Check button)."""
     return _modal(
         _TITLES.get(kind, "Noko teams"),
-        [section(text, block_id=BlockId.STATUS)],
+        list(blocks) or [section(text, block_id=BlockId.STATUS)],
         callback_id=CallbackId.LOADING,
         close=plain("Done", 24),
     )

@@ -17,6 +17,7 @@ from bot.blocks.common import (
 )
 from bot.errors import safe
 from bot.ids import ActionId, BlockId
+from bot.services.change_check import ChangeCheck, CheckTarget
 from bot.services.people import display_name, names_of
 from bot.services.team_changes import ChangeOutcome
 from bot.services.teams import TeamDetail, TeamRow
@@ -69,6 +70,8 @@ def team_detail_reply(detail: TeamDetail) -> Reply:
 
 def change_reply(outcome: ChangeOutcome) -> Reply:
     """What the bot did, naming every person added or removed (and those left as they were)."""
+    if outcome.unknown:
+        return _unknown_reply(outcome)
     text = _change_sentence(outcome)
     blocks = [section(text)]
     if outcome.unchanged and outcome.action == "add":
@@ -94,9 +97,76 @@ def _change_sentence(o: ChangeOutcome) -> str:
     return f"{verb} {_names(o.changed)} {'to' if o.action == 'add' else 'from'} {team}."
 
 
+def _unknown_reply(outcome: ChangeOutcome) -> Reply:
+    """Noko got the request but its answer was lost: say so, and offer to look."""
+    text = (
+        f":warning: Noko didn't answer in time, so I can't tell whether it {_done_phrase(outcome)}."
+        " It may have happened. Press *Check* to see what Noko has now before trying again."
+    )
+    check = button("Check", ActionId.CHECK_CHANGE, CheckTarget.of(outcome).dump())
+    actions = {"type": "actions", "block_id": BlockId.CHECK, "elements": [check]}
+    return message(text, [section(text), actions])
+
+
+def _done_phrase(o: ChangeOutcome) -> str:
+    team = f"*{safe(o.team_name)}*"
+    if o.action == "create":
+        return f"created team {team}" + (f" with {_names(o.changed)}" if o.changed else "")
+    if o.action == "rename":
+        return f"renamed *{safe(o.old_name or '')}* to {team}"
+    if o.action == "delete":
+        return f"deleted team {team}"
+    if o.action == "clear":
+        return f"removed everyone from {team}"
+    preposition = "to" if o.action == "add" else "from"
+    return f"{_VERBS[o.action].lower()} {_names(o.changed)} {preposition} {team}"
+
+
 def audit_text(outcome: ChangeOutcome, user_id: str) -> str:
     """The line posted to AUDIT_CHANNEL."""
+    if outcome.unknown:
+        return (
+            f"<@{user_id}>: :warning: outcome unknown: Noko didn't answer, so it may or may not "
+            f"have {_done_phrase(outcome)}."
+        )
     return f"<@{user_id}>: {_change_sentence(outcome)}"
+
+
+def check_reply(check: ChangeCheck) -> Reply:
+    """What Noko has now, after a change whose answer was lost."""
+    text = _check_sentence(check)
+    blocks = [section(text)]
+    if check.team is not None and check.target.user_ids:
+        lines = [f"In the team: {_names(check.present) or 'nobody'}."]
+        lines.append(f"Not in the team: {_names(check.absent) or 'nobody'}.")
+        blocks.append(context(" ".join(lines)))
+    return message(text, blocks)
+
+
+def _check_sentence(check: ChangeCheck) -> str:
+    target, team = check.target, check.team
+    asked = f"*{safe(target.name)}*"
+    if team is None:
+        if target.action == "delete":
+            return f"Team {asked} is not in Noko any more: it was deleted."
+        if target.action == "create":
+            return f"Noko has no team called {asked}: it was not created, so you can try again."
+        return f"Team {asked} (id {target.team_id}) is not in Noko any more."
+    now = f"*{safe(str(team['name']))}*"
+    members = _members_label(len(team.get("users") or []))
+    if target.action == "create":
+        return f"Noko has team {now} (id {team['id']}, {members}): it was created."
+    if target.action == "rename":
+        verdict = "it was renamed" if check.happened else "it was not renamed"
+        return f"The team is called {now} in Noko ({members}): {verdict}."
+    if target.action == "delete":
+        return f"Team {now} is still in Noko with {members}: it was not deleted."
+    if target.action == "clear":
+        verdict = "it was emptied" if check.happened else "it was not emptied"
+        return f"Team {now} has {members} in Noko: {verdict}."
+    done = "added" if target.action == "add" else "removed"
+    verdict = f"they were {done}" if check.happened else f"not everyone was {done}"
+    return f"Team {now} has {members} in Noko: {verdict}."
 
 
 def confirm_reply(action: str, team_id: int, team_name: str, member_count: int) -> Reply:

@@ -6,7 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.errors import InputError
 from bot.ids import ActionId, BlockId
+from bot.services.inputs import clean_team_name
 
 ModalKind = Literal["add", "remove", "create"]
 
@@ -92,13 +94,16 @@ def members_form(view: dict[str, Any]) -> tuple[MembersForm, dict[str, str]]:
 def create_form(view: dict[str, Any], taken: set[str]) -> tuple[CreateForm, dict[str, str]]:
     """The new team's name and people; ``taken`` are existing names (casefolded)."""
     values = (view.get("state") or {}).get("values") or {}
-    name = " ".join(text_value(values, BlockId.TEAM_NAME, ActionId.TEAM_NAME).split())
+    raw = text_value(values, BlockId.TEAM_NAME, ActionId.TEAM_NAME)
     users = selected_values(values, BlockId.USERS, ActionId.USERS_SELECT)
     errors: dict[str, str] = {}
-    if not name:
-        errors[BlockId.TEAM_NAME] = "Give the team a name."
-    elif name.casefold() in taken:
-        errors[BlockId.TEAM_NAME] = "A team with this name already exists."
+    try:
+        name = clean_team_name(raw)
+    except InputError as error:
+        errors[BlockId.TEAM_NAME] = error.user_message
+    else:
+        if name.casefold() in taken:
+            errors[BlockId.TEAM_NAME] = "A team with this name already exists."
     if not all(u.isdigit() for u in users):
         errors[BlockId.USERS] = "Pick people from the list."
     if errors:

@@ -1,4 +1,8 @@
-"""Changing Noko teams: every attempt is authorized, audited, and refreshes the cache."""
+"""Changing Noko teams: inputs cleaned, every attempt audited before it is made and completed after.
+
+An attempt ends ``ok``, ``failed``, ``denied`` or ``unknown``: Noko may have made a change whose
+answer never arrived, and then the outcome says so instead of claiming a failure.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from typing import Any
 from bot.errors import BotError, MembersNotFoundError, NotAllowedError, safe
 from bot.services.authz import authorize_change
 from bot.services.cache import NokoCache
+from bot.services.inputs import clean_member_words, clean_team_name, clean_team_query
 from bot.services.people import Directory, resolve_members
 from bot.services.teams import find_team
+from noko_core import NokoOutcomeUnknownError
 
-MAX_TEAM_NAME = 100
 _WHAT = {
     "create": "create teams",
     "rename": "rename teams",
@@ -37,14 +42,23 @@ class ChangeContext:
 
 @dataclass(frozen=True)
 class ChangeOutcome:
-    """What changed: ``changed`` are the users added/removed, ``unchanged`` those skipped."""
+    """What changed: ``changed`` are the users added/removed, ``unchanged`` those skipped.
+
+    ``result`` is "ok", or "unknown" when Noko got the request but its answer was lost: then
+    ``changed`` are the people the change was about and ``team_id`` may be None (a create).
+    """
 
     action: str
-    team_id: int
+    team_id: int | None
     team_name: str
     changed: list[dict[str, Any]] = field(default_factory=list)
     unchanged: list[dict[str, Any]] = field(default_factory=list)
     old_name: str | None = None
+    result: str = "ok"
+
+    @property
+    def unknown(self) -> bool:
+        return self.result == "unknown"
 
 
 @dataclass
@@ -53,60 +67,93 @@ class _Target:
 
     team_name: str
     team_id: int | None = None
-    user_ids: list[int] = field(default_factory=list)
+    users: list[dict[str, Any]] = field(default_factory=list)
+    asked: list[dict[str, Any]] = field(default_factory=list)  # whom the Noko request is about
+    new_name: str | None = None  # a rename's new name, once checked
 
     def point_at(self, team: dict[str, Any]) -> dict[str, Any]:
         self.team_id, self.team_name = int(team["id"]), str(team["name"])
         return team
 
+    @property
+    def user_ids(self) -> list[int]:
+        return [int(u["id"]) for u in self.users]
+
+    @property
+    def audit_name(self) -> str:
+        return self.team_name if self.new_name is None else f"{self.team_name} -> {self.new_name}"
+
+    def unknown_outcome(self, action: str) -> ChangeOutcome:
+        if self.new_name is not None:
+            return ChangeOutcome(
+                action, self.team_id, self.new_name, old_name=self.team_name, result="unknown"
+            )
+        return ChangeOutcome(action, self.team_id, self.team_name, self.asked, result="unknown")
+
 
 def check_allowed(ctx: ChangeContext, action: str, target: str) -> None:
     """Refuse early (audited) before showing a confirmation the user could not use anyway."""
-    _authorize(ctx, action, _Target(target))
-
-
-def _authorize(ctx: ChangeContext, action: str, target: _Target) -> None:
+    query = clean_team_query(target)
     try:
-        actor = ctx.directory.profile(ctx.actor_id)
-        needs_noko = actor is not None and not (actor.is_admin or actor.is_owner)
-        decision = authorize_change(
-            actor, bot_admins=ctx.bot_admins, noko_users=ctx.cache.users() if needs_noko else []
-        )
-    except Exception as error:
-        _record(ctx, action, target, "failed", _describe(error))
+        _authorize(ctx, action)
+    except NotAllowedError as error:
+        _record(ctx, action, query, "denied", error.reason)
         raise
+    except Exception as error:
+        _record(ctx, action, query, "failed", _describe(error))
+        raise
+
+
+def _record(ctx: ChangeContext, action: str, name: str, result: str, detail: str | None) -> None:
+    ctx.repo.record_audit(
+        slack_user_id=ctx.actor_id, action=action, team_id=None, team_name=name,
+        noko_user_ids=[], result=result, detail=detail,
+    )  # fmt: skip
+
+
+def _authorize(ctx: ChangeContext, action: str) -> None:
+    actor = ctx.directory.profile(ctx.actor_id)
+    needs_noko = actor is not None and not (actor.is_admin or actor.is_owner)
+    decision = authorize_change(
+        actor, bot_admins=ctx.bot_admins, noko_users=ctx.cache.users() if needs_noko else []
+    )
     if not decision.allowed:
-        _record(ctx, action, target, "denied", decision.reason)
-        raise NotAllowedError(f"Sorry, you can't {_WHAT[action]}. {decision.reason}")
+        message = f"Sorry, you can't {_WHAT[action]}. {decision.reason}"
+        raise NotAllowedError(message, reason=decision.reason)
 
 
 def _attempt(
     ctx: ChangeContext, action: str, target: str, work: Callable[[_Target], ChangeOutcome]
 ) -> ChangeOutcome:
+    """Audit ``work`` as pending before anything is asked of Noko, then complete the row."""
     audit = _Target(target)
-    _authorize(ctx, action, audit)
+    audit_id = ctx.repo.begin_audit(slack_user_id=ctx.actor_id, action=action, team_name=target)
     try:
+        _authorize(ctx, action)
         outcome = work(audit)
+    except NotAllowedError as error:
+        _finish(ctx, audit_id, audit, "denied", error.reason)
+        raise
+    except NokoOutcomeUnknownError as error:
+        _finish(ctx, audit_id, audit, "unknown", _describe(error))
+        return audit.unknown_outcome(action)
     except Exception as error:
-        _record(ctx, action, audit, "failed", _describe(error))
+        _finish(ctx, audit_id, audit, "failed", _describe(error))
         raise
     finally:
         # Even a failed change may have half-happened in Noko: never trust the cache after one.
         ctx.cache.invalidate_teams()
-    _record(ctx, action, audit, "ok", None)
+    _finish(ctx, audit_id, audit, "ok", None)
     return outcome
 
 
-def _record(ctx: ChangeContext, action: str, target: _Target, result: str, detail: str | None):
-    ctx.repo.record_audit(
-        slack_user_id=ctx.actor_id,
-        action=action,
-        team_id=target.team_id,
-        team_name=target.team_name,
-        noko_user_ids=list(target.user_ids),
-        result=result,
-        detail=detail,
-    )
+def _finish(
+    ctx: ChangeContext, audit_id: int, target: _Target, result: str, detail: str | None
+) -> None:
+    ctx.repo.finish_audit(
+        audit_id, result=result, team_id=target.team_id, team_name=target.audit_name,
+        noko_user_ids=target.user_ids, detail=detail,
+    )  # fmt: skip
 
 
 def _describe(error: Exception) -> str:
@@ -116,7 +163,7 @@ def _describe(error: Exception) -> str:
 
 def _members(ctx: ChangeContext, words: Sequence[str], target: _Target) -> list[dict[str, Any]]:
     resolution = resolve_members(words, ctx.cache.users(), ctx.directory)
-    target.user_ids = [int(u["id"]) for u in resolution.users]
+    target.users = list(resolution.users)
     if resolution.problems:
         raise MembersNotFoundError(resolution.problems)
     return resolution.users
@@ -128,10 +175,7 @@ def _fresh_team(ctx: ChangeContext, query: str, target: _Target) -> dict[str, An
     return target.point_at(ctx.noko.get_single_team(int(team["id"])))
 
 
-def _check_name(ctx: ChangeContext, name: str, *, except_id: int | None = None) -> str:
-    name = " ".join(name.split())
-    if not name or len(name) > MAX_TEAM_NAME:
-        raise BotError(f"A team name needs 1 to {MAX_TEAM_NAME} characters.")
+def _check_unique(ctx: ChangeContext, name: str, *, except_id: int | None = None) -> str:
     clash = [
         t
         for t in ctx.cache.teams()
@@ -143,21 +187,25 @@ def _check_name(ctx: ChangeContext, name: str, *, except_id: int | None = None) 
 
 
 def create_team(ctx: ChangeContext, name: str, member_words: Sequence[str]) -> ChangeOutcome:
+    clean, words = clean_team_name(name), clean_member_words(member_words)
+
     def work(target: _Target) -> ChangeOutcome:
-        clean = _check_name(ctx, name)
-        users = _members(ctx, member_words, target)
+        _check_unique(ctx, clean)
+        target.asked = users = _members(ctx, words, target)
         team = target.point_at(ctx.noko.create_team(name=clean, user_ids=target.user_ids))
         return ChangeOutcome("create", int(team["id"]), str(team["name"]), users)
 
-    return _attempt(ctx, "create", name, work)
+    return _attempt(ctx, "create", clean, work)
 
 
 def rename_team(ctx: ChangeContext, query: str, new_name: str) -> ChangeOutcome:
+    query, clean = clean_team_query(query), clean_team_name(new_name)
+
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
-        clean = _check_name(ctx, new_name, except_id=int(team["id"]))
+        target.new_name = _check_unique(ctx, clean, except_id=int(team["id"]))
         renamed = ctx.noko.edit_team(int(team["id"]), clean) or {"name": clean}
-        target.team_name = f"{team['name']} -> {renamed['name']}"
+        target.new_name = str(renamed["name"])
         return ChangeOutcome(
             "rename", int(team["id"]), str(renamed["name"]), old_name=str(team["name"])
         )
@@ -166,32 +214,37 @@ def rename_team(ctx: ChangeContext, query: str, new_name: str) -> ChangeOutcome:
 
 
 def delete_team(ctx: ChangeContext, query: str) -> ChangeOutcome:
+    query = clean_team_query(query)
+
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
-        target.user_ids = [int(u["id"]) for u in team.get("users") or []]
+        target.users = target.asked = list(team.get("users") or [])
         ctx.noko.delete_team(int(team["id"]))
-        return ChangeOutcome("delete", int(team["id"]), str(team["name"]), [], team["users"])
+        return ChangeOutcome("delete", int(team["id"]), str(team["name"]), [], target.users)
 
     return _attempt(ctx, "delete", query, work)
 
 
 def clear_team(ctx: ChangeContext, query: str) -> ChangeOutcome:
+    query = clean_team_query(query)
+
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
-        members = list(team.get("users") or [])
-        target.user_ids = [int(u["id"]) for u in members]
+        target.users = target.asked = list(team.get("users") or [])
         ctx.noko.remove_all_users_from_team(int(team["id"]))
-        return ChangeOutcome("clear", int(team["id"]), str(team["name"]), members)
+        return ChangeOutcome("clear", int(team["id"]), str(team["name"]), target.users)
 
     return _attempt(ctx, "clear", query, work)
 
 
 def add_members(ctx: ChangeContext, query: str, member_words: Sequence[str]) -> ChangeOutcome:
+    query, words = clean_team_query(query), clean_member_words(member_words)
+
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
-        users = _members(ctx, member_words, target)
+        users = _members(ctx, words, target)
         present = {int(u["id"]) for u in team.get("users") or []}
-        new = [u for u in users if int(u["id"]) not in present]
+        target.asked = new = [u for u in users if int(u["id"]) not in present]
         if new:
             ctx.noko.add_users_to_team(int(team["id"]), [int(u["id"]) for u in new])
         old = [u for u in users if int(u["id"]) in present]
@@ -201,11 +254,13 @@ def add_members(ctx: ChangeContext, query: str, member_words: Sequence[str]) -> 
 
 
 def remove_members(ctx: ChangeContext, query: str, member_words: Sequence[str]) -> ChangeOutcome:
+    query, words = clean_team_query(query), clean_member_words(member_words)
+
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
-        users = _members(ctx, member_words, target)
+        users = _members(ctx, words, target)
         present = {int(u["id"]) for u in team.get("users") or []}
-        gone = [u for u in users if int(u["id"]) in present]
+        target.asked = gone = [u for u in users if int(u["id"]) in present]
         if gone:
             ctx.noko.remove_users_from_team(int(team["id"]), [int(u["id"]) for u in gone])
         absent = [u for u in users if int(u["id"]) not in present]

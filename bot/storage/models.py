@@ -48,10 +48,12 @@ class AuditRow(Base):
     slack_user_id: Mapped[str] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(64))
     team_id: Mapped[int | None] = mapped_column(Integer)
-    team_name: Mapped[str | None] = mapped_column(String(255))
+    # Text: it holds what people typed (bounded by bot.services.inputs, not by the column).
+    team_name: Mapped[str | None] = mapped_column(Text)
     noko_user_ids: Mapped[list[int]] = mapped_column(JSON)
     result: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class SubscriptionRow(Base):

@@ -8,6 +8,8 @@ from typing import Any
 
 CADENCES = ("daily", "weekly", "monthly")
 RUN_STATES = ("claimed", "posted", "failed", "missed", "unknown")
+# "pending": recorded before Noko is asked; the others complete it.
+AUDIT_RESULTS = ("pending", "ok", "failed", "denied", "unknown")
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class AuditRecord:
     noko_user_ids: tuple[int, ...]
     result: str
     detail: str | None
+    finished_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage.lock import SchedulerLock
 from bot.storage.models import AuditRow, RunRow, SubscriptionRow
-from bot.storage.records import AuditRecord, Run, Subscription
+from bot.storage.records import AUDIT_RESULTS, AuditRecord, Run, Subscription
 from bot.storage.validation import check_changes, check_subscription
 
 Clock = Callable[[], dt.datetime]
@@ -53,18 +53,65 @@ class Repository:
         result: str,
         detail: str | None = None,
     ) -> None:
-        row = AuditRow(
-            created_at=self._clock(),
-            slack_user_id=slack_user_id,
-            action=action,
-            team_id=team_id,
-            team_name=team_name,
-            noko_user_ids=[int(i) for i in noko_user_ids],
-            result=result,
-            detail=detail,
+        """Record an attempt that is already over (a refusal, a local change) in one row."""
+        _check_final(result)
+        row = self._audit_row(slack_user_id, action, team_id, team_name, noko_user_ids, result)
+        row.detail, row.finished_at = _storable_or_none(detail), row.created_at
+        with self._session() as session:
+            session.add(row)
+
+    def begin_audit(
+        self,
+        *,
+        slack_user_id: str,
+        action: str,
+        team_name: str | None,
+        team_id: int | None = None,
+        noko_user_ids: list[int] | None = None,
+    ) -> int:
+        """Record an attempt as ``pending`` before it is made; returns the row to finish."""
+        row = self._audit_row(
+            slack_user_id, action, team_id, team_name, noko_user_ids or [], "pending"
         )
         with self._session() as session:
             session.add(row)
+            session.flush()
+            return row.id
+
+    def _audit_row(
+        self,
+        slack_user_id: str,
+        action: str,
+        team_id: int | None,
+        team_name: str | None,
+        noko_user_ids: list[int],
+        result: str,
+    ) -> AuditRow:
+        return AuditRow(
+            created_at=self._clock(), slack_user_id=_storable(slack_user_id),
+            action=_storable(action), team_id=team_id, team_name=_storable_or_none(team_name),
+            noko_user_ids=[int(i) for i in noko_user_ids], result=result,
+        )  # fmt: skip
+
+    def finish_audit(
+        self,
+        audit_id: int,
+        *,
+        result: str,
+        team_id: int | None,
+        team_name: str | None,
+        noko_user_ids: list[int],
+        detail: str | None = None,
+    ) -> None:
+        """Complete an attempt with its result (ok, failed, denied, unknown) and what it named."""
+        _check_final(result)
+        values = dict(
+            result=result, team_id=team_id, team_name=_storable_or_none(team_name),
+            noko_user_ids=[int(i) for i in noko_user_ids], detail=_storable_or_none(detail),
+            finished_at=self._clock(),
+        )  # fmt: skip
+        with self._session() as session:
+            session.execute(update(AuditRow).where(AuditRow.id == audit_id).values(**values))
 
     def list_audit(self, limit: int = 50) -> list[AuditRecord]:
         query = select(AuditRow).order_by(AuditRow.created_at.desc(), AuditRow.id.desc())
@@ -245,11 +292,28 @@ class Repository:
         self._lock.release()
 
 
+def _check_final(result: str) -> None:
+    if result not in AUDIT_RESULTS or result == "pending":
+        raise ValueError(f"an attempt ends ok, failed, denied or unknown, not {result!r}")
+
+
+def _storable(text: str) -> str:
+    # PostgreSQL text cannot hold NUL, nor UTF-8 a lone surrogate: keep a visible mark instead,
+    # so no input can make the audit row itself fail.
+    text = text.replace("\x00", "\ufffd")
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _storable_or_none(text: str | None) -> str | None:
+    return None if text is None else _storable(text)
+
+
 def _audit(row: AuditRow) -> AuditRecord:
     return AuditRecord(
         id=row.id, at=row.created_at, slack_user_id=row.slack_user_id, action=row.action,
         team_id=row.team_id, team_name=row.team_name,
         noko_user_ids=tuple(row.noko_user_ids or ()), result=row.result, detail=row.detail,
+        finished_at=row.finished_at,
     )  # fmt: skip
 
 

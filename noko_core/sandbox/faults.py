@@ -1,4 +1,7 @@
-"""Injected faults: the next N matching requests get an error status, a stall or a dropped line."""
+"""Injected faults: the next N matching requests get an error status, a stall or a dropped line.
+
+The "apply-then-…" kinds process the request first, so the change happens but its answer is lost.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,11 @@ import re
 import threading
 from dataclasses import dataclass
 
-KINDS = ("status", "stall", "drop")
+KINDS = ("status", "stall", "drop", "apply-then-drop", "apply-then-stall")
+# Kinds that answer nothing: the connection is closed (after `seconds` for the stalls).
+SILENT = frozenset({"stall", "drop", "apply-then-drop", "apply-then-stall"})
+# Kinds that let the API process the request before the answer is lost.
+APPLIED = frozenset({"apply-then-drop", "apply-then-stall"})
 
 
 @dataclass
@@ -40,8 +47,9 @@ class FaultBook:
             raise ValueError(f"unknown fault kind {fault.kind!r}; expected one of {KINDS}")
         if fault.kind == "status" and (fault.status is None or not 100 <= fault.status <= 599):
             raise ValueError("a 'status' fault needs status=<HTTP status code>")
-        if fault.kind == "stall" and (fault.seconds is None or fault.seconds < 0):
-            raise ValueError("a 'stall' fault needs seconds=<non-negative number>")
+        stalls = fault.kind in ("stall", "apply-then-stall")
+        if stalls and (fault.seconds is None or fault.seconds < 0):
+            raise ValueError(f"a {fault.kind!r} fault needs seconds=<non-negative number>")
         if fault.remaining < 1:
             raise ValueError("count must be at least 1")
         with self._lock:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from noko_core.sandbox.api import Api, normalise_path
 from noko_core.sandbox.context import ApiRequest
-from noko_core.sandbox.faults import Fault, FaultBook
+from noko_core.sandbox.faults import APPLIED, SILENT, Fault, FaultBook
 from noko_core.sandbox.ratelimit import RateLimiter
 from noko_core.sandbox.recording import RecordedRequest, Recorder
 from noko_core.sandbox.responses import Response, message, not_found, too_many_requests
@@ -104,20 +104,23 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if backend.latency > 0:
             backend.stopping.wait(backend.latency)
         fault = backend.faults.take(self.command, parts.path)
-        if fault is not None and fault.kind in ("drop", "stall"):
-            self._record(ticket, record, 0, admitted)
-            if fault.kind == "stall":
+        if fault is not None and fault.kind in SILENT:
+            # Applied faults record the status the API chose, though nobody receives it.
+            status = self._apply(record).status if fault.kind in APPLIED else 0
+            self._record(ticket, record, status, admitted)
+            if fault.kind.endswith("stall"):
                 backend.stopping.wait(fault.seconds or 0.0)
             self.close_connection = True
             return
-        if fault is not None:
-            response = fault_response(fault)
-        else:
-            method = "GET" if self.command == "HEAD" else self.command
-            request = ApiRequest(method, normalise_path(parts.path), query, headers, body)
-            response = backend.api.handle(request)
+        response = fault_response(fault) if fault is not None else self._apply(record)
         self._record(ticket, record, response.status, admitted)
         self._send(response, head=self.command == "HEAD")
+
+    def _apply(self, record: dict[str, Any]) -> Response:
+        method = "GET" if self.command == "HEAD" else self.command
+        path = normalise_path(record["path"])
+        request = ApiRequest(method, path, record["query"], record["headers"], record["body"])
+        return self.server.backend.api.handle(request)
 
     def _read_body(self, headers: dict[str, str]) -> bytes:
         if "chunked" in headers.get("transfer-encoding", "").lower():

@@ -149,10 +149,14 @@ class Sandbox:
         - "stall": wait `seconds`, then close the connection without answering; the request is
           never processed, so nothing changes.
         - "drop": close the connection at once without answering.
+        - "apply-then-drop": process the request (the change happens), then close the connection
+          without answering: a proxy that lost Noko's answer.
+        - "apply-then-stall": process the request, wait `seconds`, then close without answering:
+          an answer held past the client's timeout.
         `path` is a substring of, or else a regex searched in, the request path ("/v2/...");
         `method` is compared case-insensitively. Faults apply after the rate limiter and the
         latency (so they count as requests) and before any other check. Recorded status: the
-        injected status, or 0 for stall/drop.
+        injected status, 0 for stall/drop, the status the API chose for the apply-then kinds.
         """
         fault = Fault(kind, count, status, path, method, seconds, retry_after)
         self._faults.add(fault)

@@ -74,3 +74,17 @@ def test_members_modal_with_big_team_is_valid():
 
 def test_help_reply_is_valid():
     _message_ok(help_reply([("/noko-team x", "does x")] * 60, problem="Unknown"))
+
+
+def test_unknown_change_reply_fits_and_its_check_value_round_trips():
+    from bot.ids import ActionId
+    from bot.services.change_check import MAX_CHECKED_USERS, CheckTarget
+
+    users = [_user(10_000_000 + i) for i in range(800)]
+    reply = change_reply(ChangeOutcome("add", 1, "Ä" * 250, users, result="unknown"))
+
+    _message_ok(reply)
+    button = reply.blocks[-1]["elements"][0]
+    assert button["action_id"] == ActionId.CHECK_CHANGE and len(button["value"]) <= 2000
+    target = CheckTarget.parse(button["value"])
+    assert (target.action, target.team_id, len(target.user_ids)) == ("add", 1, MAX_CHECKED_USERS)

@@ -99,6 +99,37 @@ def test_stalled_request_waits_at_least_the_stall(sandbox: Sandbox, api: Api) ->
     assert time.monotonic() - started >= 0.9
 
 
+def test_apply_then_drop_makes_the_change_and_answers_nothing(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("apply-then-drop", method="POST", path="/teams")
+
+    with pytest.raises(requests.ConnectionError):
+        api.request("POST", "/teams", json={"name": "Applied, dropped", "user_ids": [1]})
+
+    assert [t.name for t in sandbox.store.teams.values()].count("Applied, dropped") == 1
+    assert [(r.method, r.status) for r in sandbox.requests] == [("POST", 201)]
+
+
+def test_apply_then_stall_makes_the_change_and_holds_the_answer(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("apply-then-stall", seconds=1.0, method="DELETE", path="/teams/2")
+    started = time.monotonic()
+
+    with pytest.raises(requests.ReadTimeout):
+        api.request("DELETE", "/teams/2", timeout=0.3)
+
+    assert time.monotonic() - started < 0.9  # the client gave up; the change was already made
+    assert 2 not in sandbox.store.teams
+    assert api.get("/teams/2").status_code == 404
+
+
+def test_apply_then_drop_records_a_refusal_too(sandbox: Sandbox, api: Api) -> None:
+    sandbox.inject("apply-then-drop", method="PUT")
+
+    with pytest.raises(requests.ConnectionError):
+        api.request("PUT", "/teams/999999", json={"name": "Nobody"})
+
+    assert [r.status for r in sandbox.requests] == [404]
+
+
 def test_clear_faults_removes_pending_faults(sandbox: Sandbox, api: Api) -> None:
     sandbox.inject("status", status=500, count=10)
     sandbox.clear_faults()
@@ -108,7 +139,13 @@ def test_clear_faults_removes_pending_faults(sandbox: Sandbox, api: Api) -> None
 
 @pytest.mark.parametrize(
     ("kind", "kwargs"),
-    [("boom", {}), ("status", {}), ("stall", {}), ("status", {"status": 500, "count": 0})],
+    [
+        ("boom", {}),
+        ("status", {}),
+        ("stall", {}),
+        ("apply-then-stall", {}),
+        ("status", {"status": 500, "count": 0}),
+    ],
 )
 def test_inject_rejects_bad_arguments(sandbox: Sandbox, kind: str, kwargs: dict[str, int]) -> None:
     with pytest.raises(ValueError):

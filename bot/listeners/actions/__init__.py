@@ -8,6 +8,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.ids import ActionId
+from bot.listeners.actions.check import handle_check_action
 from bot.listeners.actions.confirm import handle_cancel_action, handle_confirm_action
 from bot.listeners.actions.digests import (
     handle_post_digest_action,
@@ -26,6 +27,7 @@ def register(app: App) -> None:
     app.action(ActionId.CONFIRM_DELETE)(deferred(handle_confirm_action))
     app.action(ActionId.CONFIRM_CLEAR)(deferred(handle_confirm_action))
     app.action(ActionId.CANCEL)(deferred(handle_cancel_action))
+    app.action(ActionId.CHECK_CHANGE)(deferred(handle_check_action))
     app.action(ActionId.REFRESH_HOME)(deferred(handle_refresh_home_action))
     # Selecting in the modals' pickers sends block_actions too; nothing to do but ack.
     app.action(ActionId.TEAM_SELECT)(immediate(_ack_only))

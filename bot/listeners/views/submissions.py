@@ -62,5 +62,6 @@ def _show_result(
     client: WebClient, context: Any, view: dict[str, Any], user_id: str, outcome: ChangeOutcome
 ) -> None:
     reply = change_reply(outcome)
-    client.views_update(view_id=view["id"], view=result_view(outcome.action, reply.text))
+    blocks = reply.blocks if outcome.unknown else ()  # the Check button of an unknown outcome
+    client.views_update(view_id=view["id"], view=result_view(outcome.action, reply.text, blocks))
     post_audit(client, settings_of(context), Reply(audit_text(outcome, user_id)))

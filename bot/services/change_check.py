@@ -1,0 +1,103 @@
+"""Checking in Noko whether a change whose answer was lost happened (the "Check" button)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.errors import BotError
+from bot.services.cache import NokoCache
+from bot.services.team_changes import ChangeOutcome
+from noko_core import NokoNotFoundError
+
+# A button value holds at most 2,000 characters: enough for the name and this many ids.
+MAX_CHECKED_USERS = 100
+
+
+class CheckTarget(BaseModel):
+    """What the Check button asks about: the change that was tried, as its button value."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    action: str = Field(max_length=16)
+    team_id: int | None = None
+    name: str = Field(default="", max_length=200)  # the team's name after the change
+    old_name: str | None = Field(default=None, max_length=200)
+    user_ids: list[int] = Field(default_factory=list, max_length=MAX_CHECKED_USERS)
+
+    @classmethod
+    def of(cls, outcome: ChangeOutcome) -> CheckTarget:
+        return cls(
+            action=outcome.action,
+            team_id=outcome.team_id,
+            name=outcome.team_name[:200],
+            old_name=None if outcome.old_name is None else outcome.old_name[:200],
+            user_ids=[int(u["id"]) for u in outcome.changed][:MAX_CHECKED_USERS],
+        )
+
+    def dump(self) -> str:
+        return self.model_dump_json(exclude_defaults=True)
+
+    @classmethod
+    def parse(cls, value: str) -> CheckTarget:
+        try:
+            return cls.model_validate_json(value)
+        except ValidationError:
+            raise BotError("That Check button is broken; use `/noko-team show <team>`.") from None
+
+
+@dataclass(frozen=True)
+class ChangeCheck:
+    """The team as Noko has it now (None: no such team) and whether the change is there."""
+
+    target: CheckTarget
+    team: dict[str, Any] | None
+    happened: bool
+    present: list[dict[str, Any]] = field(default_factory=list)  # asked-about people in the team
+    absent: list[dict[str, Any]] = field(default_factory=list)  # and those not in it
+
+
+def check_change(noko: Any, cache: NokoCache, target: CheckTarget) -> ChangeCheck:
+    """Re-read the team from Noko (never the cache) and say whether ``target`` happened."""
+    team = _current_team(noko, target)
+    members = {int(u["id"]) for u in (team or {}).get("users") or []}
+    known = {int(u["id"]): u for u in cache.users()} if target.user_ids else {}
+    asked = [known.get(i, {"id": i}) for i in target.user_ids]
+    present = [u for u in asked if int(u["id"]) in members]
+    absent = [u for u in asked if int(u["id"]) not in members]
+    return ChangeCheck(target, team, _happened(target, team, present, absent), present, absent)
+
+
+def _current_team(noko: Any, target: CheckTarget) -> dict[str, Any] | None:
+    if target.team_id is not None:
+        try:
+            team: dict[str, Any] = noko.get_single_team(target.team_id)
+            return team
+        except NokoNotFoundError:
+            return None
+    wanted = target.name.casefold()
+    matches = [t for t in noko.list_teams(name=target.name) if str(t["name"]).casefold() == wanted]
+    return matches[0] if matches else None
+
+
+def _happened(
+    target: CheckTarget,
+    team: dict[str, Any] | None,
+    present: list[dict[str, Any]],
+    absent: list[dict[str, Any]],
+) -> bool:
+    if target.action == "delete":
+        return team is None
+    if team is None:
+        return False
+    if target.action == "rename":
+        return str(team["name"]) == target.name
+    if target.action == "clear":
+        return not team.get("users")
+    if target.action == "add":
+        return not absent
+    if target.action == "remove":
+        return not present
+    return True  # create: the team is there

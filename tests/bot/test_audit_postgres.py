@@ -1,0 +1,168 @@
+"""On PostgreSQL: every accepted change leaves exactly one audit row, whatever was typed."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from conftest import SIGNING_SECRET
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from slackkit import BOT_TOKEN, reply_text
+
+from bot.ids import CallbackId
+from bot.services.inputs import clean_team_name
+from bot.settings import Settings
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(name="settings")
+def postgres_settings(sandbox, fake, postgres_url) -> Settings:
+    """The bot's settings of tests/bot/conftest.py, on a PostgreSQL schema of its own."""
+    return Settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        noko_access_token=sandbox.token,
+        noko_api_url=sandbox.base_url,
+        slack_api_url=fake.api_url,
+        database_url=postgres_url,
+        audit_channel="CAUDIT",
+    )
+
+
+def _team(deps, name):
+    return next((t for t in deps.noko.list_teams() if t["name"] == name), None)
+
+
+def wait_for(condition, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.01)
+    return condition()
+
+
+def _writes(sandbox):
+    return [r for r in sandbox.requests if r.method != "GET"]
+
+
+def test_rename_to_an_overlong_name_is_refused_before_noko(slack, people, sandbox, deps):
+    long_name = "N" * 260
+
+    reply = reply_text(slack.run(f"rename Design {long_name}", people.admin))
+
+    assert "at most 100 characters" in reply
+    assert _writes(sandbox) == [] and _team(deps, "Design")
+    assert deps.repo.list_audit() == []
+
+
+def test_rename_of_a_long_named_team_is_audited_in_full(slack, people, sandbox, deps):
+    old = "Long " + "o" * 250
+    team = deps.noko.create_team(name=old)
+    new = "S" * 100
+
+    reply = reply_text(slack.run(f"rename {team['id']} {new}", people.admin))
+
+    assert f"to *{new}*" in reply
+    [audit] = deps.repo.list_audit()
+    assert (audit.result, audit.team_name) == ("ok", f"{old} -> {new}")
+
+
+def test_refused_subscribe_of_a_long_team_is_audited(slack, people, deps):
+    team = "T" * 300
+
+    reply = reply_text(slack.run(f"subscribe {team}", people.coworker))
+
+    assert "can't" in reply
+    [audit] = deps.repo.list_audit()
+    assert (audit.action, audit.result, audit.team_name) == ("subscribe", "denied", team)
+
+
+def test_create_strips_nul_before_noko_and_audits(slack, people, sandbox, deps):
+    reply = reply_text(slack.run(f"create Nul\x00Team <@{people.mate.id}>", people.admin))
+
+    assert "Created team *NulTeam*" in reply
+    assert [r.json["name"] for r in _writes(sandbox)] == ["NulTeam"]
+    [audit] = deps.repo.list_audit()
+    assert (audit.action, audit.result, audit.team_name) == ("create", "ok", "NulTeam")
+
+
+def test_change_is_audited_as_pending_before_noko_is_asked(slack, people, sandbox, deps):
+    sandbox.inject("stall", seconds=1.0, method="POST", path=r"^/v2/teams$")
+
+    key = slack.command(f'create "Slow Team" <@{people.mate.id}>', people.admin)[1]
+
+    assert wait_for(lambda: any(r.method == "POST" for r in sandbox.requests))
+    assert [(a.action, a.result) for a in deps.repo.list_audit()] == [("create", "pending")]
+    assert "can't tell whether" in reply_text(slack.reply(key))
+    [audit] = deps.repo.list_audit()
+    assert audit.result == "unknown" and audit.finished_at is not None
+
+
+# Team names as people (or forged payloads) may send them: control characters, NUL, invisible
+# and wide characters, markup, and lengths around and beyond the 100-character limit.
+PIECES = st.sampled_from(
+    ["\x00", "\t", "\n", "\x1b", "\x7f", "\u200b", "\u202e", " ", "  ", "&", "<b>", "'", "é",
+     "💥", "Team", "x" * 45, "R&D"]
+)  # fmt: skip
+NAMES = st.lists(
+    st.one_of(PIECES, st.text(st.characters(codec="utf-8"), max_size=12)), max_size=8
+).map("".join)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=NAMES)
+def test_any_accepted_create_leaves_exactly_one_audit_row(slack, people, sandbox, deps, fake, name):
+    from test_modals import _state, _view
+
+    fake.clear()
+    sandbox.clear_requests()
+    rows = len(deps.repo.list_audit(limit=10_000))
+
+    response = slack.submit(
+        people.admin, _view(CallbackId.CREATE_TEAM, _state(name=name), "create")
+    )
+
+    accepted = json.loads(response.body or "{}").get("response_action") != "errors"
+    if accepted:
+        fake.wait_for("views.update")  # the result replaced "Working…"
+    audits = deps.repo.list_audit(limit=10_000)
+    assert len(audits) - rows == (1 if accepted else 0)
+    if accepted:
+        audit = audits[0]
+        assert audit.result in ("ok", "failed") and audit.team_name == clean_team_name(name)
+        sent = [r.json["name"] for r in _writes(sandbox)]
+        assert sent in ([], [audit.team_name])
+    else:
+        assert _writes(sandbox) == []
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=NAMES, as_admin=st.booleans())
+def test_any_accepted_rename_leaves_exactly_one_finished_audit_row(
+    slack, people, sandbox, deps, name, as_admin
+):
+    sandbox.clear_requests()
+    rows = len(deps.repo.list_audit(limit=10_000))
+    user = people.admin if as_admin else people.coworker
+
+    reply = reply_text(slack.run(f"rename 2 {name}", user))
+
+    rejected = "Usage:" in reply or reply.startswith("A team name")
+    audits = deps.repo.list_audit(limit=10_000)
+    assert len(audits) - rows == (0 if rejected else 1), reply
+    if rejected:
+        assert _writes(sandbox) == []
+    else:
+        assert audits[0].result in ("ok", "failed", "denied")
+        assert audits[0].result == "denied" or as_admin
