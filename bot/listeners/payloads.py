@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.ids import ActionId, BlockId
+from bot.services.numbers import is_id, parse_id
 
 ModalKind = Literal["add", "remove", "create"]
 
@@ -78,11 +79,11 @@ def members_form(view: dict[str, Any]) -> tuple[MembersForm, dict[str, str]]:
     team = selected_value(values, BlockId.TEAM, ActionId.TEAM_SELECT)
     users = selected_values(values, BlockId.USERS, ActionId.USERS_SELECT)
     errors: dict[str, str] = {}
-    if not team or not team.isdigit():
+    if parse_id(team or "") is None:
         errors[BlockId.TEAM] = "Pick a team."
     if not users:
         errors[BlockId.USERS] = "Pick at least one person."
-    elif not all(u.isdigit() for u in users):
+    elif not all(is_id(u) for u in users):
         errors[BlockId.USERS] = "Pick people from the list."
     if errors:
         return MembersForm(), errors
@@ -99,7 +100,7 @@ def create_form(view: dict[str, Any], taken: set[str]) -> tuple[CreateForm, dict
         errors[BlockId.TEAM_NAME] = "Give the team a name."
     elif name.casefold() in taken:
         errors[BlockId.TEAM_NAME] = "A team with this name already exists."
-    if not all(u.isdigit() for u in users):
+    if not all(is_id(u) for u in users):
         errors[BlockId.USERS] = "Pick people from the list."
     if errors:
         return CreateForm(), errors

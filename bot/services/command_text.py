@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.errors import UsageError
+from bot.services.numbers import is_ascii_number
 
 # Slack (and phones) turn "…" into “…” or „…“; apostrophes stay literal because names use them.
 _OPENING = {'"': '"', "“": "”", "„": "“", "”": "”"}
@@ -82,4 +83,6 @@ def email_of(word: str) -> str | None:
 
 def looks_like_member(word: str) -> bool:
     """Mentions, e-mail addresses and Noko user ids; anything else is part of a team name."""
-    return bool(mention_user_id(word) or email_of(word) or word.isdigit() or word.startswith("<@"))
+    return bool(
+        mention_user_id(word) or email_of(word) or is_ascii_number(word) or word.startswith("<@")
+    )

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from bot.errors import safe
 from bot.services.command_text import email_of, mention_user_id
+from bot.services.numbers import parse_id
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def _resolve_one(
     email = email_of(word)
     if email:
         return user_by_email(noko_users, email), f"{safe(email)} (no Noko user has this e-mail)"
-    if word.isdigit():
-        return by_id.get(int(word)), f"`{word}` (no Noko user has this id)"
+    user_id = parse_id(word)
+    if user_id is not None:
+        return by_id.get(user_id), f"`{word}` (no Noko user has this id)"
     return None, f"`{safe(word[:80])}` (not a Slack mention, e-mail address or Noko user id)"

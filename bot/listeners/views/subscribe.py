@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from slack_bolt import Ack
@@ -21,6 +20,7 @@ from bot.services import subscriptions
 from bot.services.schedule import next_due
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
 from bot.services.teams import find_team
+from bot.zones import is_zone
 
 Cadence = Literal["daily", "weekly", "monthly"]
 _DAY = re.compile(r"^(w[0-6]|m([1-9]|[12]\d|3[01]))$")
@@ -76,10 +76,8 @@ class SubscribeForm(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except ZoneInfoNotFoundError:  # a KeyError, which pydantic would not report
-            raise ValueError("unknown time zone") from None
+        if not is_zone(value):
+            raise ValueError("unknown time zone")
         return value
 
     @model_validator(mode="after")
@@ -103,11 +101,7 @@ def user_timezone(directory: SlackDirectory, user_id: str) -> str:
     """The Slack user's IANA zone (users.info ``tz``), UTC when unknown."""
     directory.profile(user_id)
     zone = directory.tz.get(user_id, "UTC")
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return zone
+    return zone if is_zone(zone) else "UTC"
 
 
 def open_subscribe_modal(
