@@ -14,6 +14,7 @@ _OPENING = {'"': '"', "“": "”", "„": "“", "”": "”"}
 SHARE_FLAGS = frozenset({"--share", "\u2014share", "\u2013share"})  # macOS turns -- into a dash
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
+_REFERENCE = re.compile(r"<[#@!]|<mailto:", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -56,8 +57,11 @@ def tokenize(text: str) -> list[str]:
 
 
 def _unescape(word: str) -> str:
-    # should_escape turns & < > typed by users into entities; "R&D" arrives as "R&amp;D".
-    return html.unescape(word)
+    # should_escape turns & < > typed by users into entities; "R&D" arrives as "R&amp;D". Only
+    # Slack's own raw <...> are references: "<#C0PRIVATE>" typed by hand keeps its entities, so
+    # it can never pass for a channel link, mention or mailto.
+    plain = html.unescape(word)
+    return word if _REFERENCE.search(plain) else plain
 
 
 def parse_command_text(text: str) -> CommandText:

@@ -27,6 +27,10 @@ class Directory(Protocol):
 
     def profile(self, user_id: str) -> SlackProfile | None: ...
 
+    def channel_member(self, channel_id: str, user_id: str) -> bool | None:
+        """Whether the user is in the channel; None when Slack shows the bot no member list."""
+        ...
+
 
 @dataclass
 class MemberResolution:

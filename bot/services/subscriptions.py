@@ -97,6 +97,7 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
     authorize(ctx, "subscribe", None, spec.team)
     team = find_team(ctx.cache, spec.team)
     team_id, team_name = int(team["id"]), str(team["name"])
+    _check_channel(ctx, spec.channel_id, team_id, team_name)
     fields: dict[str, Any] = dict(
         team_name=team_name, cadence=spec.cadence, local_time=spec.local_time,
         timezone=spec.timezone, weekday=spec.weekday if spec.cadence == "weekly" else None,
@@ -115,6 +116,22 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
         raise BotError(f"That schedule can't be used: {error}.") from None
     _audit(ctx, "subscribe", team_id, team_name, "ok", f"#{sub.id}: {_schedule_text(spec)}")
     return sub, not existing
+
+
+def _check_channel(ctx: ChangeContext, channel_id: str, team_id: int, team_name: str) -> None:
+    """Only a member of a channel may send digests there; refusals are audited like others."""
+    member = ctx.directory.channel_member(channel_id, ctx.actor_id)
+    if member:
+        return
+    if member is None:
+        reason = (f"I can't see who is in <#{channel_id}> (a private channel I'm not in?). "
+                  "Invite me with `/invite @noko-teams` there, then subscribe again.")  # fmt: skip
+    else:
+        reason = (
+            f"You're not a member of <#{channel_id}>: join it first, or pick a channel you're in."
+        )
+    _audit(ctx, "subscribe", team_id, team_name, "denied", reason)
+    raise NotAllowedError(f"Sorry, you can't subscribe that channel. {reason}")
 
 
 def _subscription(ctx: ChangeContext, subscription_id: int) -> Subscription:

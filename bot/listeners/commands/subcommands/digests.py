@@ -34,6 +34,8 @@ _TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
 _DAYS = {name: i for i, name in enumerate(subscriptions.WEEKDAYS)}
 _DAYS |= {name[:3]: i for name, i in list(_DAYS.items())}
 NO_RAW_CHANNEL = "Pick the channel with Slack's # autocomplete, so it arrives as a link."
+# A channel typed by hand: "#design", or "<#C1>" typed literally (it arrives as "&lt;#C1&gt;").
+_TYPED_CHANNEL = ("#", "&lt;#")
 
 
 class _Args(BaseModel):
@@ -70,7 +72,7 @@ class UnsubscribeArgs(_Args):
         channel = channel_of(rest[-1]) if rest else None
         if channel:
             rest.pop()
-        if any(w.startswith("#") for w in rest):
+        if any(w.startswith(_TYPED_CHANNEL) for w in rest):
             raise UsageError(NO_RAW_CHANNEL)
         if not rest:
             raise UsageError("Which digest? Give its number or the team's name.")
@@ -122,7 +124,7 @@ class SubscribeArgs(_Args):
 
 def _kind(word: str) -> str | None:
     lowered = word.lower()
-    if channel_of(word) or word.startswith("#"):
+    if channel_of(word) or word.startswith(_TYPED_CHANNEL):
         return "channel_id"
     if lowered in ("daily", "weekly", "monthly"):
         return "cadence"
