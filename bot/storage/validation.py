@@ -8,7 +8,7 @@ from typing import Any
 from bot.storage.records import CADENCES
 from bot.zones import is_zone
 
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 EDITABLE = frozenset(
     {
         "team_id",

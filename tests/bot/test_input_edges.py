@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
 from slackkit import reply_text
 
 from bot.devtools.fake_slack import SlackUser
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.listeners.views.subscribe import SubscribeDraft
 from bot.zones import UnknownZoneError, is_zone, zone_info
 
 UNEXPECTED = "Something went wrong on my side"
@@ -102,3 +105,25 @@ def test_zone_info_refuses_every_odd_name_with_one_error(name):
     with pytest.raises(UnknownZoneError):
         zone_info(name)
     assert not is_zone(name)
+
+
+@pytest.mark.parametrize(("time", "day"), [("0٣:00", "m3"), ("09:00", "m1٣")])
+def test_subscribe_form_takes_only_ascii_times_and_days(slack, people, deps, time, day):
+    team_id = next(t["id"] for t in deps.noko.list_teams() if t["name"] == "Design")
+
+    def chosen(value):
+        return {"selected_option": {"text": {"type": "plain_text", "text": value}, "value": value}}
+
+    values = {
+        BlockId.TEAM: {ActionId.TEAM_SELECT: chosen(str(team_id))},
+        BlockId.SUB_CHANNEL: {ActionId.SUB_CHANNEL: {"selected_conversation": "C0DESIGN"}},
+        BlockId.SUB_CADENCE: {ActionId.SUB_CADENCE: chosen("monthly")},
+        BlockId.SUB_DAY: {ActionId.SUB_DAY: chosen(day)},
+        BlockId.SUB_TIME: {ActionId.SUB_TIME: {"selected_time": time}},
+        BlockId.SUB_TIMEZONE: {ActionId.SUB_TIMEZONE: chosen("UTC")},
+    }
+    view = {"callback_id": CallbackId.SUBSCRIBE, "private_metadata": SubscribeDraft().metadata(),
+            "state": {"values": values}}  # fmt: skip
+    response = slack.submit(people.admin, view)
+    assert json.loads(response.body)["response_action"] == "errors"
+    assert deps.repo.list_subscriptions() == []

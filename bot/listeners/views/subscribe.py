@@ -23,7 +23,7 @@ from bot.services.teams import find_team
 from bot.zones import is_zone
 
 Cadence = Literal["daily", "weekly", "monthly"]
-_DAY = re.compile(r"^(w[0-6]|m([1-9]|[12]\d|3[01]))$")
+_DAY = re.compile(r"^(w[0-6]|m([1-9]|[12][0-9]|3[01]))$")
 _ERRORS = {
     "team_id": (BlockId.TEAM, "Pick a team."),
     "channel_id": (BlockId.SUB_CHANNEL, "Pick a channel."),
@@ -70,7 +70,7 @@ class SubscribeForm(BaseModel):
     channel_id: str = Field(pattern=r"^[CGD][A-Z0-9]+$")
     cadence: Cadence
     day: str | None = None
-    local_time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    local_time: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
     timezone: str
 
     @field_validator("timezone")
