@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.blocks.common import (
     MESSAGE_BLOCKS,
@@ -24,6 +23,7 @@ from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.subscriptions import WEEKDAYS, ScheduledDigest
 from bot.storage.records import Subscription
+from bot.zones import zone_info
 
 HOME_DIGESTS_MAX = 20  # 2 blocks each: leaves the Home tab room for the teams
 COMMON_ZONES = (
@@ -59,7 +59,7 @@ def due_text(sub: Subscription, due: dt.datetime | None) -> str:
         return "paused"
     if due is None:
         return "not scheduled"
-    local = due.astimezone(ZoneInfo(sub.timezone))
+    local = due.astimezone(zone_info(sub.timezone))
     return f"next {local:%a} {local.day} {local:%b %Y}, {local:%H:%M %Z}"
 
 

@@ -7,6 +7,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -68,6 +69,9 @@ class _Fault:
 @dataclass
 class _State:
     users: dict[str, SlackUser] = field(default_factory=dict)
+    # Channels with a member list of their own (None: hidden from the bot, as a private channel
+    # without it); any other channel has every known user as a member.
+    channels: dict[str, list[str] | None] = field(default_factory=dict)
     calls: list[SlackCall] = field(default_factory=list)
     faults: list[_Fault] = field(default_factory=list)
     cond: threading.Condition = field(default_factory=threading.Condition)
@@ -121,6 +125,11 @@ class FakeSlack:
     def add_user(self, user: SlackUser) -> None:
         with self._state.cond:
             self._state.users[user.id] = user
+
+    def set_channel(self, channel_id: str, members: Sequence[str] | None) -> None:
+        """Give ``channel_id`` these members, or hide it (``None``: channel_not_found)."""
+        with self._state.cond:
+            self._state.channels[channel_id] = None if members is None else list(members)
 
     # -- inspection --------------------------------------------------------------------------
     @property
@@ -284,10 +293,30 @@ def _answer(state: _State, method: str, args: dict[str, Any]) -> tuple[int, dict
         email = str(args.get("email", "")).lower()
         match = next((u for u in state.users.values() if (u.email or "").lower() == email), None)
         return _user_answer(match)
+    if method == "conversations.members":
+        return _members_answer(state, args)
     if method == "conversations.info":
         channel = str(args.get("channel", ""))
         return 200, {"ok": True, "channel": {"id": channel, "name": channel.lower()}}
     return 200, {"ok": True}
+
+
+def _members_answer(state: _State, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """One page of a channel's members; ``next_cursor`` is empty on the last page, as in Slack."""
+    channel = str(args.get("channel", ""))
+    with state.cond:
+        members = state.channels.get(channel, sorted(state.users))
+    if members is None or not channel:
+        return 200, {"ok": False, "error": "channel_not_found"}
+    limit = min(max(int(args.get("limit") or 100), 1), 1000)
+    cursor = str(args.get("cursor") or "")
+    if cursor and not cursor.startswith("next:"):
+        return 200, {"ok": False, "error": "invalid_cursor"}
+    start = int(cursor[len("next:") :] or 0) if cursor else 0
+    page = members[start : start + limit]
+    more = start + limit < len(members)
+    meta = {"next_cursor": f"next:{start + limit}" if more else ""}
+    return 200, {"ok": True, "members": page, "response_metadata": meta}
 
 
 def _user_answer(user: SlackUser | None) -> tuple[int, dict[str, Any]]:

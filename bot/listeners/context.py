@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -15,6 +14,7 @@ from bot.deps import Deps
 from bot.listeners.directory import SlackDirectory
 from bot.services.team_changes import ChangeContext
 from bot.settings import Settings
+from bot.zones import zone_or_utc
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +44,7 @@ def change_context(context: dict[str, Any], directory: SlackDirectory, user_id: 
 def today_for(deps: Deps, directory: SlackDirectory, user_id: str) -> dt.date:
     """Today in the Slack user's time zone: "today" at 1 a.m. in Tokyo is not UTC's today."""
     directory.profile(user_id)
-    try:
-        zone = ZoneInfo(directory.tz.get(user_id, "UTC"))
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return deps.clock().astimezone(zone).date()
+    return deps.clock().astimezone(zone_or_utc(directory.tz.get(user_id))).date()
 
 
 def announce_change(client: WebClient, context: Any, user_id: str, reply: Reply) -> None:

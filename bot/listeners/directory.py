@@ -13,8 +13,14 @@ from bot.services.people import SlackProfile
 logger = logging.getLogger(__name__)
 
 
+# Slack's answers meaning "the bot can't see this channel's members" (e.g. private, bot not in it).
+_CANNOT_SEE = frozenset({"channel_not_found", "not_in_channel", "missing_scope", "invalid_channel"})
+MEMBERS_PAGE = 200
+
+
 class SlackDirectory:
-    """Looks each user up once per request (users:read, users:read.email)."""
+    """Looks each user up once per request (users:read, users:read.email) and channel members
+    (conversations.members: channels:read, groups:read)."""
 
     def __init__(self, client: WebClient) -> None:
         self._client = client
@@ -41,3 +47,23 @@ class SlackDirectory:
             is_admin=bool(user.get("is_admin")),
             is_owner=bool(user.get("is_owner") or user.get("is_primary_owner")),
         )
+
+    def channel_member(self, channel_id: str, user_id: str) -> bool | None:
+        """Whether ``user_id`` is in the channel, reading every page of its member list."""
+        cursor: str | None = None
+        try:
+            while True:
+                page = self._client.conversations_members(
+                    channel=channel_id, limit=MEMBERS_PAGE, cursor=cursor
+                )
+                if user_id in (page.get("members") or []):
+                    return True
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if cursor is None:
+                    return False
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if code not in _CANNOT_SEE:
+                raise
+            logger.info("conversations.members %s failed: %s", channel_id, code)
+            return None

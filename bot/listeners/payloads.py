@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.errors import InputError
 from bot.ids import ActionId, BlockId
 from bot.services.inputs import clean_team_name
+from bot.services.numbers import is_id, parse_id
 
 ModalKind = Literal["add", "remove", "create"]
 
@@ -80,11 +81,11 @@ def members_form(view: dict[str, Any]) -> tuple[MembersForm, dict[str, str]]:
     team = selected_value(values, BlockId.TEAM, ActionId.TEAM_SELECT)
     users = selected_values(values, BlockId.USERS, ActionId.USERS_SELECT)
     errors: dict[str, str] = {}
-    if not team or not team.isdigit():
+    if parse_id(team or "") is None:
         errors[BlockId.TEAM] = "Pick a team."
     if not users:
         errors[BlockId.USERS] = "Pick at least one person."
-    elif not all(u.isdigit() for u in users):
+    elif not all(is_id(u) for u in users):
         errors[BlockId.USERS] = "Pick people from the list."
     if errors:
         return MembersForm(), errors
@@ -104,7 +105,7 @@ def create_form(view: dict[str, Any], taken: set[str]) -> tuple[CreateForm, dict
     else:
         if name.casefold() in taken:
             errors[BlockId.TEAM_NAME] = "A team with this name already exists."
-    if not all(u.isdigit() for u in users):
+    if not all(is_id(u) for u in users):
         errors[BlockId.USERS] = "Pick people from the list."
     if errors:
         return CreateForm(), errors

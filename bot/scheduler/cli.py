@@ -23,6 +23,7 @@ from bot.scheduler.posting import SlackPoster, slack_client
 from bot.scheduler.runner import Runner
 from bot.services.digest import build_digest, team_summaries
 from bot.services.fetch import TeamRequest, fetch_teams, fetch_week_start
+from bot.services.numbers import parse_id
 from bot.services.periods import PeriodError, parse_period
 from bot.settings import Settings
 from bot.storage import Repository, open_repository, upgrade
@@ -136,8 +137,9 @@ def digest_preview(
 def _find_team(noko: Any, query: str) -> dict[str, Any]:
     """A team by id, or by name: exact (case-insensitive) first, then a unique substring."""
     wanted = query.strip()
-    if wanted.isdigit():
-        return dict(noko.get_single_team(int(wanted)))
+    team_id = parse_id(wanted)
+    if team_id is not None:
+        return dict(noko.get_single_team(team_id))
     teams = list(noko.list_teams())
     exact = [t for t in teams if str(t["name"]).casefold() == wanted.casefold()]
     partial = exact or [t for t in teams if wanted.casefold() in str(t["name"]).casefold()]

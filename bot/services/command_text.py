@@ -7,12 +7,14 @@ import re
 from dataclasses import dataclass
 
 from bot.errors import UsageError
+from bot.services.numbers import is_ascii_number
 
 # Slack (and phones) turn "…" into “…” or „…“; apostrophes stay literal because names use them.
 _OPENING = {'"': '"', "“": "”", "„": "“", "”": "”"}
 SHARE_FLAGS = frozenset({"--share", "\u2014share", "\u2013share"})  # macOS turns -- into a dash
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
+_REFERENCE = re.compile(r"<[#@!]|<mailto:", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -55,8 +57,11 @@ def tokenize(text: str) -> list[str]:
 
 
 def _unescape(word: str) -> str:
-    # should_escape turns & < > typed by users into entities; "R&D" arrives as "R&amp;D".
-    return html.unescape(word)
+    # should_escape turns & < > typed by users into entities; "R&D" arrives as "R&amp;D". Only
+    # Slack's own raw <...> are references: "<#C0PRIVATE>" typed by hand keeps its entities, so
+    # it can never pass for a channel link, mention or mailto.
+    plain = html.unescape(word)
+    return word if _REFERENCE.search(plain) else plain
 
 
 def parse_command_text(text: str) -> CommandText:
@@ -82,4 +87,6 @@ def email_of(word: str) -> str | None:
 
 def looks_like_member(word: str) -> bool:
     """Mentions, e-mail addresses and Noko user ids; anything else is part of a team name."""
-    return bool(mention_user_id(word) or email_of(word) or word.isdigit() or word.startswith("<@"))
+    return bool(
+        mention_user_id(word) or email_of(word) or is_ascii_number(word) or word.startswith("<@")
+    )

@@ -15,7 +15,7 @@ from bot.services.teams import find_team
 PERIOD_WORDS = frozenset(
     {"today", "yesterday", "this-week", "last-week", "this-month", "last-month"}
 )
-_DATEISH = re.compile(r"^\d{4}-")
+_DATEISH = re.compile(r"^[0-9]{4}-")
 
 
 @dataclass(frozen=True)

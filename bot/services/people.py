@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from bot.errors import safe
 from bot.services.command_text import email_of, mention_user_id
+from bot.services.numbers import parse_id
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class Directory(Protocol):
     """Looks Slack users up; the Slack-facing implementation lives with the listeners."""
 
     def profile(self, user_id: str) -> SlackProfile | None: ...
+
+    def channel_member(self, channel_id: str, user_id: str) -> bool | None:
+        """Whether the user is in the channel; None when Slack shows the bot no member list."""
+        ...
 
 
 @dataclass
@@ -86,6 +91,7 @@ def _resolve_one(
     email = email_of(word)
     if email:
         return user_by_email(noko_users, email), f"{safe(email)} (no Noko user has this e-mail)"
-    if word.isdigit():
-        return by_id.get(int(word)), f"`{word}` (no Noko user has this id)"
+    user_id = parse_id(word)
+    if user_id is not None:
+        return by_id.get(user_id), f"`{word}` (no Noko user has this id)"
     return None, f"`{safe(word[:80])}` (not a Slack mention, e-mail address or Noko user id)"

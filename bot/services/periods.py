@@ -14,6 +14,8 @@ ACCEPTED = (
     "today, yesterday, this-week, last-week, this-month, last-month or YYYY-MM-DD..YYYY-MM-DD"
 )
 DASH = "\u2013"  # en dash, as in "1\u201315 Nov 2026"
+# A digest compares with the period before; near date.min there is none (OverflowError).
+EARLIEST = dt.date.min + dt.timedelta(days=MAX_RANGE_DAYS + 31)
 _RANGE = re.compile(r"^(\S+)\s*\.\.\s*(\S+)$")
 
 
@@ -85,11 +87,19 @@ def parse_period(text: str | None, *, today: dt.date, week_start: int) -> Period
     match = _RANGE.match((text or "").strip())
     if not match:
         raise PeriodError(f"I don't understand the period {text!r}. Use {ACCEPTED}.")
-    start, end = _date(match.group(1)), _date(match.group(2))
+    return checked_range(_date(match.group(1)), _date(match.group(2)), shown=repr(text))
+
+
+def checked_range(start: dt.date, end: dt.date, *, shown: str | None = None) -> Period:
+    """The range ``start``..``end`` if a digest can cover it (and the range before it), else a
+    PeriodError. Typed ranges and the dates a button carries both pass through here."""
+    shown = shown or f"{start.isoformat()}..{end.isoformat()}"
     if end < start:
-        raise PeriodError(f"The range {text!r} ends before it starts. Use {ACCEPTED}.")
+        raise PeriodError(f"The range {shown} ends before it starts. Use {ACCEPTED}.")
     if (end - start).days + 1 > MAX_RANGE_DAYS:
-        raise PeriodError(f"The range {text!r} is longer than {MAX_RANGE_DAYS} days.")
+        raise PeriodError(f"The range {shown} is longer than {MAX_RANGE_DAYS} days.")
+    if start < EARLIEST:
+        raise PeriodError(f"The range {shown} starts too early: the earliest date is {EARLIEST}.")
     return range_period(start, end)
 
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.periods import Period, day_period, month_period, week_period
 from bot.storage import Subscription
+from bot.zones import zone_info
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -92,7 +93,7 @@ def occurrences_between(
     sub: Subscription, after: dt.datetime, until: dt.datetime
 ) -> list[Occurrence]:
     """Occurrences due in ``(after, until]``, oldest first."""
-    zone = ZoneInfo(sub.timezone)
+    zone = zone_info(sub.timezone)
     found = []
     for day in _local_days(after, until, zone):
         if matches(sub, day):

@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.errors import BotError, NotAllowedError, UsageError, safe
 from bot.services.authz import authorize_change
 from bot.services.cache import NokoCache
 from bot.services.digest import Digest, digest_from_data
 from bot.services.fetch import TeamRequest, fetch_teams, fetch_week_start
+from bot.services.numbers import parse_id
 from bot.services.periods import (
     Period,
     PeriodError,
@@ -25,6 +25,7 @@ from bot.services.periods import (
 from bot.services.team_changes import ChangeContext
 from bot.services.teams import find_team
 from bot.storage import Subscription, SubscriptionError
+from bot.zones import zone_info
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # What a digest of each cadence reports on, as the periods users type (matches the scheduler).
@@ -96,6 +97,7 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
     authorize(ctx, "subscribe", None, spec.team)
     team = find_team(ctx.cache, spec.team)
     team_id, team_name = int(team["id"]), str(team["name"])
+    _check_channel(ctx, spec.channel_id, team_id, team_name)
     fields: dict[str, Any] = dict(
         team_name=team_name, cadence=spec.cadence, local_time=spec.local_time,
         timezone=spec.timezone, weekday=spec.weekday if spec.cadence == "weekly" else None,
@@ -116,6 +118,22 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
     return sub, not existing
 
 
+def _check_channel(ctx: ChangeContext, channel_id: str, team_id: int, team_name: str) -> None:
+    """Only a member of a channel may send digests there; refusals are audited like others."""
+    member = ctx.directory.channel_member(channel_id, ctx.actor_id)
+    if member:
+        return
+    if member is None:
+        reason = (f"I can't see who is in <#{channel_id}> (a private channel I'm not in?). "
+                  "Invite me with `/invite @noko-teams` there, then subscribe again.")  # fmt: skip
+    else:
+        reason = (
+            f"You're not a member of <#{channel_id}>: join it first, or pick a channel you're in."
+        )
+    _audit(ctx, "subscribe", team_id, team_name, "denied", reason)
+    raise NotAllowedError(f"Sorry, you can't subscribe that channel. {reason}")
+
+
 def _subscription(ctx: ChangeContext, subscription_id: int) -> Subscription:
     sub = ctx.repo.get_subscription(subscription_id)
     if sub is None:
@@ -126,8 +144,9 @@ def _subscription(ctx: ChangeContext, subscription_id: int) -> Subscription:
 
 def _targets(ctx: ChangeContext, target: str, channel_id: str) -> list[Subscription]:
     """A number is a subscription id; anything else names a team (subscribed in the channel)."""
-    if target.isdigit():
-        return [_subscription(ctx, int(target))]
+    subscription_id = parse_id(target)
+    if subscription_id is not None:
+        return [_subscription(ctx, subscription_id)]
     team = find_team(ctx.cache, target)
     found = ctx.repo.list_subscriptions(team_id=int(team["id"]), channel_id=channel_id)
     if not found:
@@ -211,7 +230,7 @@ def subscription_digest(noko: Any, repo: Any, subscription_id: int, now: dt.date
     sub = repo.get_subscription(subscription_id)
     if sub is None:
         raise BotError(f"There is no digest subscription #{subscription_id} any more.")
-    today = now.astimezone(ZoneInfo(sub.timezone)).date()
+    today = now.astimezone(zone_info(sub.timezone)).date()
     week_start = fetch_week_start(noko) if sub.cadence == "weekly" else 0
     period = parse_period(CADENCE_PERIODS[sub.cadence], today=today, week_start=week_start)
     return team_digest(noko, sub.team_id, period, team_name=sub.team_name, options=sub.options)

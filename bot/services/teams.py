@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.errors import AmbiguousTeamError, TeamNotFoundError
 from bot.services.cache import NokoCache
+from bot.services.numbers import parse_id
 
 ROLES = ("supervisor", "leader", "coworker", "contractor")
 STATES = ("active", "pending", "disabled", "suspended")
@@ -38,8 +39,9 @@ def team_row(team: dict[str, Any]) -> TeamRow:
 def resolve_team(query: str, teams: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Exact id or name (case-insensitive) first, then a unique prefix; else explain."""
     wanted = query.strip()
-    if wanted.isdigit():
-        found = [t for t in teams if int(t["id"]) == int(wanted)]
+    team_id = parse_id(wanted)
+    if team_id is not None:
+        found = [t for t in teams if int(t["id"]) == team_id]
         if found:
             return found[0]
     lowered = wanted.casefold()

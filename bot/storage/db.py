@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 from bot.settings import normalise_database_url
+from bot.storage.lock import migration_lock
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -48,7 +49,9 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade_engine(engine: Engine, revision: str = "head") -> None:
-    command.upgrade(alembic_config(engine), revision)
+    # Four dynos (or `db upgrade` next to a starting web process) must not all create the tables.
+    with migration_lock(engine):
+        command.upgrade(alembic_config(engine), revision)
 
 
 def upgrade(database_url: str) -> None:

@@ -1,13 +1,20 @@
-"""A PostgreSQL session-level advisory lock electing the one active scheduler."""
+"""Database locks: the advisory lock electing the one active scheduler, and the migration lock."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX; SQLite migrations then run unserialized
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +75,34 @@ class SchedulerLock:
             with contextlib.suppress(SQLAlchemyError):
                 self._conn.close()
             self._conn = None
+
+
+_MIGRATE = "hashtext('noko-bot-migrations:' || current_schema())"
+
+
+@contextlib.contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Held while Alembic upgrades, so processes starting together migrate one after another:
+    the later ones find the schema current. PostgreSQL: a session advisory lock (per schema);
+    SQLite: an exclusive flock on a file beside the database (a lock inside the database would
+    block the migration's own connection)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text(f"SELECT pg_advisory_lock({_MIGRATE})"))
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text(f"SELECT pg_advisory_unlock({_MIGRATE})"))
+                conn.commit()
+        return
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:") or fcntl is None:
+        yield  # no file other processes could share
+        return
+    with open(Path(database).with_name(Path(database).name + ".migrate-lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.storage.records import CADENCES
+from bot.zones import is_zone
 
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 EDITABLE = frozenset(
     {
         "team_id",
@@ -41,10 +41,8 @@ def check_subscription(fields: dict[str, Any]) -> None:
         raise SubscriptionError("a monthly digest needs day_of_month 1 to 31")
     if not _TIME.match(str(fields["local_time"])):
         raise SubscriptionError(f"local_time must be HH:MM (24 h), not {fields['local_time']!r}")
-    try:
-        ZoneInfo(str(fields["timezone"]))
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise SubscriptionError(f"unknown time zone {fields['timezone']!r}") from exc
+    if not is_zone(str(fields["timezone"])):
+        raise SubscriptionError(f"unknown time zone {fields['timezone']!r}")
     if not isinstance(fields.get("options") or {}, dict):
         raise SubscriptionError("options must be a JSON object")
 

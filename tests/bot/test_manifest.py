@@ -23,6 +23,8 @@ SCOPES_BY_METHOD = {
     "views_update": set(),
     "views_publish": set(),
     "auth_test": set(),
+    # Public and private channels: the subscribe form's conversations_select offers both.
+    "conversations_members": {"channels:read", "groups:read"},
 }
 _CALL = re.compile(r"\.(chat_\w+|users_\w+|views_\w+|conversations_\w+|auth_test)\(")
 

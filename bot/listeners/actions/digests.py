@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -27,6 +27,8 @@ from bot.listeners.directory import SlackDirectory
 from bot.listeners.events.app_home import publish_home
 from bot.services import subscriptions
 from bot.services.digest import Digest
+from bot.services.numbers import MAX_ID, parse_id
+from bot.services.periods import PeriodError, checked_range
 from bot.services.schedule import next_due
 from bot.services.subscriptions import ScheduledDigest
 
@@ -36,10 +38,29 @@ class DigestButton(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    t: int = Field(gt=0, description="Noko team id")
+    t: int = Field(gt=0, le=MAX_ID, description="Noko team id")
     s: dt.date = Field(description="period start")
     e: dt.date = Field(description="period end")
     k: Literal["day", "week", "month", "range"] = "range"
+
+    @model_validator(mode="after")
+    def _a_period_users_could_type(self) -> DigestButton:
+        # Slack returns whatever value a client sends: the dates get the typed ranges' checks.
+        checked_range(self.s, self.e)
+        return self
+
+    @classmethod
+    def parse(cls, value: object) -> DigestButton:
+        """The button's value, or a BotError saying why it can't be posted."""
+        try:
+            return cls.model_validate_json(str(value or ""))
+        except ValidationError as error:
+            cause = (error.errors()[0].get("ctx") or {}).get("error")
+            why = str(cause) if isinstance(cause, PeriodError) else "It is not one I made."
+            raise BotError(
+                f"Nothing was posted: this button's digest can't be posted. {why} "
+                "Run `/noko-team digest <team> [period]` again for a new button."
+            ) from None
 
     @classmethod
     def for_digest(cls, team_id: int, digest: Digest) -> str:
@@ -61,7 +82,7 @@ def handle_post_digest_action(
     context: Any,
 ) -> None:  # fmt: skip
     ack()
-    value = DigestButton.model_validate_json(str(action.get("value") or "{}"))
+    value = DigestButton.parse(action.get("value"))
     channel = str((body.get("channel") or {}).get("id") or "")
     if not channel:
         raise BotError("I can't tell which channel to post to. Run the command there again.")
@@ -79,13 +100,20 @@ def handle_post_digest_action(
     respond(text=posted_reply(channel).text, replace_original=True)
 
 
+def _subscription_id(action: dict[str, Any]) -> int:
+    subscription_id = parse_id(str(action.get("value") or ""))
+    if subscription_id is None:
+        raise BotError("That button names no digest subscription. Refresh the App Home.")
+    return subscription_id
+
+
 def handle_subscription_home_action(
     ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any
 ) -> None:
     ack()
     user_id = str(body["user"]["id"])
     changes = change_context(context, SlackDirectory(client), user_id)
-    subscription_id = int(str(action.get("value") or "0"))
+    subscription_id = _subscription_id(action)
     if action["action_id"] == ActionId.SUB_DELETE:
         reply = unsubscribed_reply(subscriptions.unsubscribe(changes, str(subscription_id), ""))
     else:
@@ -105,7 +133,7 @@ def handle_subscription_preview_action(
     view_id = str(opened["view"]["id"])
     deps = deps_of(context)
     try:
-        subscription_id = int(str(action.get("value") or "0"))
+        subscription_id = _subscription_id(action)
         digest = subscriptions.subscription_digest(deps.noko, deps.repo, subscription_id,
                                                    deps.clock())  # fmt: skip
     except Exception as error:

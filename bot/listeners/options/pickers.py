@@ -10,6 +10,7 @@ from bot.blocks.modals import team_option, user_option
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.listeners.context import deps_of
 from bot.listeners.payloads import modal_metadata, selected_value
+from bot.services.numbers import parse_id
 from bot.services.pickers import matching_teams, matching_users, member_ids
 
 # A cold cache may load for this long; Slack gives up after 3 s in all.
@@ -39,7 +40,8 @@ def _members_of_selected_team(body: dict[str, Any], teams: list[dict[str, Any]])
         return None
     values = (view.get("state") or {}).get("values") or {}
     team = selected_value(values, BlockId.TEAM, ActionId.TEAM_SELECT)
-    if team and team.isdigit():
-        return member_ids(teams, int(team))
+    team_id = parse_id(team or "")
+    if team_id is not None:
+        return member_ids(teams, team_id)
     opened_for = modal_metadata(view, "remove").team_id
     return member_ids(teams, opened_for) if opened_for is not None else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from slack_bolt import Ack
@@ -20,9 +19,10 @@ from bot.services import subscriptions
 from bot.services.schedule import next_due
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
 from bot.services.teams import find_team
+from bot.zones import is_zone
 
 Cadence = Literal["daily", "weekly", "monthly"]
-_DAY = re.compile(r"^(w[0-6]|m([1-9]|[12]\d|3[01]))$")
+_DAY = re.compile(r"^(w[0-6]|m([1-9]|[12][0-9]|3[01]))$")
 _ERRORS = {
     "team_id": (BlockId.TEAM, "Pick a team."),
     "channel_id": (BlockId.SUB_CHANNEL, "Pick a channel."),
@@ -69,16 +69,14 @@ class SubscribeForm(BaseModel):
     channel_id: str = Field(pattern=r"^[CGD][A-Z0-9]+$")
     cadence: Cadence
     day: str | None = None
-    local_time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    local_time: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
     timezone: str
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except ZoneInfoNotFoundError:  # a KeyError, which pydantic would not report
-            raise ValueError("unknown time zone") from None
+        if not is_zone(value):
+            raise ValueError("unknown time zone")
         return value
 
     @model_validator(mode="after")
@@ -102,11 +100,7 @@ def user_timezone(directory: SlackDirectory, user_id: str) -> str:
     """The Slack user's IANA zone (users.info ``tz``), UTC when unknown."""
     directory.profile(user_id)
     zone = directory.tz.get(user_id, "UTC")
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return zone
+    return zone if is_zone(zone) else "UTC"
 
 
 def open_subscribe_modal(

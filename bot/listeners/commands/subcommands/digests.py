@@ -24,14 +24,18 @@ from bot.listeners.commands.subcommands.teams_read import HoursArgs
 from bot.listeners.context import announce_change, change_context, today_for
 from bot.listeners.views.subscribe import SubscribeDraft, open_subscribe_modal, user_timezone
 from bot.services import subscriptions
+from bot.services.numbers import is_id, parse_id, parse_number
 from bot.services.schedule import next_due
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
+from bot.zones import UnknownZoneError, zone_info
 
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
 _DAYS = {name: i for i, name in enumerate(subscriptions.WEEKDAYS)}
 _DAYS |= {name[:3]: i for name, i in list(_DAYS.items())}
 NO_RAW_CHANNEL = "Pick the channel with Slack's # autocomplete, so it arrives as a link."
+# A channel typed by hand: "#design", or "<#C1>" typed literally (it arrives as "&lt;#C1&gt;").
+_TYPED_CHANNEL = ("#", "&lt;#")
 
 
 class _Args(BaseModel):
@@ -52,9 +56,10 @@ class SubscriptionId(_Args):
 
     @classmethod
     def from_words(cls, words: Sequence[str]) -> SubscriptionId:
-        if len(words) != 1 or not words[0].lstrip("#").isdigit():
+        subscription_id = parse_id(words[0].removeprefix("#")) if len(words) == 1 else None
+        if subscription_id is None:
             raise UsageError("Give the subscription's number, as `/noko-team subscriptions` shows.")
-        return cls(subscription_id=int(words[0].lstrip("#")))
+        return cls(subscription_id=subscription_id)
 
 
 class UnsubscribeArgs(_Args):
@@ -63,11 +68,11 @@ class UnsubscribeArgs(_Args):
 
     @classmethod
     def from_words(cls, words: Sequence[str]) -> UnsubscribeArgs:
-        rest = [w.lstrip("#") if w.lstrip("#").isdigit() else w for w in words]
+        rest = [w.removeprefix("#") if is_id(w.removeprefix("#")) else w for w in words]
         channel = channel_of(rest[-1]) if rest else None
         if channel:
             rest.pop()
-        if any(w.startswith("#") for w in rest):
+        if any(w.startswith(_TYPED_CHANNEL) for w in rest):
             raise UsageError(NO_RAW_CHANNEL)
         if not rest:
             raise UsageError("Which digest? Give its number or the team's name.")
@@ -119,7 +124,7 @@ class SubscribeArgs(_Args):
 
 def _kind(word: str) -> str | None:
     lowered = word.lower()
-    if channel_of(word) or word.startswith("#"):
+    if channel_of(word) or word.startswith(_TYPED_CHANNEL):
         return "channel_id"
     if lowered in ("daily", "weekly", "monthly"):
         return "cadence"
@@ -133,7 +138,7 @@ def _kind(word: str) -> str | None:
 
 
 def _read_option(word: str, found: dict[str, Any], problems: list[str]) -> None:
-    kind = _kind(word) or ("day_of_month" if word.isdigit() else None)
+    kind = _kind(word) or ("day_of_month" if parse_number(word) is not None else None)
     value, problem = _value(kind, word)
     if problem:
         problems.append(problem)
@@ -144,8 +149,6 @@ def _read_option(word: str, found: dict[str, Any], problems: list[str]) -> None:
 
 
 def _value(kind: str | None, word: str) -> tuple[object, str | None]:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     if kind == "channel_id":
         channel = channel_of(word)
         return channel, None if channel else NO_RAW_CHANNEL
@@ -154,7 +157,7 @@ def _value(kind: str | None, word: str) -> tuple[object, str | None]:
     if kind == "weekday":
         return _DAYS[word.lower()], None
     if kind == "day_of_month":
-        day = int(word)
+        day = parse_number(word) or 0
         return day, None if 1 <= day <= 31 else f"“{word}” is not a day of the month (1-31)."
     if kind == "local_time":
         hours, minutes = (int(p) for p in word.split(":"))
@@ -163,10 +166,10 @@ def _value(kind: str | None, word: str) -> tuple[object, str | None]:
     if kind == "timezone":
         zone = "UTC" if word.upper() in ("UTC", "GMT") else word
         try:
-            ZoneInfo(zone)
-            return zone, None
-        except (ZoneInfoNotFoundError, ValueError):
-            return None, f"“{word}” is not a time zone I know (e.g. Europe/Berlin)."
+            zone_info(zone)
+        except UnknownZoneError as error:
+            return None, str(error)
+        return zone, None
     return None, f"I don't understand “{word[:40]}” here."
 
 
