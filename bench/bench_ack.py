@@ -7,8 +7,9 @@ needs Noko) over N connections opened beforehand, written in one loop and timed 
 thread. It records each command's HTTP answer time (Slack gives 3 s) and what the answer said,
 then waits up to 90 s for the final replies on the fake Slack's response_url.
 
-The baseline design runs from a detached git worktree of ``--baseline`` (default: the commit
-before issue 7's work), with PYTHONPATH pointing at it: both run in the same venv and run.
+Each design runs from a detached git worktree of its commit (``--baseline``, default the commit
+before issue 7's work; ``--after``, default HEAD), with PYTHONPATH pointing at it: both run in
+the same venv and the same run, and the working tree may change meanwhile.
 
     .venv/bin/python bench/bench_ack.py [--sizes 200 1000] [--runs 3] [--latency 0.3]
 """
@@ -83,8 +84,15 @@ class Design:
     env: dict[str, str] = field(default_factory=dict)
 
 
+def head_commit() -> str:
+    out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], check=True,
+                         capture_output=True, text=True)  # fmt: skip
+    return out.stdout.strip()
+
+
 @contextmanager
-def _baseline_tree(commit: str) -> Iterator[Path]:
+def commit_tree(commit: str) -> Iterator[Path]:
+    """A detached worktree of ``commit``, removed afterwards."""
     path = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
     subprocess.run(
         ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), commit],
@@ -266,11 +274,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--latency", type=float, default=0.3)
     parser.add_argument("--baseline", default=BASELINE)
+    parser.add_argument("--after", default=head_commit(), help="the design measured against it")
     args = parser.parse_args()
-    with _baseline_tree(args.baseline) as old_tree:
+    with commit_tree(args.baseline) as old_tree, commit_tree(args.after) as new_tree:
         designs = [
             Design(f"before ({args.baseline})", old_tree),
-            Design("after (this tree)", ROOT),
+            Design(f"after ({args.after})", new_tree),
         ]
         results: dict[tuple[str, int], list[dict[str, float]]] = {}
         for run in range(args.runs):

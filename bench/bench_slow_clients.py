@@ -21,15 +21,15 @@ import time
 import requests
 from bench_ack import (
     BASELINE,
-    ROOT,
     SECRET,
     Design,
-    _baseline_tree,
     _cell,
     _free_port,
     _percentile,
     _start,
     _wait_http,
+    commit_tree,
+    head_commit,
 )
 from bench_ack import (
     stop as stop_process,
@@ -127,10 +127,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", default=BASELINE)
+    parser.add_argument("--after", default=head_commit())
     args = parser.parse_args()
     results: dict[tuple[str, int], list[dict[str, float]]] = {}
-    with _baseline_tree(args.baseline) as old_tree:
-        designs = [Design(f"before ({args.baseline})", old_tree), Design("after (this tree)", ROOT)]
+    with commit_tree(args.baseline) as old_tree, commit_tree(args.after) as new_tree:
+        designs = [
+            Design(f"before ({args.baseline})", old_tree),
+            Design(f"after ({args.after})", new_tree),
+        ]
         for run in range(args.runs):
             for slow in args.slow:
                 for design in designs:
