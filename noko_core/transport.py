@@ -31,6 +31,8 @@ from noko_core.ratelimit import RateLimiter, full_jitter, retry_after
 logger = logging.getLogger("noko_core")
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# A gateway that got no (valid) answer from the server in time: a write may have been made.
+GATEWAY_STATUSES = frozenset({502, 504})
 # PUT and DELETE are idempotent in Noko's API (edits and "actions" that set a state).
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -136,6 +138,8 @@ class Transport:
                 continue
             except requests.RequestException as exc:
                 raise self._transport_error(method, url, exc, unanswered) from None
+            if method in WRITES and response.status_code in GATEWAY_STATUSES:
+                unanswered = True
             delay = self._delay_after_status(method, response, attempt)
             if delay is None:
                 if unanswered:
@@ -244,7 +248,7 @@ class Transport:
             # The one home of this rule: the unanswered attempt deleted it, so the delete is done.
             logger.info("DELETE %s: 404 after an unanswered attempt, counted as done", _path(url))
             return Reply(status, None, None)
-        what = f"no answer to an earlier attempt, then status {status}"
+        what = f"no answer to an attempt, then status {status}"
         raise self._unknown_error(method, url, what)
 
     def _unknown_error(self, method: str, url: str, what: str) -> NokoOutcomeUnknownError:

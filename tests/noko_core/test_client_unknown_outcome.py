@@ -120,3 +120,23 @@ def test_refused_connection_is_not_unknown() -> None:
         client.create_team(name="Never sent")
 
     assert not isinstance(caught.value, NokoOutcomeUnknownError)
+
+
+def test_put_answered_by_a_gateway_timeout_on_every_attempt_is_unknown(fresh_sb: Sandbox) -> None:
+    fresh_sb.inject("status", status=504, method="PUT", path="/v2/teams/2", count=5)
+
+    with make_client(fresh_sb, max_retries=1) as c, pytest.raises(NokoOutcomeUnknownError):
+        c.edit_team(2, "Behind a gateway")
+
+    assert [r.status for r in settled_requests(fresh_sb)] == [504, 504]
+
+
+def test_delete_after_a_gateway_timeout_then_404_is_done(fresh_sb: Sandbox) -> None:
+    # The gateway timed out while Noko deleted the team; the re-sent DELETE finds it gone.
+    fresh_sb.inject("status", status=502, method="DELETE", path="/v2/teams/4", count=1)
+    fresh_sb.store.teams.pop(4)
+
+    with make_client(fresh_sb, max_retries=2) as c:
+        c.delete_team(4)
+
+    assert [r.status for r in settled_requests(fresh_sb)] == [502, 404]
