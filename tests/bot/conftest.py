@@ -86,7 +86,13 @@ def fake(people: People) -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def settings(sandbox: Sandbox, fake: FakeSlack, tmp_path: Any) -> Settings:
+def bot_database_url(tmp_path: Any) -> str:
+    """The bot's database: SQLite in the test's folder (a test module may override it)."""
+    return f"sqlite:///{tmp_path / 'bot.db'}"
+
+
+@pytest.fixture
+def settings(sandbox: Sandbox, fake: FakeSlack, bot_database_url: str) -> Settings:
     return Settings(
         _env_file=None,
         slack_bot_token=BOT_TOKEN,
@@ -94,7 +100,7 @@ def settings(sandbox: Sandbox, fake: FakeSlack, tmp_path: Any) -> Settings:
         noko_access_token=sandbox.token,
         noko_api_url=sandbox.base_url,
         slack_api_url=fake.api_url,
-        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        database_url=bot_database_url,
         audit_channel="CAUDIT",
         noko_bot_admins="ubotadmin@corp.example",
     )

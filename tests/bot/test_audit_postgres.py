@@ -6,31 +6,20 @@ import json
 import time
 
 import pytest
-from conftest import SIGNING_SECRET
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from slackkit import BOT_TOKEN, reply_text
+from slackkit import reply_text
 
 from bot.ids import CallbackId
 from bot.services.inputs import clean_team_name
-from bot.settings import Settings
 
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(name="settings")
-def postgres_settings(sandbox, fake, postgres_url) -> Settings:
-    """The bot's settings of tests/bot/conftest.py, on a PostgreSQL schema of its own."""
-    return Settings(
-        _env_file=None,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        noko_access_token=sandbox.token,
-        noko_api_url=sandbox.base_url,
-        slack_api_url=fake.api_url,
-        database_url=postgres_url,
-        audit_channel="CAUDIT",
-    )
+@pytest.fixture
+def bot_database_url(postgres_url: str) -> str:
+    """The bot's database on a PostgreSQL schema of its own (tests/bot/conftest.py's settings)."""
+    return postgres_url
 
 
 def _team(deps, name):
