@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.errors import AmbiguousTeamError, TeamNotFoundError
 from bot.services.cache import NokoCache
+from bot.services.inputs import clean_team_query
 from bot.services.numbers import parse_id
 
 ROLES = ("supervisor", "leader", "coworker", "contractor")
@@ -63,7 +64,9 @@ def _closest(query: str, teams: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def find_team(cache: NokoCache, query: str) -> dict[str, Any]:
-    """Resolve against the cache; on a miss reload once (the team may be a minute old)."""
+    """Resolve against the cache; on a miss reload once (the team may be a minute old).
+    What was typed is bounded and cleaned first (InputError says what was wrong)."""
+    query = clean_team_query(query)
     try:
         return resolve_team(query, cache.teams())
     except TeamNotFoundError:

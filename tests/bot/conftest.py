@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -15,8 +15,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.models.blocks import Option
-from slack_sdk.signature import SignatureVerifier
-from slackkit import BOT_TOKEN, check_payload, check_view
+from slackkit import BOT_TOKEN, SIGNING_SECRET, check_payload, check_view, signed_headers
 
 from bot.app import create_app
 from bot.deps import Deps
@@ -27,7 +26,6 @@ from bot.storage import open_repository
 from noko_core import NokoClient
 from noko_core.sandbox import Dataset, Sandbox, build_dataset
 
-SIGNING_SECRET = "test-signing-secret"
 TEAM_ID = "T0001"
 
 
@@ -135,16 +133,6 @@ def deps(settings: Settings, sandbox: Sandbox, dataset: Dataset) -> Iterator[Dep
 @pytest.fixture
 def app(settings: Settings, deps: Deps) -> App:
     return create_app(settings, deps)
-
-
-def signed_headers(body: str, content_type: str, timestamp: int | None = None) -> dict[str, Any]:
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=body)
-    return {
-        "content-type": [content_type],
-        "x-slack-request-timestamp": [ts],
-        "x-slack-signature": [signature],
-    }
 
 
 class Driver:
@@ -268,3 +256,9 @@ class Driver:
 @pytest.fixture
 def slack(app: App, fake: FakeSlack) -> Driver:
     return Driver(app, fake)
+
+
+@pytest.fixture
+def driver_for(fake: FakeSlack) -> Callable[[App], Driver]:
+    """A Driver for an app a test builds itself (other settings than the fixture's)."""
+    return lambda app: Driver(app, fake)

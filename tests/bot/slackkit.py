@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+from slack_sdk.signature import SignatureVerifier
 
 from bot.devtools.fake_slack import SlackCall
 
 BOT_TOKEN = "xoxb-0000-SECRET-BOT-TOKEN"
+SIGNING_SECRET = "test-signing-secret"
 
 
 def check_blocks(blocks: list[dict[str, Any]], limit: int) -> None:
@@ -42,3 +45,13 @@ def reply_text(call: SlackCall) -> str:
     """The reply's fallback text and all its block text, for assertions."""
     blocks = json.dumps(call.args.get("blocks") or [], ensure_ascii=False)
     return call.args.get("text", "") + "\n" + blocks
+
+
+def signed_headers(body: str, content_type: str, timestamp: int | None = None) -> dict[str, Any]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=body)
+    return {
+        "content-type": [content_type],
+        "x-slack-request-timestamp": [ts],
+        "x-slack-signature": [signature],
+    }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from conftest import Driver
 from slackkit import reply_text
 
 from bot.app import create_app
@@ -38,11 +37,11 @@ def test_cold_cache_options_still_answer(slack, people):
     assert len(json.loads(response.body)["options"]) == 6
 
 
-def test_acks_do_not_wait_for_a_busy_pool(settings, deps, fake, people, sandbox):
+def test_acks_do_not_wait_for_a_busy_pool(settings, deps, driver_for, people, sandbox):
     # One worker thread, Noko hanging: every command is still acked at once, on its own thread.
 
     app = create_app(settings.model_copy(update={"slack_listener_threads": 1}), deps)
-    slack = Driver(app, fake)
+    slack = driver_for(app)
     sandbox.inject("stall", seconds=3.0, path="/teams", count=1)
     keys = []
     for _ in range(5):
@@ -53,10 +52,12 @@ def test_acks_do_not_wait_for_a_busy_pool(settings, deps, fake, people, sandbox)
         slack.reply(key)
 
 
-def test_a_full_queue_says_busy_in_the_ack_and_runs_nothing(settings, deps, fake, people, sandbox):
+def test_a_full_queue_says_busy_in_the_ack_and_runs_nothing(
+    settings, deps, driver_for, fake, people, sandbox
+):
 
     tight = settings.model_copy(update={"slack_listener_threads": 1, "slack_queue_limit": 1})
-    slack = Driver(create_app(tight, deps), fake)
+    slack = driver_for(create_app(tight, deps))
     sandbox.inject("stall", seconds=2.0, path="/teams", count=1)
     first, key1 = slack.command("list", people.coworker)  # runs (and hangs on Noko)
     second, key2 = slack.command("list", people.coworker)  # waits in the queue
@@ -68,11 +69,11 @@ def test_a_full_queue_says_busy_in_the_ack_and_runs_nothing(settings, deps, fake
 
 
 def test_a_full_queue_keeps_the_modal_open_with_an_inline_busy_error(
-    settings, deps, fake, people, sandbox, dataset
+    settings, deps, driver_for, people, sandbox, dataset
 ):
 
     tight = settings.model_copy(update={"slack_listener_threads": 1, "slack_queue_limit": 0})
-    slack = Driver(create_app(tight, deps), fake)
+    slack = driver_for(create_app(tight, deps))
     sandbox.inject("stall", seconds=2.0, path="/teams", count=1)
     slack.command("list", people.supervisor)  # takes the only slot
     team = dataset.teams[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Driver
 from slackkit import reply_text
 
 from bot.app import create_app
@@ -157,13 +156,13 @@ def test_unknown_create_in_the_modal_offers_check_there(slack, people, sandbox, 
     assert checked["view_id"] == "VRESULT" and "it was created" in json.dumps(checked["view"])
 
 
-def test_resent_delete_answered_404_counts_as_done(settings, sandbox, deps, fake, people):
+def test_resent_delete_answered_404_counts_as_done(settings, sandbox, deps, driver_for, people):
     noko = NokoClient(
         sandbox.token, base_url=sandbox.base_url, timeout=2.0, max_retries=2,
         backoff_base=0.01, requests_per_second=None,
     )  # fmt: skip
     retrying = Deps(noko=noko, repo=deps.repo, cache=NokoCache(noko), clock=deps.clock)
-    slack = Driver(create_app(settings, retrying), fake)
+    slack = driver_for(create_app(settings, retrying))
     _inject(sandbox, deps, "delete", "apply-then-drop")
 
     reply = _confirmed(slack, people.admin, "delete Design")

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from conftest import signed_headers
+from slackkit import signed_headers
 from werkzeug.serving import make_server
 
 from bot.app import create_app
