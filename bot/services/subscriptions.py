@@ -12,7 +12,6 @@ from bot.services.authz import authorize_change
 from bot.services.cache import NokoCache
 from bot.services.digest import Digest, digest_from_data
 from bot.services.fetch import TeamRequest, fetch_teams, fetch_week_start
-from bot.services.inputs import clean_team_query
 from bot.services.numbers import parse_id
 from bot.services.periods import (
     Period,
@@ -95,9 +94,9 @@ def _schedule_text(spec: SubscriptionSpec) -> str:
 def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription, bool]:
     """Create the subscription, or update the team's existing one in that channel (one digest
     per team and channel). Returns it and whether it is new."""
-    query = clean_team_query(spec.team)  # bounded and cleaned before anything is asked of Noko
-    authorize(ctx, "subscribe", None, query)
-    team = find_team(ctx.cache, query)
+    # Refusals are audited with whatever was typed; find_team then bounds and cleans it.
+    authorize(ctx, "subscribe", None, spec.team)
+    team = find_team(ctx.cache, spec.team)
     team_id, team_name = int(team["id"]), str(team["name"])
     _check_channel(ctx, spec.channel_id, team_id, team_name)
     fields: dict[str, Any] = dict(

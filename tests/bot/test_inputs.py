@@ -82,3 +82,11 @@ def test_create_form_cleans_the_name(slack, people, sandbox, deps, fake):
 
     assert "NulTeam" in json.dumps(fake.wait_for("views.update")[0].args["view"])
     assert [r.json["name"] for r in _writes(sandbox)] == ["NulTeam"]
+
+
+@pytest.mark.parametrize("command", ["show", "hours", "members", "digest"])
+def test_every_team_lookup_bounds_and_cleans_what_was_typed(slack, people, command):
+    overlong = reply_text(slack.run(f"{command} {'T' * 300}", people.coworker))
+    assert "at most 200 characters" in overlong
+    cleaned = reply_text(slack.run(f"{command} Des\x00ign", people.coworker))
+    assert "Design" in cleaned and "not found" not in cleaned
