@@ -118,10 +118,13 @@ def _inject(
     return inject_deps
 
 
-def start_socket_mode(settings: Settings, deps: Deps) -> None:
-    """Connect over Socket Mode (SLACK_APP_TOKEN) and serve until interrupted."""
+def connect_socket_mode(settings: Settings, deps: Deps) -> Any:
+    """Connect over Socket Mode (SLACK_APP_TOKEN); the returned handler serves in the background
+    until its ``close()``."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     app = create_app(settings, deps)
     deps.cache.warm_in_background()
-    SocketModeHandler(app, _secret(settings.slack_app_token)).start()
+    handler = SocketModeHandler(app, _secret(settings.slack_app_token))
+    handler.connect()
+    return handler

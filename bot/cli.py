@@ -85,17 +85,25 @@ def _run_web(settings: Settings, connections: int) -> int:
 
 
 def _run_socket(settings: Settings, with_clock: bool) -> int:
-    from bot.app import start_socket_mode
+    import threading
+
+    from bot.app import connect_socket_mode
     from bot.deps import build_deps
+    from bot.scheduler.cli import run_clock, stop_on_signals
 
     deps = build_deps(settings)
+    stop = stop_on_signals()  # the main thread owns the signals; the clock thread gets the event
+    clock = None
     if with_clock:
-        import threading
-
-        from bot.scheduler.cli import run_clock
-
-        threading.Thread(target=run_clock, args=(settings,), daemon=True, name="clock").start()
-    start_socket_mode(settings, deps)
+        clock = threading.Thread(
+            target=run_clock, args=(settings,), kwargs={"stop": stop}, name="clock"
+        )
+        clock.start()
+    handler = connect_socket_mode(settings, deps)
+    stop.wait()
+    handler.close()
+    if clock is not None:
+        clock.join()  # the clock finishes its in-flight post first
     return 0
 
 

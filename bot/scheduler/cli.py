@@ -83,16 +83,23 @@ def start_scheduler(runner: Runner, poll_seconds: float) -> BackgroundScheduler:
     return scheduler
 
 
-def run_clock(settings: Settings, *, environ: Mapping[str, str] | None = None) -> int:
-    """The `clock` process: tick until SIGTERM/SIGINT, finish the in-flight post, exit 0."""
+def run_clock(
+    settings: Settings,
+    *,
+    environ: Mapping[str, str] | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """The `clock` process: tick until SIGTERM/SIGINT, finish the in-flight post, exit 0.
+
+    Run in a thread (`noko-bot socket --with-clock`), it stops when ``stop`` is set: signal
+    handlers can only be installed by the main thread, which then owns them."""
     environ = os.environ if environ is None else environ
     if settings.slack_bot_token is None:
         raise SystemExit("SLACK_BOT_TOKEN is not set: the clock cannot post digests")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     clock = clock_from_env(environ)
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+    if stop is None:
+        stop = stop_on_signals()
     repo = open_repository(settings.database_url, clock=clock.now)
     runner = build_runner(settings, repo, clock, make_noko(settings), stop)
     stall = float(environ.get(STALL_ENV) or 0)
@@ -107,6 +114,14 @@ def run_clock(settings: Settings, *, environ: Mapping[str, str] | None = None) -
     scheduler.shutdown(wait=True)
     repo.close()
     return 0
+
+
+def stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM (Heroku's stop) or SIGINT; call from the main thread."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
 
 
 def digest_preview(
