@@ -22,6 +22,7 @@ from bot.services.periods import (
     range_period,
     week_period,
 )
+from bot.services.schedule import covered_period, next_due
 from bot.services.team_changes import ChangeContext
 from bot.services.teams import find_team
 from bot.storage import Subscription, SubscriptionError
@@ -29,7 +30,6 @@ from bot.zones import zone_info
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # What a digest of each cadence reports on, as the periods users type (matches the scheduler).
-CADENCE_PERIODS = {"daily": "yesterday", "weekly": "last-week", "monthly": "last-month"}
 DEFAULT_PERIOD = "last-week"
 _WHAT = {
     "subscribe": "subscribe channels to digests",
@@ -227,11 +227,13 @@ def preview_digest(
 
 
 def subscription_digest(noko: Any, repo: Any, subscription_id: int, now: dt.datetime) -> Digest:
-    """What the subscription would post now: its cadence's last complete period."""
+    """What the channel gets at the subscription's next post (as if posted now while paused):
+    the period the clock will cover then, by the one rule, ``schedule.covered_period``."""
     sub = repo.get_subscription(subscription_id)
     if sub is None:
         raise BotError(f"There is no digest subscription #{subscription_id} any more.")
-    today = now.astimezone(zone_info(sub.timezone)).date()
+    post_at = next_due(sub, now) or now
+    post_date = post_at.astimezone(zone_info(sub.timezone)).date()
     week_start = fetch_week_start(noko) if sub.cadence == "weekly" else 0
-    period = parse_period(CADENCE_PERIODS[sub.cadence], today=today, week_start=week_start)
+    period = covered_period(sub.cadence, post_date, week_start)
     return team_digest(noko, sub.team_id, period, team_name=sub.team_name, options=sub.options)
