@@ -1,9 +1,10 @@
 """The Flask app served by gunicorn: POST /slack/events (Bolt) and GET /healthz.
 
 Before Bolt sees a request, its size is bounded (``MAX_BODY_BYTES``, checked against
-Content-Length before the body is read, and while reading a chunked body) and its Slack
-signature checked: a request that fails gets 413 or 401 and one log line, and never reaches
-Bolt, whose request parsing fails on bodies such as ``[]`` or ``null``.
+Content-Length before the body is read; a body without Content-Length, i.e. chunked, is not
+read at all and so fails the signature check) and its Slack signature checked: a request that
+fails gets 413 or 401 and one log line, and never reaches Bolt, whose request parsing fails on
+bodies such as ``[]`` or ``null``.
 """
 
 from __future__ import annotations

@@ -47,10 +47,16 @@ def _already_acked(*_args: Any, **_kwargs: Any) -> None:
     """The ``ack`` handed to work running after the response was sent: acking again is moot."""
 
 
-def _call(listener: Callable[..., Any], args: Args, **overrides: Any) -> Any:
+def _caller(listener: Callable[..., Any]) -> Callable[..., Any]:
+    """``listener`` called with the Bolt arguments it names (read once, not on every request),
+    except those given as overrides."""
     names = list(inspect.signature(listener).parameters)
-    values = {name: overrides[name] if name in overrides else getattr(args, name) for name in names}
-    return listener(**values)
+
+    def call(args: Args, **overrides: Any) -> Any:
+        values = {n: overrides[n] if n in overrides else getattr(args, n) for n in names}
+        return listener(**values)
+
+    return call
 
 
 def _report(error: Exception, args: Args) -> None:
@@ -65,9 +71,11 @@ def _name_after(wrapper: F, listener: Callable[..., Any]) -> F:
 def immediate(listener: Callable[..., Any]) -> Callable[[Args], None]:
     """Run ``listener`` on the request thread; it must answer within Slack's 3 s by itself."""
 
+    call = _caller(listener)
+
     def run_immediate(args: Args) -> None:
         try:
-            _call(listener, args)
+            call(args)
         except Exception as error:
             if args.ack.response is None:
                 args.ack()  # never leave Slack waiting on our bug
@@ -79,9 +87,11 @@ def immediate(listener: Callable[..., Any]) -> Callable[[Args], None]:
 def deferred(listener: Callable[..., Any]) -> Callable[[Args], None]:
     """Ack now; run ``listener`` (which may call Noko and Slack) on the work queue."""
 
+    call = _caller(listener)
+
     def work(args: Args) -> None:
         try:
-            _call(listener, args, ack=_already_acked)
+            call(args, ack=_already_acked)
         except Exception as error:
             _report(error, args)
 
@@ -98,15 +108,17 @@ def deferred_view(
     """A modal submission: ``check`` (request thread) returns the parsed form, or acks inline
     errors and returns None; ``run(form, …)`` makes the change on the work queue."""
 
+    call_check, call_run = _caller(check), _caller(run)
+
     def work(args: Args, form: F) -> None:
         try:
-            _call(run, args, form=form)
+            call_run(args, form=form)
         except Exception as error:
             _report(error, args)
 
     def run_view(args: Args) -> None:
         try:
-            form = _call(check, args)
+            form = call_check(args)
         except Exception as error:
             if args.ack.response is None:
                 args.ack()

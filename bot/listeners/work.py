@@ -26,21 +26,13 @@ class WorkQueue:
     """``threads`` run admitted work; at most ``limit`` more wait. ``try_submit`` never blocks."""
 
     def __init__(self, threads: int, limit: int, name: str = "bolt-work") -> None:
-        self.capacity = threads + limit
-        self._slots = threading.BoundedSemaphore(self.capacity)
+        self._slots = threading.BoundedSemaphore(threads + limit)
         self._pool = ThreadPoolExecutor(threads, name)
-        self._count_lock = threading.Lock()
-        self.admitted = 0
-        self.refused = 0
 
     def try_submit(self, work: Callable[[], None]) -> bool:
         """Queue ``work`` and return True, or return False at once when the queue is full."""
         if not self._slots.acquire(blocking=False):
-            with self._count_lock:
-                self.refused += 1
             return False
-        with self._count_lock:
-            self.admitted += 1
         try:
             self._pool.submit(self._run, work)
         except RuntimeError:  # shutting down
@@ -55,6 +47,3 @@ class WorkQueue:
             logger.exception("listener work failed")
         finally:
             self._slots.release()
-
-    def shutdown(self, wait: bool = True) -> None:
-        self._pool.shutdown(wait=wait)

@@ -31,26 +31,29 @@ def clean_text(text: str) -> str:
 
 def clean_team_name(text: str) -> str:
     """A new team name, cleaned; InputError says what is wrong with it."""
-    name = clean_text(text)
-    if not name:
-        raise InputError("A team name needs at least one visible character.")
-    if len(name) > MAX_TEAM_NAME:
-        raise InputError(
-            f"A team name can have at most {MAX_TEAM_NAME} characters; this one has {len(name)}."
-        )
-    return name
+    return _bounded(
+        text, MAX_TEAM_NAME,
+        empty="A team name needs at least one visible character.",
+        too_long="A team name can have at most {limit} characters; this one has {length}.",
+    )  # fmt: skip
 
 
 def clean_team_query(text: str) -> str:
     """What names an existing team (a name, its start, or an id), cleaned."""
-    query = clean_text(text)
-    if not query:
-        raise InputError("Which team? Give its name or its Noko id.")
-    if len(query) > MAX_TEAM_QUERY:
-        raise InputError(
-            f"A team is named in at most {MAX_TEAM_QUERY} characters; that has {len(query)}."
-        )
-    return query
+    return _bounded(
+        text, MAX_TEAM_QUERY,
+        empty="Which team? Give its name or its Noko id.",
+        too_long="A team is named in at most {limit} characters; that has {length}.",
+    )  # fmt: skip
+
+
+def _bounded(text: str, limit: int, *, empty: str, too_long: str) -> str:
+    cleaned = clean_text(text)
+    if not cleaned:
+        raise InputError(empty)
+    if len(cleaned) > limit:
+        raise InputError(too_long.format(limit=limit, length=len(cleaned)))
+    return cleaned
 
 
 def clean_member_words(words: Sequence[str]) -> list[str]:

@@ -6,7 +6,6 @@ died at once with "signal only works in main thread", so the socket process neve
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 from sched_helpers import at, daily, posts
@@ -55,4 +54,3 @@ def test_clock_in_a_thread_posts_the_due_digest_and_stops_on_its_event(
     assert len(posts(slack)) == 1
     assert [r.state for r in repo.runs_for(sub.id)] == ["posted"]
     repo.close()
-    time.sleep(0.1)
