@@ -7,7 +7,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
@@ -19,6 +19,9 @@ from bot.listeners.errors import handle_error
 from bot.listeners.work import WorkQueue
 from bot.settings import Settings
 from bot.verification import signature_problem
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +121,7 @@ def _inject(
     return inject_deps
 
 
-def connect_socket_mode(settings: Settings, deps: Deps) -> Any:
+def connect_socket_mode(settings: Settings, deps: Deps) -> SocketModeHandler:
     """Connect over Socket Mode (SLACK_APP_TOKEN); the returned handler serves in the background
     until its ``close()``."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -126,5 +129,5 @@ def connect_socket_mode(settings: Settings, deps: Deps) -> Any:
     app = create_app(settings, deps)
     deps.cache.warm_in_background()
     handler = SocketModeHandler(app, _secret(settings.slack_app_token))
-    handler.connect()
+    handler.connect()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
     return handler

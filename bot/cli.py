@@ -101,7 +101,7 @@ def _run_socket(settings: Settings, with_clock: bool) -> int:
         clock.start()
     handler = connect_socket_mode(settings, deps)
     stop.wait()
-    handler.close()
+    handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
     if clock is not None:
         clock.join()  # the clock finishes its in-flight post first
     return 0

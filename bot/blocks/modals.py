@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.blocks.common import Block, clip, context, option, plain, section
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.people import display_name, names_of
+from bot.services.teams import TeamDetail
 
 MAX_INITIAL_OPTIONS = 100
 _TITLES = {"add": "Add members", "remove": "Remove members", "create": "Create team"}
@@ -57,7 +58,7 @@ def working_view(callback_id: object) -> dict[str, Any]:
     return result_view(modal_kind(callback_id), WORKING)
 
 
-def user_option(user: dict[str, Any]) -> dict[str, Any]:
+def user_option(user: Mapping[str, object]) -> dict[str, Any]:
     email = user.get("email")
     label = f"{display_name(user)} ({email})" if email else display_name(user)
     return option(label, str(user["id"]))
@@ -68,7 +69,7 @@ def team_option(team_id: int, name: str, member_count: int | None = None) -> dic
     return option(label, str(team_id))
 
 
-def _team_input(initial: dict[str, Any] | None) -> Block:
+def _team_input(initial: Mapping[str, object] | None) -> Block:
     element: Block = {
         "type": "external_select",
         "action_id": ActionId.TEAM_SELECT,
@@ -80,7 +81,7 @@ def _team_input(initial: dict[str, Any] | None) -> Block:
     return {"type": "input", "block_id": BlockId.TEAM, "label": plain("Team"), "element": element}
 
 
-def _users_input(initial: Sequence[dict[str, Any]], *, optional: bool) -> Block:
+def _users_input(initial: Sequence[Mapping[str, object]], *, optional: bool) -> Block:
     element: Block = {
         "type": "multi_external_select",
         "action_id": ActionId.USERS_SELECT,
@@ -102,16 +103,15 @@ def members_modal(
     kind: str,
     *,
     private_metadata: str,
-    team: dict[str, Any] | None = None,
-    initial_users: Sequence[dict[str, Any]] = (),
+    team: TeamDetail | None = None,
+    initial_users: Sequence[Mapping[str, object]] = (),
 ) -> dict[str, Any]:
-    """Add or Remove members; ``team`` (a Noko team) pre-selects it and lists its members."""
+    """Add or Remove members; ``team`` pre-selects it and lists its members."""
     initial = None
     blocks: list[Block] = []
     if team is not None:
-        members = team.get("users") or []
-        initial = team_option(int(team["id"]), str(team["name"]))
-        blocks.append(context(clip(f"Current members: {safe(names_of(members))}", 2000)))
+        initial = team_option(team.id, team.name)
+        blocks.append(context(clip(f"Current members: {safe(names_of(team.members))}", 2000)))
     blocks[:0] = [_team_input(initial), _users_input(initial_users, optional=False)]
     return _modal(
         _TITLES[kind],

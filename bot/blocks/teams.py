@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from bot.blocks.common import (
     MESSAGE_BLOCKS,
@@ -32,7 +31,7 @@ _VERBS = {
 }
 
 
-def _names(users: Sequence[dict[str, Any]]) -> str:
+def _names(users: Sequence[Mapping[str, object]]) -> str:
     return safe(names_of(users))
 
 
@@ -51,7 +50,7 @@ def team_list_reply(rows: Sequence[TeamRow], query: str = "") -> Reply:
     return message(safe(text), [header(text), *body])
 
 
-def _member_line(user: dict[str, Any]) -> str:
+def _member_line(user: Mapping[str, object]) -> str:
     extra = ", ".join(str(user[k]) for k in ("role", "state") if user.get(k))
     email = user.get("email") or "no e-mail"
     return f"• {safe(display_name(user))} ({safe(str(email))}{', ' + extra if extra else ''})"

@@ -93,7 +93,10 @@ class FakeSlack:
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> FakeSlack:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: stop() waits up to one poll interval, and tests start one per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 

@@ -1,10 +1,9 @@
-"""Helpers every listener shares: deps from the context, the change context, audit posts."""
+"""Helpers every listener shares: the change context, today for a user, audit posts."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -12,25 +11,16 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.common import Reply
 from bot.deps import Deps
 from bot.listeners.directory import SlackDirectory
-from bot.services.team_changes import ChangeContext
+from bot.services.changes import ChangeContext
 from bot.settings import Settings
 from bot.zones import zone_or_utc
 
 logger = logging.getLogger(__name__)
 
 
-def deps_of(context: dict[str, Any]) -> Deps:
-    deps: Deps = context["deps"]
-    return deps
-
-
-def settings_of(context: dict[str, Any]) -> Settings:
-    settings: Settings = context["settings"]
-    return settings
-
-
-def change_context(context: dict[str, Any], directory: SlackDirectory, user_id: str):
-    deps, settings = deps_of(context), settings_of(context)
+def change_context(
+    deps: Deps, settings: Settings, directory: SlackDirectory, user_id: str
+) -> ChangeContext:
     return ChangeContext(
         noko=deps.noko,
         repo=deps.repo,
@@ -47,9 +37,9 @@ def today_for(deps: Deps, directory: SlackDirectory, user_id: str) -> dt.date:
     return deps.clock().astimezone(zone_or_utc(directory.tz.get(user_id))).date()
 
 
-def announce_change(client: WebClient, context: Any, user_id: str, reply: Reply) -> None:
+def announce_change(client: WebClient, settings: Settings, user_id: str, reply: Reply) -> None:
     """Tell AUDIT_CHANNEL who changed what, in the words the changer was answered with."""
-    post_audit(client, settings_of(context), Reply(f"<@{user_id}>: {reply.text}"))
+    post_audit(client, settings, Reply(f"<@{user_id}>: {reply.text}"))
 
 
 def post_audit(client: WebClient, settings: Settings, reply: Reply) -> None:

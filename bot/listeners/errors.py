@@ -45,7 +45,9 @@ def _verified(context: Any) -> bool:
         return False
 
 
-def _show(error: Exception, body: dict[str, Any], client: WebClient, respond: Any, text: str):
+def _show(
+    error: Exception, body: dict[str, Any], client: WebClient, respond: Any, text: str
+) -> None:
     view = body.get("view") or {}
     if isinstance(error, ViewFailedError):
         client.views_update(view_id=error.view_id, view=result_view(error.kind, text))

@@ -47,14 +47,22 @@ def _already_acked(*_args: Any, **_kwargs: Any) -> None:
     """The ``ack`` handed to work running after the response was sent: acking again is moot."""
 
 
+_BOLT_ARGS = frozenset(inspect.signature(Args.__init__).parameters) - {"self"}
+
+
 def _caller(listener: Callable[..., Any]) -> Callable[..., Any]:
-    """``listener`` called with the Bolt arguments it names (read once, not on every request),
-    except those given as overrides."""
+    """``listener`` called with the arguments it names (read once, not on every request): Bolt's
+    own (``ack``, ``body``, ``client``…), the app's collaborators that ``bot.app`` puts in the
+    context (``deps``, ``settings``), and overrides."""
     names = list(inspect.signature(listener).parameters)
 
+    def value(args: Args, name: str, overrides: dict[str, Any]) -> Any:
+        if name in overrides:
+            return overrides[name]
+        return getattr(args, name) if name in _BOLT_ARGS else args.context[name]
+
     def call(args: Args, **overrides: Any) -> Any:
-        values = {n: overrides[n] if n in overrides else getattr(args, n) for n in names}
-        return listener(**values)
+        return listener(**{n: value(args, n, overrides) for n in names})
 
     return call
 

@@ -10,7 +10,7 @@ from bot.blocks.modals import create_team_modal, loading_view, members_modal
 from bot.deps import Deps
 from bot.errors import ViewFailedError
 from bot.listeners.payloads import ModalKind, ModalMetadata
-from bot.services.teams import find_team
+from bot.services.teams import find_team, team_detail
 
 
 def open_modal(
@@ -41,5 +41,6 @@ def _full_view(deps: Deps, kind: ModalKind, team: str | None, meta: ModalMetadat
         return create_team_modal(private_metadata=meta.dump(), name=team or "")
     found = find_team(deps.cache, team) if team else None
     if found is not None:
-        meta = meta.model_copy(update={"team_id": int(found["id"])})
-    return members_modal(kind, private_metadata=meta.dump(), team=found)
+        meta = meta.model_copy(update={"team_id": found["id"]})
+    detail = team_detail(found) if found is not None else None
+    return members_modal(kind, private_metadata=meta.dump(), team=detail)

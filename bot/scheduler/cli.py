@@ -10,24 +10,24 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from typing import Any, TextIO
+from typing import TextIO
 
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
 
 from bot.blocks.digest import digest_messages
-from bot.blocks.render import render_messages
+from bot.blocks.render import mrkdwn_to_text, render_messages
+from bot.errors import BotError, noko_error_message
 from bot.scheduler.clock import Clock, FileClock, SystemClock
-from bot.scheduler.directory import NoDirectory, SlackDirectory
+from bot.scheduler.directory import SlackDirectory
 from bot.scheduler.plan import CatchUpPolicy
 from bot.scheduler.posting import SlackPoster, slack_client
 from bot.scheduler.runner import Runner
-from bot.services.digest import build_digest, team_summaries
-from bot.services.fetch import TeamRequest, fetch_teams, fetch_week_start
-from bot.services.numbers import parse_id
-from bot.services.periods import PeriodError, parse_period
+from bot.services.cache import NokoCache
+from bot.services.noko import NokoTokenMissingError, make_noko_client
+from bot.services.subscriptions import preview_digest
 from bot.settings import Settings
 from bot.storage import Repository, open_repository, upgrade
-from noko_core import NokoError
+from noko_core import NokoClient, NokoError
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +49,20 @@ def clock_from_env(environ: Mapping[str, str]) -> Clock:
     return FileClock(path) if path else SystemClock()
 
 
-def make_noko(settings: Settings) -> Any:
-    from noko_core import NokoClient  # the client module is heavy; only the edges need it
-
-    token = settings.noko_access_token.get_secret_value() if settings.noko_access_token else ""
-    if not token:
-        raise SystemExit("NOKO_ACCESS_TOKEN is not set")
-    return NokoClient(token, base_url=settings.noko_api_url)
+def make_noko(settings: Settings) -> NokoClient:
+    try:
+        return make_noko_client(settings)
+    except NokoTokenMissingError as error:
+        raise SystemExit(str(error)) from None
 
 
 def build_runner(
-    settings: Settings, repo: Repository, clock: Clock, noko: Any, stop: threading.Event
+    settings: Settings,
+    repo: Repository,
+    clock: Clock,
+    noko: NokoClient,
+    stop: threading.Event,
+    cache: NokoCache | None = None,
 ) -> Runner:
     """The runner the clock process ticks; a Socket Mode worker may build and tick one too."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
@@ -68,7 +71,7 @@ def build_runner(
         settings.digest_catch_up_hours, settings.digest_poll_seconds
     )
     return Runner(repo=repo, noko=noko, poster=SlackPoster(slack), directory=SlackDirectory(slack),
-                  clock=clock, policy=policy, stop=stop)  # fmt: skip
+                  clock=clock, policy=policy, stop=stop, cache=cache)  # fmt: skip
 
 
 def start_scheduler(runner: Runner, poll_seconds: float) -> BackgroundScheduler:
@@ -127,40 +130,18 @@ def stop_on_signals() -> threading.Event:
 def digest_preview(
     settings: Settings, team: str, period: str | None, *, out: TextIO | None = None
 ) -> int:
-    """Print a team's digest as text, built from live Noko data; nothing is posted."""
+    """Print a team's digest as text, built from live Noko data; nothing is posted. The team
+    and period are read exactly as `/noko-team digest` reads them."""
     out = out or sys.stdout
     try:
-        noko = make_noko(settings)
-        week_start = fetch_week_start(noko)
+        cache = NokoCache(make_noko(settings))
         today = dt.datetime.now(dt.UTC).date()
-        chosen = parse_period(period, today=today, week_start=week_start)
-        found = _find_team(noko, team)
-        data = fetch_teams(noko, [TeamRequest(int(found["id"]), chosen)])
-        result = next(iter(data.values()))
-        if isinstance(result, Exception):
-            raise result
-    except (PeriodError, LookupError, NokoError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _, digest = preview_digest(cache.noko, cache, team, period, today)
+    except BotError as exc:
+        print(f"error: {mrkdwn_to_text(exc.user_message)}", file=sys.stderr)
         return 2
-    current, previous = team_summaries(result)
-    digest = build_digest(current, previous, team_name=result.team_name, period=chosen,
-                          slack_ids_by_email=NoDirectory().slack_ids([]))  # fmt: skip
+    except NokoError as exc:
+        print(f"error: {noko_error_message(exc)}", file=sys.stderr)
+        return 2
     out.write(render_messages(digest_messages(digest)))
     return 0
-
-
-def _find_team(noko: Any, query: str) -> dict[str, Any]:
-    """A team by id, or by name: exact (case-insensitive) first, then a unique substring."""
-    wanted = query.strip()
-    team_id = parse_id(wanted)
-    if team_id is not None:
-        return dict(noko.get_single_team(team_id))
-    teams = list(noko.list_teams())
-    exact = [t for t in teams if str(t["name"]).casefold() == wanted.casefold()]
-    partial = exact or [t for t in teams if wanted.casefold() in str(t["name"]).casefold()]
-    if len(partial) == 1:
-        return dict(partial[0])
-    if not partial:
-        raise LookupError(f"no Noko team matches {query!r}")
-    names = ", ".join(sorted(str(t["name"]) for t in partial)[:10])
-    raise LookupError(f"{query!r} matches several teams: {names}")

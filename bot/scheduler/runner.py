@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -13,11 +13,12 @@ from bot.blocks.digest import digest_messages
 from bot.scheduler.clock import Clock
 from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
 from bot.scheduler.posting import PostOutcome
-from bot.services.digest import NOKO_URL, digest_from_data
-from bot.services.fetch import FetchResult, TeamRequest, fetch_teams, fetch_week_start
+from bot.services.cache import NokoCache
+from bot.services.fetch import TeamData
 from bot.services.schedule import covered_period
+from bot.services.team_digest import DigestJob, digest_for, fetch_for
 from bot.storage import Repository, Run
-from noko_core import NokoError
+from noko_core import NokoClient, NokoError
 
 log = logging.getLogger(__name__)
 STALE_CLAIM_AFTER = dt.timedelta(minutes=10)
@@ -28,7 +29,7 @@ class Poster(Protocol):
 
 
 class Directory(Protocol):
-    def slack_ids(self, emails: Any) -> dict[str, str]: ...
+    def slack_ids(self, emails: Iterable[str]) -> dict[str, str]: ...
 
 
 @dataclass
@@ -46,19 +47,24 @@ class TickReport:
 @dataclass
 class Runner:
     repo: Repository
-    noko: Any
+    noko: NokoClient
     poster: Poster
     directory: Directory
     clock: Clock
     policy: CatchUpPolicy
     stop: threading.Event = field(default_factory=threading.Event)
     stale_after: dt.timedelta = STALE_CLAIM_AFTER
-    noko_url: str = NOKO_URL
+    # The week start and other account facts, shared with the Socket Mode worker when in one.
+    cache: NokoCache | None = None
     # Off only in tests that prove the unique run row alone prevents double posts.
     single_active: bool = True
     # Test hook: called right after a claim, before anything is posted.
     after_claim: Callable[[Run], None] | None = None
     _mutex: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if self.cache is None:
+            self.cache = NokoCache(self.noko)
 
     def tick(self) -> TickReport:
         """Never raises: a failing tick is logged and the next one starts afresh."""
@@ -95,25 +101,31 @@ class Runner:
         week_start, problem = 0, None
         if any(i.subscription.cadence == "weekly" for i in items):
             try:
-                week_start = fetch_week_start(self.noko)
+                week_start = self._week_start()
             except NokoError as exc:
                 problem = exc  # only weekly digests need the week start
-        requests = {id(item): self._request(item, week_start) for item in items}
-        data: FetchResult = fetch_teams(self.noko, list(set(requests.values())))
-        for item in items:
+        jobs = [self._job(item, week_start) for item in items]
+        data = fetch_for(self.noko, jobs)
+        for item, job in zip(items, jobs, strict=True):
             if self.stop.is_set():
                 log.info("stopping: leaving the remaining digests for the next scheduler")
                 return
             weekly = item.subscription.cadence == "weekly"
-            result = problem if problem and weekly else data[requests[id(item)]]
-            self._deliver(item, result, report)
+            self._deliver(item, job, problem if problem and weekly else data[job.request], report)
 
-    def _request(self, item: DueItem, week_start: int) -> TeamRequest:
+    def _week_start(self) -> int:
+        assert self.cache is not None  # set in __post_init__
+        return self.cache.week_start()
+
+    @staticmethod
+    def _job(item: DueItem, week_start: int) -> DigestJob:
         sub = item.subscription
         period = covered_period(sub.cadence, item.occurrence.local_date, week_start)
-        return TeamRequest(sub.team_id, period)
+        return DigestJob(sub.team_id, period, sub.team_name, item.late, sub.options)
 
-    def _deliver(self, item: DueItem, result: Any, report: TickReport) -> None:
+    def _deliver(
+        self, item: DueItem, job: DigestJob, data: TeamData | NokoError, report: TickReport
+    ) -> None:
         sub, occurrence = item.subscription, item.occurrence
         run = self.repo.claim_run(sub.id, occurrence.key, late=item.late,
                                   due_at=occurrence.due_at)  # fmt: skip
@@ -125,9 +137,8 @@ class Runner:
         if self.after_claim:
             self.after_claim(run)
         try:
-            if isinstance(result, Exception):
-                raise result
-            messages = self._messages(item, result)
+            digest = digest_for(job, data, slack_ids=self.directory.slack_ids)
+            messages = list(digest_messages(digest))
         except Exception as exc:
             log.exception("digest %s for subscription %s not built", occurrence.key, sub.id)
             self.repo.mark_failed(run.id, f"{type(exc).__name__}: {exc}")
@@ -136,15 +147,6 @@ class Runner:
         metadata = {"event_type": "noko_digest",
                     "event_payload": {"run_id": run.id, "period_key": occurrence.key}}  # fmt: skip
         self._record(run, self.poster.post(sub.channel_id, messages, metadata), report)
-
-    def _messages(self, item: DueItem, data: Any) -> list[Any]:
-        sub = item.subscription
-        digest = digest_from_data(
-            data, slack_ids=self.directory.slack_ids, team_name=sub.team_name,
-            noko_url=str(sub.options.get("noko_url") or self.noko_url),
-            late=item.late, options=sub.options,
-        )  # fmt: skip
-        return list(digest_messages(digest))
 
     def _record(self, run: Run, outcome: PostOutcome, report: TickReport) -> None:
         if outcome.state == "posted":

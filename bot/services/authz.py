@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot.services.people import SlackProfile, user_by_email
+from noko_core import User
 
 MANAGER_ROLES = frozenset({"supervisor", "leader"})
 
@@ -21,7 +21,7 @@ def authorize_change(
     actor: SlackProfile | None,
     *,
     bot_admins: frozenset[str],
-    noko_users: Sequence[dict[str, Any]],
+    noko_users: Sequence[User],
 ) -> Decision:
     """Reading is open; changing teams needs one of the grants below (checked cheapest first).
 

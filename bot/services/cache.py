@@ -6,26 +6,29 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Generic, TypeVar
 
 from bot.services.periods import week_start_from_noko
+from noko_core import CurrentUser, NokoClient, Team, User
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TTL = 60.0
-Loader = Callable[[], list[dict[str, Any]]]
+T = TypeVar("T")
 
 
-class _Slot:
+class _Slot(Generic[T]):
     """One cached list: fresh for ``ttl`` seconds, refreshed in one background thread at most."""
 
-    def __init__(self, name: str, loader: Loader, clock: Callable[[], float], ttl: float) -> None:
+    def __init__(
+        self, name: str, loader: Callable[[], list[T]], clock: Callable[[], float], ttl: float
+    ) -> None:
         self._name = name
         self._loader = loader
         self._clock = clock
         self._ttl = ttl
         self._lock = threading.Lock()
-        self._value: list[dict[str, Any]] | None = None
+        self._value: list[T] | None = None
         self._loaded_at: float | None = None
         self._generation = 0
         self._loading: threading.Event | None = None
@@ -33,7 +36,7 @@ class _Slot:
     def _fresh(self) -> bool:
         return self._loaded_at is not None and self._clock() - self._loaded_at < self._ttl
 
-    def get(self) -> list[dict[str, Any]]:
+    def get(self) -> list[T]:
         """The fresh value, loading it (blocking) when missing or stale."""
         with self._lock:
             if self._fresh() and self._value is not None:
@@ -47,7 +50,7 @@ class _Slot:
                     return self._value
         return self._load()
 
-    def _load(self) -> list[dict[str, Any]]:
+    def _load(self) -> list[T]:
         with self._lock:
             generation = self._generation
         value = list(self._loader())
@@ -58,7 +61,7 @@ class _Slot:
             self._value = value
         return value
 
-    def peek(self, wait: float) -> list[dict[str, Any]] | None:
+    def peek(self, wait: float) -> list[T] | None:
         """What is cached (even stale) without waiting on Noko; waits up to ``wait`` if empty."""
         with self._lock:
             value, fresh = self._value, self._fresh()
@@ -102,34 +105,39 @@ class NokoCache:
     """Teams and users of the Noko account, fresh for ``ttl`` seconds (``clock`` is injectable)."""
 
     def __init__(
-        self, noko: Any, *, ttl: float = DEFAULT_TTL, clock: Callable[[], float] = time.monotonic
+        self,
+        noko: NokoClient,
+        *,
+        ttl: float = DEFAULT_TTL,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._teams = _Slot("teams", lambda: list(noko.list_teams()), clock, ttl)
-        self._users = _Slot("users", lambda: list(noko.list_users()), clock, ttl)
-        self._me = _Slot("current user", lambda: [noko.get_current_user()], clock, ttl)
+        self.noko = noko
+        self._teams: _Slot[Team] = _Slot("teams", noko.list_teams, clock, ttl)
+        self._users: _Slot[User] = _Slot("users", noko.list_users, clock, ttl)
+        self._me: _Slot[CurrentUser] = _Slot(
+            "current user", lambda: [noko.get_current_user()], clock, ttl
+        )
 
-    def teams(self) -> list[dict[str, Any]]:
+    def teams(self) -> list[Team]:
         return self._teams.get()
 
-    def users(self) -> list[dict[str, Any]]:
+    def users(self) -> list[User]:
         return self._users.get()
 
     def week_start(self) -> int:
-        """The account's first weekday (0=Monday), without asking Noko on every command."""
-        return week_start_from_noko(str(self._me.get()[0].get("week_start") or ""))
+        """The account's first weekday (0=Monday … 6=Sunday), from Noko's current user: the one
+        door to the week start for commands, previews and the clock alike."""
+        return week_start_from_noko(self._me.get()[0].get("week_start"))
 
-    def peek_teams(self, wait: float = 2.0) -> list[dict[str, Any]] | None:
+    def peek_teams(self, wait: float = 2.0) -> list[Team] | None:
         return self._teams.peek(wait)
 
-    def peek_users(self, wait: float = 2.0) -> list[dict[str, Any]] | None:
+    def peek_users(self, wait: float = 2.0) -> list[User] | None:
         return self._users.peek(wait)
 
     def invalidate_teams(self) -> None:
         """Called after the bot changed a team, so nobody sees the old state for a minute."""
         self._teams.invalidate()
-
-    def invalidate_users(self) -> None:
-        self._users.invalidate()
 
     def warm_in_background(self) -> None:
         """Start loading both lists without blocking (start-up, App Home, after an ack)."""

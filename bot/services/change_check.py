@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.errors import BotError
 from bot.services.cache import NokoCache
 from bot.services.team_changes import ChangeOutcome
-from noko_core import NokoNotFoundError
+from noko_core import NokoClient, NokoNotFoundError, SimpleUser, Team
+
+# Someone a change was about: their Noko user, or just the id when Noko no longer knows them.
+Person = SimpleUser | dict[str, int]
 
 # A button value holds at most 2,000 characters: enough for the name and this many ids.
 MAX_CHECKED_USERS = 100
@@ -53,47 +55,43 @@ class ChangeCheck:
     """The team as Noko has it now (None: no such team) and whether the change is there."""
 
     target: CheckTarget
-    team: dict[str, Any] | None
+    team: Team | None
     happened: bool
-    present: list[dict[str, Any]] = field(default_factory=list)  # asked-about people in the team
-    absent: list[dict[str, Any]] = field(default_factory=list)  # and those not in it
+    present: list[Person] = field(default_factory=list)  # asked-about people in the team
+    absent: list[Person] = field(default_factory=list)  # and those not in it
 
 
-def check_change(noko: Any, cache: NokoCache, target: CheckTarget) -> ChangeCheck:
+def check_change(noko: NokoClient, cache: NokoCache, target: CheckTarget) -> ChangeCheck:
     """Re-read the team from Noko (never the cache) and say whether ``target`` happened."""
     team = _current_team(noko, target)
-    members = {int(u["id"]) for u in (team or {}).get("users") or []}
-    known = {int(u["id"]): u for u in cache.users()} if target.user_ids else {}
+    members = {u["id"] for u in team["users"]} if team else set()
+    known: dict[int, Person] = {u["id"]: u for u in cache.users()} if target.user_ids else {}
     asked = [known.get(i, {"id": i}) for i in target.user_ids]
-    present = [u for u in asked if int(u["id"]) in members]
-    absent = [u for u in asked if int(u["id"]) not in members]
+    present = [u for u in asked if u["id"] in members]
+    absent = [u for u in asked if u["id"] not in members]
     return ChangeCheck(target, team, _happened(target, team, present, absent), present, absent)
 
 
-def _current_team(noko: Any, target: CheckTarget) -> dict[str, Any] | None:
+def _current_team(noko: NokoClient, target: CheckTarget) -> Team | None:
     if target.team_id is not None:
         try:
-            team: dict[str, Any] = noko.get_single_team(target.team_id)
-            return team
+            return noko.get_single_team(target.team_id)
         except NokoNotFoundError:
             return None
     wanted = target.name.casefold()
-    matches = [t for t in noko.list_teams(name=target.name) if str(t["name"]).casefold() == wanted]
+    matches = [t for t in noko.list_teams(name=target.name) if t["name"].casefold() == wanted]
     return matches[0] if matches else None
 
 
 def _happened(
-    target: CheckTarget,
-    team: dict[str, Any] | None,
-    present: list[dict[str, Any]],
-    absent: list[dict[str, Any]],
+    target: CheckTarget, team: Team | None, present: list[Person], absent: list[Person]
 ) -> bool:
     if target.action == "delete":
         return team is None
     if team is None:
         return False
     if target.action == "rename":
-        return str(team["name"]) == target.name
+        return team["name"] == target.name
     if target.action == "clear":
         return not team.get("users")
     if target.action == "add":

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from bot.services.periods import Period, previous_period, week_start_from_noko
-from noko_core import NokoError
+from bot.services.periods import Period, previous_period
+from noko_core import Entry, NokoClient, NokoError, SimpleUser, Team
 
 
 @dataclass(frozen=True)
@@ -27,30 +26,26 @@ class TeamRequest:
 class TeamData:
     team_id: int
     team_name: str
-    members: tuple[Mapping[str, Any], ...]
+    members: tuple[SimpleUser, ...]
     period: Period
-    entries: list[Mapping[str, Any]]
+    entries: list[Entry]
     previous: Period | None
-    previous_entries: list[Mapping[str, Any]]
+    previous_entries: list[Entry]
 
 
 FetchResult = dict[TeamRequest, "TeamData | NokoError"]
 
 
-def fetch_week_start(noko: Any) -> int:
-    """The account's first weekday (0=Monday … 6=Sunday), from Noko's current user."""
-    return week_start_from_noko(str(noko.get_current_user().get("week_start") or ""))
-
-
-def fetch_teams(noko: Any, requests: Sequence[TeamRequest]) -> FetchResult:
+def fetch_teams(noko: NokoClient, requests: Sequence[TeamRequest]) -> FetchResult:
     """Every request's data or the NokoError that prevented it; one failure spoils no other."""
     results: FetchResult = {}
-    teams: dict[int, Mapping[str, Any] | NokoError] = {}
+    teams: dict[int, Team | NokoError] = {}
     for team_id in dict.fromkeys(r.team_id for r in requests):
         try:
             teams[team_id] = noko.get_single_team(team_id)
         except NokoError as exc:
             teams[team_id] = exc
+    found = {team_id: team for team_id, team in teams.items() if not isinstance(team, NokoError)}
     by_period: dict[Period, list[TeamRequest]] = {}
     for request in dict.fromkeys(requests):
         team = teams[request.team_id]
@@ -59,22 +54,22 @@ def fetch_teams(noko: Any, requests: Sequence[TeamRequest]) -> FetchResult:
         else:
             by_period.setdefault(request.period, []).append(request)
     for period, group in by_period.items():
-        results.update(_fetch_period(noko, period, group, teams))
+        results.update(_fetch_period(noko, period, group, found))
     return results
 
 
 def _fetch_period(
-    noko: Any,
+    noko: NokoClient,
     period: Period,
     group: list[TeamRequest],
-    teams: Mapping[int, Any],
+    teams: Mapping[int, Team],
 ) -> FetchResult:
     previous = previous_period(period) if any(r.with_previous for r in group) else None
     data = {r: _empty(r, teams[r.team_id], previous) for r in group}
     teams_of_user: dict[int, list[TeamRequest]] = {}
     for request in group:
         for member in data[request].members:
-            teams_of_user.setdefault(int(member["id"]), []).append(request)
+            teams_of_user.setdefault(member["id"], []).append(request)
     if not teams_of_user:
         return dict(data)
     start = previous.start if previous else period.start
@@ -87,14 +82,14 @@ def _fetch_period(
 
 
 def _split(
-    entries: Iterable[Mapping[str, Any]],
+    entries: Iterable[Entry],
     period: Period,
     teams_of_user: Mapping[int, list[TeamRequest]],
     data: Mapping[TeamRequest, TeamData],
 ) -> None:
     current_from = period.start.isoformat()
     for entry in entries:
-        user_id = int((entry.get("user") or {}).get("id", 0))
+        user_id = entry["user"]["id"]
         is_current = str(entry.get("date", "")) >= current_from
         for request in teams_of_user.get(user_id, ()):
             target = data[request]
@@ -104,10 +99,10 @@ def _split(
                 target.previous_entries.append(entry)
 
 
-def _empty(request: TeamRequest, team: Mapping[str, Any], previous: Period | None) -> TeamData:
+def _empty(request: TeamRequest, team: Team, previous: Period | None) -> TeamData:
     return TeamData(
         team_id=request.team_id,
-        team_name=str(team.get("name", "")),
+        team_name=team["name"],
         members=tuple(team.get("users") or ()),
         period=request.period,
         entries=[],

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.errors import safe
 from bot.services.command_text import email_of, mention_user_id
 from bot.services.numbers import parse_id
+from noko_core import User
 
 
 @dataclass(frozen=True)
@@ -36,24 +37,24 @@ class Directory(Protocol):
 class MemberResolution:
     """The Noko users found, and one line per word that could not be mapped."""
 
-    users: list[dict[str, Any]] = field(default_factory=list)
+    users: list[User] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    def add(self, user: dict[str, Any]) -> None:
+    def add(self, user: User) -> None:
         if all(u["id"] != user["id"] for u in self.users):
             self.users.append(user)
 
 
-def display_name(user: dict[str, Any]) -> str:
+def display_name(user: Mapping[str, object]) -> str:
     name = f"{user.get('first_name') or ''} {user.get('last_name') or ''}".strip()
     return name or str(user.get("email") or f"user {user.get('id')}")
 
 
-def names_of(users: Iterable[dict[str, Any]]) -> str:
+def names_of(users: Iterable[Mapping[str, object]]) -> str:
     return ", ".join(display_name(u) for u in users) or "nobody"
 
 
-def user_by_email(users: Sequence[dict[str, Any]], email: str | None) -> dict[str, Any] | None:
+def user_by_email(users: Sequence[User], email: str | None) -> User | None:
     if not email:
         return None
     wanted = email.strip().lower()
@@ -61,11 +62,11 @@ def user_by_email(users: Sequence[dict[str, Any]], email: str | None) -> dict[st
 
 
 def resolve_members(
-    words: Sequence[str], noko_users: Sequence[dict[str, Any]], directory: Directory
+    words: Sequence[str], noko_users: Sequence[User], directory: Directory
 ) -> MemberResolution:
     """Map every word; a word that cannot be mapped is reported, never dropped silently."""
     result = MemberResolution()
-    by_id = {int(u["id"]): u for u in noko_users}
+    by_id = {u["id"]: u for u in noko_users}
     for word in words:
         user, problem = _resolve_one(word, by_id, noko_users, directory)
         if user is not None:
@@ -77,10 +78,10 @@ def resolve_members(
 
 def _resolve_one(
     word: str,
-    by_id: dict[int, dict[str, Any]],
-    noko_users: Sequence[dict[str, Any]],
+    by_id: dict[int, User],
+    noko_users: Sequence[User],
     directory: Directory,
-) -> tuple[dict[str, Any] | None, str]:
+) -> tuple[User | None, str]:
     slack_id = mention_user_id(word)
     if slack_id:
         profile = directory.profile(slack_id)

@@ -112,11 +112,39 @@ def _local_days(after: dt.datetime, until: dt.datetime, zone: ZoneInfo) -> Itera
         day += ONE_DAY
 
 
+@dataclass(frozen=True)
+class NextPost:
+    """The clock's next post of a subscription: when, and the period it reports on."""
+
+    due_at: dt.datetime
+    period: Period
+
+
+def _next_occurrence(sub: Subscription, now: dt.datetime) -> Occurrence | None:
+    after = max(now, sub.created_at)
+    # 32 days always hold one occurrence, whatever the cadence (day 31 clamps to the last day).
+    found = occurrences_between(sub, after, after + dt.timedelta(days=32))
+    return found[0] if found else None
+
+
+def next_post(
+    sub: Subscription, now: dt.datetime, week_start: int, *, even_if_paused: bool = False
+) -> NextPost | None:
+    """The post the clock makes next and the period it covers, by ``covered_period`` as the
+    clock itself does; the subscription list, the App Home and previews all show this one.
+    None while paused, unless ``even_if_paused`` (a preview of a paused digest)."""
+    if sub.paused and not even_if_paused:
+        return None
+    occurrence = _next_occurrence(sub, now)
+    if occurrence is None:
+        return None
+    period = covered_period(sub.cadence, occurrence.local_date, week_start)
+    return NextPost(occurrence.due_at, period)
+
+
 def next_due(sub: Subscription, now: dt.datetime) -> dt.datetime | None:
     """When the scheduler will next post ``sub`` on time; None while it is paused."""
     if sub.paused:
         return None
-    after = max(now, sub.created_at)
-    # 32 days always hold one occurrence, whatever the cadence (day 31 clamps to the last day).
-    found = occurrences_between(sub, after, after + dt.timedelta(days=32))
-    return found[0].due_at if found else None
+    occurrence = _next_occurrence(sub, now)
+    return occurrence.due_at if occurrence else None

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import BotError, NotAllowedError, UsageError, safe
-from bot.services.authz import authorize_change
 from bot.services.cache import NokoCache
-from bot.services.digest import Digest, digest_from_data
-from bot.services.fetch import TeamRequest, fetch_teams, fetch_week_start
+from bot.services.changes import AuditTarget, ChangeContext, guarded, refuse_early
+from bot.services.digest import Digest
 from bot.services.numbers import parse_id
 from bot.services.periods import (
     Period,
@@ -22,23 +20,15 @@ from bot.services.periods import (
     range_period,
     week_period,
 )
-from bot.services.schedule import covered_period, next_due
-from bot.services.team_changes import ChangeContext
+from bot.services.schedule import NextPost, next_post
+from bot.services.team_digest import DigestJob, build_team_digest
 from bot.services.teams import find_team
-from bot.storage import Subscription, SubscriptionError
-from bot.zones import zone_info
+from bot.storage import Repository, Subscription, SubscriptionError
+from noko_core import NokoClient
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# What a digest of each cadence reports on, as the periods users type (matches the scheduler).
+# What an on-demand digest reports on when no period is given.
 DEFAULT_PERIOD = "last-week"
-_WHAT = {
-    "subscribe": "subscribe channels to digests",
-    "unsubscribe": "unsubscribe channels from digests",
-    "pause": "pause digests",
-    "resume": "resume digests",
-}
-
-NextDue = Callable[[Subscription, dt.datetime], "dt.datetime | None"]
 
 
 @dataclass(frozen=True)
@@ -56,33 +46,25 @@ class SubscriptionSpec:
 
 @dataclass(frozen=True)
 class ScheduledDigest:
+    """A subscription and its next post (None while paused): when, and which period."""
+
     subscription: Subscription
-    next_due: dt.datetime | None
+    next: NextPost | None
+
+    @property
+    def next_due(self) -> dt.datetime | None:
+        return self.next.due_at if self.next else None
 
 
-def _no_mentions(emails: Sequence[str]) -> Mapping[str, str]:
-    # On-demand digests show names: a preview or an ad-hoc post should not ping anyone.
-    return {}
+def scheduled(sub: Subscription, now: dt.datetime, cache: NokoCache) -> ScheduledDigest:
+    """``sub`` with its next post; the week start is read only for weekly digests."""
+    week_start = cache.week_start() if sub.cadence == "weekly" else 0
+    return ScheduledDigest(sub, next_post(sub, now, week_start))
 
 
-def _audit(ctx: ChangeContext, action: str, team_id: int | None, team_name: str | None,
-           result: str, detail: str | None) -> None:  # fmt: skip
-    ctx.repo.record_audit(
-        slack_user_id=ctx.actor_id, action=action, team_id=team_id, team_name=team_name,
-        noko_user_ids=[], result=result, detail=detail,
-    )  # fmt: skip
-
-
-def authorize(ctx: ChangeContext, action: str, team_id: int | None, team_name: str) -> None:
-    """The people who may change teams may change digests; a refusal is audited and raised."""
-    actor = ctx.directory.profile(ctx.actor_id)
-    needs_noko = actor is not None and not (actor.is_admin or actor.is_owner)
-    decision = authorize_change(
-        actor, bot_admins=ctx.bot_admins, noko_users=ctx.cache.users() if needs_noko else []
-    )
-    if not decision.allowed:
-        _audit(ctx, action, team_id, team_name, "denied", decision.reason)
-        raise NotAllowedError(f"Sorry, you can't {_WHAT[action]}. {decision.reason}")
+def refuse_early_subscribe(ctx: ChangeContext, team: str) -> None:
+    """Before the subscribe form opens: the people who may change teams may change digests."""
+    refuse_early(ctx, "subscribe", team)
 
 
 def _schedule_text(spec: SubscriptionSpec) -> str:
@@ -94,32 +76,37 @@ def _schedule_text(spec: SubscriptionSpec) -> str:
 def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription, bool]:
     """Create the subscription, or update the team's existing one in that channel (one digest
     per team and channel). Returns it and whether it is new."""
-    # Refusals are audited with whatever was typed; find_team then bounds and cleans it.
-    authorize(ctx, "subscribe", None, spec.team)
-    team = find_team(ctx.cache, spec.team)
-    team_id, team_name = int(team["id"]), str(team["name"])
-    _check_channel(ctx, spec.channel_id, team_id, team_name)
-    fields: dict[str, Any] = dict(
-        team_name=team_name, cadence=spec.cadence, local_time=spec.local_time,
-        timezone=spec.timezone, weekday=spec.weekday if spec.cadence == "weekly" else None,
-        day_of_month=spec.day_of_month if spec.cadence == "monthly" else None, paused=False,
-    )  # fmt: skip
-    existing = ctx.repo.list_subscriptions(team_id=team_id, channel_id=spec.channel_id)
-    try:
-        if existing:
-            sub = ctx.repo.update_subscription(existing[0].id, **fields)
-        else:
-            sub = ctx.repo.create_subscription(
-                team_id=team_id, channel_id=spec.channel_id, created_by=ctx.actor_id, **fields
-            )
-    except SubscriptionError as error:
-        _audit(ctx, "subscribe", team_id, team_name, "failed", str(error))
-        raise BotError(f"That schedule can't be used: {error}.") from None
-    _audit(ctx, "subscribe", team_id, team_name, "ok", f"#{sub.id}: {_schedule_text(spec)}")
-    return sub, not existing
+    # The audit row starts with whatever was typed; find_team then bounds and cleans it.
+    target = AuditTarget(spec.team)
+
+    def work() -> tuple[Subscription, bool]:
+        team = find_team(ctx.cache, spec.team)
+        target.team_id, target.team_name = team_id, team_name = team["id"], team["name"]
+        _check_channel(ctx, spec.channel_id)
+        fields: dict[str, Any] = dict(
+            team_name=team_name, cadence=spec.cadence, local_time=spec.local_time,
+            timezone=spec.timezone, weekday=spec.weekday if spec.cadence == "weekly" else None,
+            day_of_month=spec.day_of_month if spec.cadence == "monthly" else None, paused=False,
+        )  # fmt: skip
+        existing = ctx.repo.list_subscriptions(team_id=team_id, channel_id=spec.channel_id)
+        try:
+            if existing:
+                sub = ctx.repo.update_subscription(existing[0].id, **fields)
+            else:
+                sub = ctx.repo.create_subscription(
+                    team_id=team_id, channel_id=spec.channel_id, created_by=ctx.actor_id, **fields
+                )
+        except SubscriptionError as error:
+            raise BotError(f"That schedule can't be used: {error}.") from None
+        if sub is None:
+            raise BotError("That digest subscription was deleted meanwhile: subscribe again.")
+        target.detail = f"#{sub.id}: {_schedule_text(spec)}"
+        return sub, not existing
+
+    return guarded(ctx, "subscribe", target, work)
 
 
-def _check_channel(ctx: ChangeContext, channel_id: str, team_id: int, team_name: str) -> None:
+def _check_channel(ctx: ChangeContext, channel_id: str) -> None:
     """Only a member of a channel may send digests there; refusals are audited like others."""
     member = ctx.directory.channel_member(channel_id, ctx.actor_id)
     if member:
@@ -131,8 +118,7 @@ def _check_channel(ctx: ChangeContext, channel_id: str, team_id: int, team_name:
         reason = (
             f"You're not a member of <#{channel_id}>: join it first, or pick a channel you're in."
         )
-    _audit(ctx, "subscribe", team_id, team_name, "denied", reason)
-    raise NotAllowedError(f"Sorry, you can't subscribe that channel. {reason}")
+    raise NotAllowedError(f"Sorry, you can't subscribe that channel. {reason}", reason=reason)
 
 
 def _subscription(ctx: ChangeContext, subscription_id: int) -> Subscription:
@@ -157,40 +143,48 @@ def _targets(ctx: ChangeContext, target: str, channel_id: str) -> list[Subscript
 
 def unsubscribe(ctx: ChangeContext, target: str, channel_id: str) -> list[Subscription]:
     """Delete the subscription ``target`` names; returns what was deleted."""
-    subs = _targets(ctx, target, channel_id)
-    authorize(ctx, "unsubscribe", subs[0].team_id, subs[0].team_name)
-    for sub in subs:
-        ctx.repo.delete_subscription(sub.id)
-        detail = f"#{sub.id} <#{sub.channel_id}>"
-        _audit(ctx, "unsubscribe", sub.team_id, sub.team_name, "ok", detail)
-    return subs
+    audit = AuditTarget(target)
+
+    def work() -> list[Subscription]:
+        subs = _targets(ctx, target, channel_id)
+        audit.team_id, audit.team_name = subs[0].team_id, subs[0].team_name
+        for sub in subs:
+            ctx.repo.delete_subscription(sub.id)
+        audit.detail = ", ".join(f"#{sub.id} <#{sub.channel_id}>" for sub in subs)
+        return subs
+
+    return guarded(ctx, "unsubscribe", audit, work)
 
 
 def set_paused(ctx: ChangeContext, subscription_id: int, paused: bool) -> Subscription:
     """Pause or resume; the scheduler reads the flag at its next tick."""
     action = "pause" if paused else "resume"
-    sub = _subscription(ctx, subscription_id)
-    authorize(ctx, action, sub.team_id, sub.team_name)
-    changed = ctx.repo.set_paused(sub.id, paused)
-    if changed is None:
-        raise BotError(f"Digest subscription #{sub.id} was deleted meanwhile.")
-    _audit(ctx, action, sub.team_id, sub.team_name, "ok", f"#{sub.id} <#{sub.channel_id}>")
-    return changed
+    audit = AuditTarget(f"#{subscription_id}")
+
+    def work() -> Subscription:
+        sub = _subscription(ctx, subscription_id)
+        audit.team_id, audit.team_name = sub.team_id, sub.team_name
+        changed = ctx.repo.set_paused(sub.id, paused)
+        if changed is None:
+            raise BotError(f"Digest subscription #{sub.id} was deleted meanwhile.")
+        audit.detail = f"#{sub.id} <#{sub.channel_id}>"
+        return changed
+
+    return guarded(ctx, action, audit, work)
 
 
 def scheduled_digests(
-    repo: Any, now: dt.datetime, next_due: NextDue, team_id: int | None = None
+    repo: Repository, cache: NokoCache, now: dt.datetime, team_id: int | None = None
 ) -> list[ScheduledDigest]:
-    """Every subscription (of one team) with when it is next posted."""
-    subs = repo.list_subscriptions(team_id=team_id)
-    return [ScheduledDigest(s, next_due(s, now)) for s in subs]
+    """Every subscription (of one team) with its next post and the period that covers."""
+    return [scheduled(s, now, cache) for s in repo.list_subscriptions(team_id=team_id)]
 
 
 def scheduled_for_team(
-    repo: Any, cache: NokoCache, now: dt.datetime, next_due: NextDue, team: str | None
+    repo: Repository, cache: NokoCache, now: dt.datetime, team: str | None
 ) -> list[ScheduledDigest]:
-    team_id = int(find_team(cache, team)["id"]) if team else None
-    return scheduled_digests(repo, now, next_due, team_id)
+    team_id = find_team(cache, team)["id"] if team else None
+    return scheduled_digests(repo, cache, now, team_id)
 
 
 def period_of(start: dt.date, end: dt.date, kind: str) -> Period:
@@ -204,36 +198,30 @@ def period_of(start: dt.date, end: dt.date, kind: str) -> Period:
     return range_period(start, end)
 
 
-def team_digest(noko: Any, team_id: int, period: Period, **options: Any) -> Digest:
-    """Fetch and build one team's digest for ``period`` (the scheduler's build path)."""
-    data = fetch_teams(noko, [TeamRequest(team_id, period)])
-    result = next(iter(data.values()))
-    if isinstance(result, Exception):
-        raise result
-    return digest_from_data(result, slack_ids=_no_mentions, **options)
-
-
 def preview_digest(
-    noko: Any, cache: NokoCache, team: str, period_text: str | None, today: dt.date
+    noko: NokoClient, cache: NokoCache, team: str, period_text: str | None, today: dt.date
 ) -> tuple[int, Digest]:
     """A team's id and digest now, for ``period_text`` (default last week) as of ``today``."""
     found = find_team(cache, team)
     try:
-        week_start = cache.week_start()
-        period = parse_period(period_text or DEFAULT_PERIOD, today=today, week_start=week_start)
+        period = parse_period(period_text or DEFAULT_PERIOD, today=today,
+                              week_start=cache.week_start())  # fmt: skip
     except PeriodError as error:
         raise UsageError(str(error)) from None
-    return int(found["id"]), team_digest(noko, int(found["id"]), period)
+    return found["id"], build_team_digest(noko, DigestJob(found["id"], period))
 
 
-def subscription_digest(noko: Any, repo: Any, subscription_id: int, now: dt.datetime) -> Digest:
-    """What the channel gets at the subscription's next post (as if posted now while paused):
-    the period the clock will cover then, by the one rule, ``schedule.covered_period``."""
+def subscription_digest(
+    noko: NokoClient, repo: Repository, cache: NokoCache, subscription_id: int, now: dt.datetime
+) -> Digest:
+    """What the channel gets at the subscription's next post (as if resumed, when paused): the
+    period ``next_post`` says, the one the clock will cover then."""
     sub = repo.get_subscription(subscription_id)
     if sub is None:
         raise BotError(f"There is no digest subscription #{subscription_id} any more.")
-    post_at = next_due(sub, now) or now
-    post_date = post_at.astimezone(zone_info(sub.timezone)).date()
-    week_start = fetch_week_start(noko) if sub.cadence == "weekly" else 0
-    period = covered_period(sub.cadence, post_date, week_start)
-    return team_digest(noko, sub.team_id, period, team_name=sub.team_name, options=sub.options)
+    week_start = cache.week_start() if sub.cadence == "weekly" else 0
+    upcoming = next_post(sub, now, week_start, even_if_paused=True)
+    if upcoming is None:
+        raise BotError(f"Digest subscription #{subscription_id} has no next post.")
+    job = DigestJob(sub.team_id, upcoming.period, team_name=sub.team_name, options=sub.options)
+    return build_team_digest(noko, job)

@@ -1,43 +1,18 @@
-"""Changing Noko teams: inputs cleaned, every attempt audited before it is made and completed after.
-
-An attempt ends ``ok``, ``failed``, ``denied`` or ``unknown``: Noko may have made a change whose
-answer never arrived, and then the outcome says so instead of claiming a failure.
-"""
+"""Changing Noko teams: inputs cleaned, then each change guarded (authorized and audited)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from bot.errors import BotError, MembersNotFoundError, NotAllowedError, safe
-from bot.services.authz import authorize_change
-from bot.services.cache import NokoCache
+from bot.errors import BotError, MembersNotFoundError, safe
+from bot.services.changes import AuditTarget, ChangeContext, guarded, refuse_early
 from bot.services.inputs import clean_member_words, clean_team_name, clean_team_query
-from bot.services.people import Directory, resolve_members
+from bot.services.people import resolve_members
 from bot.services.teams import find_team
-from noko_core import NokoOutcomeUnknownError
+from noko_core import SimpleUser, Team, User
 
-_WHAT = {
-    "create": "create teams",
-    "rename": "rename teams",
-    "delete": "delete teams",
-    "add": "add people to teams",
-    "remove": "remove people from teams",
-    "clear": "empty teams",
-}
-
-
-@dataclass(frozen=True)
-class ChangeContext:
-    """Collaborators of one change, and who asks for it."""
-
-    noko: Any
-    repo: Any
-    cache: NokoCache
-    directory: Directory
-    actor_id: str
-    bot_admins: frozenset[str] = frozenset()
+__all__ = ["ChangeContext", "ChangeOutcome", "check_allowed"]
 
 
 @dataclass(frozen=True)
@@ -51,8 +26,8 @@ class ChangeOutcome:
     action: str
     team_id: int | None
     team_name: str
-    changed: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: list[dict[str, Any]] = field(default_factory=list)
+    changed: Sequence[SimpleUser] = field(default_factory=list)
+    unchanged: Sequence[SimpleUser] = field(default_factory=list)
     old_name: str | None = None
     result: str = "ok"
 
@@ -62,22 +37,20 @@ class ChangeOutcome:
 
 
 @dataclass
-class _Target:
-    """What the audit row names; filled in as the change learns the team and the users."""
+class _Target(AuditTarget):
+    """The audit row of a team change, and whom the Noko request is about."""
 
-    team_name: str
-    team_id: int | None = None
-    users: list[dict[str, Any]] = field(default_factory=list)
-    asked: list[dict[str, Any]] = field(default_factory=list)  # whom the Noko request is about
+    users: Sequence[SimpleUser] = field(default_factory=list)
+    asked: Sequence[SimpleUser] = field(default_factory=list)
     new_name: str | None = None  # a rename's new name, once checked
 
-    def point_at(self, team: dict[str, Any]) -> dict[str, Any]:
-        self.team_id, self.team_name = int(team["id"]), str(team["name"])
+    def point_at(self, team: Team) -> Team:
+        self.team_id, self.team_name = team["id"], team["name"]
         return team
 
-    @property
-    def user_ids(self) -> list[int]:
-        return [int(u["id"]) for u in self.users]
+    def people(self, users: Sequence[SimpleUser]) -> None:
+        self.users = users
+        self.user_ids = [u["id"] for u in users]
 
     @property
     def audit_name(self) -> str:
@@ -93,96 +66,46 @@ class _Target:
 
 def check_allowed(ctx: ChangeContext, action: str, target: str) -> None:
     """Refuse early (audited) before showing a confirmation the user could not use anyway."""
-    query = clean_team_query(target)
-    try:
-        _authorize(ctx, action)
-    except NotAllowedError as error:
-        _record(ctx, action, query, "denied", error.reason)
-        raise
-    except Exception as error:
-        _record(ctx, action, query, "failed", _describe(error))
-        raise
-
-
-def _record(ctx: ChangeContext, action: str, name: str, result: str, detail: str | None) -> None:
-    ctx.repo.record_audit(
-        slack_user_id=ctx.actor_id, action=action, team_id=None, team_name=name,
-        noko_user_ids=[], result=result, detail=detail,
-    )  # fmt: skip
-
-
-def _authorize(ctx: ChangeContext, action: str) -> None:
-    actor = ctx.directory.profile(ctx.actor_id)
-    needs_noko = actor is not None and not (actor.is_admin or actor.is_owner)
-    decision = authorize_change(
-        actor, bot_admins=ctx.bot_admins, noko_users=ctx.cache.users() if needs_noko else []
-    )
-    if not decision.allowed:
-        message = f"Sorry, you can't {_WHAT[action]}. {decision.reason}"
-        raise NotAllowedError(message, reason=decision.reason)
+    refuse_early(ctx, action, clean_team_query(target))
 
 
 def _attempt(
     ctx: ChangeContext, action: str, target: str, work: Callable[[_Target], ChangeOutcome]
 ) -> ChangeOutcome:
-    """Audit ``work`` as pending before anything is asked of Noko, then complete the row."""
     audit = _Target(target)
-    audit_id = ctx.repo.begin_audit(slack_user_id=ctx.actor_id, action=action, team_name=target)
-    try:
-        _authorize(ctx, action)
-        outcome = work(audit)
-    except NotAllowedError as error:
-        _finish(ctx, audit_id, audit, "denied", error.reason)
-        raise
-    except NokoOutcomeUnknownError as error:
-        _finish(ctx, audit_id, audit, "unknown", _describe(error))
-        return audit.unknown_outcome(action)
-    except Exception as error:
-        _finish(ctx, audit_id, audit, "failed", _describe(error))
-        raise
-    finally:
+    return guarded(
+        ctx,
+        action,
+        audit,
+        lambda: work(audit),
+        if_unknown=lambda: audit.unknown_outcome(action),
         # Even a failed change may have half-happened in Noko: never trust the cache after one.
-        ctx.cache.invalidate_teams()
-    _finish(ctx, audit_id, audit, "ok", None)
-    return outcome
+        finally_=ctx.cache.invalidate_teams,
+    )
 
 
-def _finish(
-    ctx: ChangeContext, audit_id: int, target: _Target, result: str, detail: str | None
-) -> None:
-    ctx.repo.finish_audit(
-        audit_id, result=result, team_id=target.team_id, team_name=target.audit_name,
-        noko_user_ids=target.user_ids, detail=detail,
-    )  # fmt: skip
-
-
-def _describe(error: Exception) -> str:
-    text = getattr(error, "user_message", None) or str(error)
-    return f"{type(error).__name__}: {text}"[:500]
-
-
-def _members(ctx: ChangeContext, words: Sequence[str], target: _Target) -> list[dict[str, Any]]:
+def _members(ctx: ChangeContext, words: Sequence[str], target: _Target) -> list[User]:
     resolution = resolve_members(words, ctx.cache.users(), ctx.directory)
-    target.users = list(resolution.users)
+    target.people(resolution.users)
     if resolution.problems:
         raise MembersNotFoundError(resolution.problems)
     return resolution.users
 
 
-def _fresh_team(ctx: ChangeContext, query: str, target: _Target) -> dict[str, Any]:
+def _fresh_team(ctx: ChangeContext, query: str, target: _Target) -> Team:
     # Re-read the team: the cache may be a minute old and a 404 here means "not found".
     team = target.point_at(find_team(ctx.cache, query))
-    return target.point_at(ctx.noko.get_single_team(int(team["id"])))
+    return target.point_at(ctx.noko.get_single_team(team["id"]))
 
 
 def _check_unique(ctx: ChangeContext, name: str, *, except_id: int | None = None) -> str:
     clash = [
         t
         for t in ctx.cache.teams()
-        if str(t["name"]).casefold() == name.casefold() and int(t["id"]) != except_id
+        if t["name"].casefold() == name.casefold() and t["id"] != except_id
     ]
     if clash:
-        raise BotError(f"There is already a team called *{safe(str(clash[0]['name']))}*.")
+        raise BotError(f"There is already a team called *{safe(clash[0]['name'])}*.")
     return name
 
 
@@ -193,7 +116,7 @@ def create_team(ctx: ChangeContext, name: str, member_words: Sequence[str]) -> C
         _check_unique(ctx, clean)
         target.asked = users = _members(ctx, words, target)
         team = target.point_at(ctx.noko.create_team(name=clean, user_ids=target.user_ids))
-        return ChangeOutcome("create", int(team["id"]), str(team["name"]), users)
+        return ChangeOutcome("create", team["id"], team["name"], users)
 
     return _attempt(ctx, "create", clean, work)
 
@@ -203,12 +126,10 @@ def rename_team(ctx: ChangeContext, query: str, new_name: str) -> ChangeOutcome:
 
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
-        target.new_name = _check_unique(ctx, clean, except_id=int(team["id"]))
-        renamed = ctx.noko.edit_team(int(team["id"]), clean) or {"name": clean}
-        target.new_name = str(renamed["name"])
-        return ChangeOutcome(
-            "rename", int(team["id"]), str(renamed["name"]), old_name=str(team["name"])
-        )
+        target.new_name = _check_unique(ctx, clean, except_id=team["id"])
+        renamed = ctx.noko.edit_team(team["id"], clean)
+        target.new_name = renamed["name"] if renamed else clean
+        return ChangeOutcome("rename", team["id"], target.new_name, old_name=team["name"])
 
     return _attempt(ctx, "rename", query, work)
 
@@ -218,9 +139,10 @@ def delete_team(ctx: ChangeContext, query: str) -> ChangeOutcome:
 
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
-        target.users = target.asked = list(team.get("users") or [])
-        ctx.noko.delete_team(int(team["id"]))
-        return ChangeOutcome("delete", int(team["id"]), str(team["name"]), [], target.users)
+        target.people(team["users"])
+        target.asked = team["users"]
+        ctx.noko.delete_team(team["id"])
+        return ChangeOutcome("delete", team["id"], team["name"], [], team["users"])
 
     return _attempt(ctx, "delete", query, work)
 
@@ -230,9 +152,10 @@ def clear_team(ctx: ChangeContext, query: str) -> ChangeOutcome:
 
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
-        target.users = target.asked = list(team.get("users") or [])
-        ctx.noko.remove_all_users_from_team(int(team["id"]))
-        return ChangeOutcome("clear", int(team["id"]), str(team["name"]), target.users)
+        target.people(team["users"])
+        target.asked = team["users"]
+        ctx.noko.remove_all_users_from_team(team["id"])
+        return ChangeOutcome("clear", team["id"], team["name"], team["users"])
 
     return _attempt(ctx, "clear", query, work)
 
@@ -243,12 +166,12 @@ def add_members(ctx: ChangeContext, query: str, member_words: Sequence[str]) -> 
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
         users = _members(ctx, words, target)
-        present = {int(u["id"]) for u in team.get("users") or []}
-        target.asked = new = [u for u in users if int(u["id"]) not in present]
+        present = {u["id"] for u in team["users"]}
+        target.asked = new = [u for u in users if u["id"] not in present]
         if new:
-            ctx.noko.add_users_to_team(int(team["id"]), [int(u["id"]) for u in new])
-        old = [u for u in users if int(u["id"]) in present]
-        return ChangeOutcome("add", int(team["id"]), str(team["name"]), new, old)
+            ctx.noko.add_users_to_team(team["id"], [u["id"] for u in new])
+        old = [u for u in users if u["id"] in present]
+        return ChangeOutcome("add", team["id"], team["name"], new, old)
 
     return _attempt(ctx, "add", query, work)
 
@@ -259,11 +182,11 @@ def remove_members(ctx: ChangeContext, query: str, member_words: Sequence[str]) 
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
         users = _members(ctx, words, target)
-        present = {int(u["id"]) for u in team.get("users") or []}
-        target.asked = gone = [u for u in users if int(u["id"]) in present]
+        present = {u["id"] for u in team["users"]}
+        target.asked = gone = [u for u in users if u["id"] in present]
         if gone:
-            ctx.noko.remove_users_from_team(int(team["id"]), [int(u["id"]) for u in gone])
-        absent = [u for u in users if int(u["id"]) not in present]
-        return ChangeOutcome("remove", int(team["id"]), str(team["name"]), gone, absent)
+            ctx.noko.remove_users_from_team(team["id"], [u["id"] for u in gone])
+        absent = [u for u in users if u["id"] not in present]
+        return ChangeOutcome("remove", team["id"], team["name"], gone, absent)
 
     return _attempt(ctx, "remove", query, work)

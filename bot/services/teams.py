@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.errors import AmbiguousTeamError, TeamNotFoundError
 from bot.services.cache import NokoCache
 from bot.services.inputs import clean_team_query
 from bot.services.numbers import parse_id
+from noko_core import NokoClient, SimpleUser, Team, User
 
 ROLES = ("supervisor", "leader", "coworker", "contractor")
 STATES = ("active", "pending", "disabled", "suspended")
@@ -29,42 +29,48 @@ class TeamDetail:
 
     id: int
     name: str
-    members: list[dict[str, Any]] = field(default_factory=list)
+    members: Sequence[SimpleUser] = field(default_factory=list)
     filters: tuple[str, ...] = ()
 
 
-def team_row(team: dict[str, Any]) -> TeamRow:
-    return TeamRow(int(team["id"]), str(team["name"]), len(team.get("users") or []))
+def team_row(team: Team) -> TeamRow:
+    return TeamRow(team["id"], team["name"], len(team.get("users") or []))
 
 
-def resolve_team(query: str, teams: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Exact id or name (case-insensitive) first, then a unique prefix; else explain."""
+def resolve_team(query: str, teams: Sequence[Team]) -> Team:
+    """The team a person meant, tried in this order: its id; its name (any case); the one name
+    starting with what was typed; the one name containing it. Several matches at the first
+    step that has any are ambiguous (AmbiguousTeamError lists them); none at all is
+    TeamNotFoundError with the closest names."""
     wanted = query.strip()
     team_id = parse_id(wanted)
     if team_id is not None:
-        found = [t for t in teams if int(t["id"]) == team_id]
+        found = [t for t in teams if t["id"] == team_id]
         if found:
             return found[0]
     lowered = wanted.casefold()
-    exact = [t for t in teams if str(t["name"]).casefold() == lowered]
-    if len(exact) == 1:
-        return exact[0]
-    prefixed = exact or [t for t in teams if str(t["name"]).casefold().startswith(lowered)]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    if prefixed:
-        raise AmbiguousTeamError(wanted, sorted(str(t["name"]) for t in prefixed)[:10])
+    for matches in (
+        lambda name: name == lowered,
+        lambda name: name.startswith(lowered),
+        lambda name: lowered in name,
+    ):
+        hits = [t for t in teams if matches(t["name"].casefold())]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            raise AmbiguousTeamError(wanted, sorted(t["name"] for t in hits)[:10])
     raise TeamNotFoundError(wanted, _closest(wanted, teams))
 
 
-def _closest(query: str, teams: Sequence[dict[str, Any]]) -> list[str]:
-    names = {str(t["name"]).casefold(): str(t["name"]) for t in teams}
+def _closest(query: str, teams: Sequence[Team]) -> list[str]:
+    names = {t["name"].casefold(): t["name"] for t in teams}
     close = difflib.get_close_matches(query.casefold(), list(names), n=3, cutoff=0.5)
     return [names[c] for c in close]
 
 
-def find_team(cache: NokoCache, query: str) -> dict[str, Any]:
-    """Resolve against the cache; on a miss reload once (the team may be a minute old).
+def find_team(cache: NokoCache, query: str) -> Team:
+    """The one way a team is found from what a person typed (Slack commands, modals, the
+    CLI): resolved against the cache, reloaded once on a miss (the team may be a minute old).
     What was typed is bounded and cleaned first (InputError says what was wrong)."""
     query = clean_team_query(query)
     try:
@@ -77,25 +83,30 @@ def find_team(cache: NokoCache, query: str) -> dict[str, Any]:
 def list_teams(cache: NokoCache, text: str = "") -> list[TeamRow]:
     """Teams whose name contains ``text`` (case-insensitive), sorted by name."""
     wanted = text.strip().casefold()
-    rows = [team_row(t) for t in cache.teams() if wanted in str(t["name"]).casefold()]
+    rows = [team_row(t) for t in cache.teams() if wanted in t["name"].casefold()]
     return sorted(rows, key=lambda r: r.name.casefold())
 
 
-def show_team(noko: Any, cache: NokoCache, query: str) -> TeamDetail:
+def team_detail(team: Team) -> TeamDetail:
+    """A team as listed (its members are Noko's short user records)."""
+    return TeamDetail(team["id"], team["name"], team["users"])
+
+
+def show_team(noko: NokoClient, cache: NokoCache, query: str) -> TeamDetail:
     team = find_team(cache, query)
-    members = list(noko.get_users_in_team(int(team["id"])))
-    return TeamDetail(int(team["id"]), str(team["name"]), _sorted(members))
+    members = noko.get_users_in_team(team["id"])
+    return TeamDetail(team["id"], team["name"], _sorted(members))
 
 
 def team_members(
-    noko: Any, cache: NokoCache, query: str, role: str | None, state: str | None
+    noko: NokoClient, cache: NokoCache, query: str, role: str | None, state: str | None
 ) -> TeamDetail:
     """Members filtered by Noko role and state (Noko filters; we only pass what was asked)."""
     team = find_team(cache, query)
     filters = {k: v for k, v in (("role", role), ("state", state)) if v}
-    members = list(noko.get_users_in_team(int(team["id"]), **filters))
-    return TeamDetail(int(team["id"]), str(team["name"]), _sorted(members), tuple(filters.values()))
+    members = noko.get_users_in_team(team["id"], **filters)
+    return TeamDetail(team["id"], team["name"], _sorted(members), tuple(filters.values()))
 
 
-def _sorted(users: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(users, key=lambda u: (str(u.get("first_name") or ""), str(u.get("last_name"))))
+def _sorted(users: list[User]) -> list[User]:
+    return sorted(users, key=lambda u: (u.get("first_name") or "", u.get("last_name") or ""))

@@ -68,7 +68,7 @@ def test_home_view_with_many_teams_and_extra_sections_fits():
 
 
 def test_members_modal_with_big_team_is_valid():
-    team = {"id": 1, "name": "Big", "users": [_user(i) for i in range(500)]}
+    team = TeamDetail(1, "Big", [_user(i) for i in range(500)])
     check_view(members_modal("remove", private_metadata="{}", team=team))
 
 

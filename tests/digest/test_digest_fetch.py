@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.services.fetch import TeamRequest, fetch_teams, fetch_week_start
+from bot.services.fetch import TeamRequest, fetch_teams
 from bot.services.periods import previous_period, week_period
 from bot.services.summary import summarize
 from noko_core import NokoNotFoundError
@@ -65,7 +65,3 @@ def test_fetch_teams_missing_team_spoils_only_its_request(noko) -> None:
     assert isinstance(results[TeamRequest(999, WEEK)], NokoNotFoundError)
     data = results[TeamRequest(2, WEEK)]
     assert summarize(data.entries, data.members, WEEK).entry_count == len(data.entries) > 0
-
-
-def test_fetch_week_start(noko) -> None:
-    assert fetch_week_start(noko) == 0  # the sandbox account starts weeks on Monday

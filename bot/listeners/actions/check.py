@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.modals import result_view
 from bot.blocks.teams import check_reply
-from bot.listeners.context import deps_of
+from bot.deps import Deps
 from bot.services.change_check import CheckTarget, check_change
 
 
@@ -19,11 +19,10 @@ def handle_check_action(
     body: dict[str, Any],
     client: WebClient,
     respond: Respond,
-    context: Any,
+    deps: Deps,
 ) -> None:
     ack()
     target = CheckTarget.parse(str(action.get("value") or ""))
-    deps = deps_of(context)
     reply = check_reply(check_change(deps.noko, deps.cache, target))
     view = body.get("view") or {}
     if view.get("id"):

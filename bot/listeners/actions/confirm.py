@@ -9,10 +9,12 @@ from slack_sdk import WebClient
 
 from bot.blocks.common import Reply
 from bot.blocks.teams import audit_text, change_reply
+from bot.deps import Deps
 from bot.ids import ActionId
-from bot.listeners.context import change_context, post_audit, settings_of
+from bot.listeners.context import change_context, post_audit
 from bot.listeners.directory import SlackDirectory
 from bot.services import team_changes
+from bot.settings import Settings
 
 
 def handle_confirm_action(
@@ -21,11 +23,12 @@ def handle_confirm_action(
     body: dict[str, Any],
     client: WebClient,
     respond: Respond,
-    context: Any,
+    deps: Deps,
+    settings: Settings,
 ) -> None:
     ack()
     user_id = str(body["user"]["id"])
-    changes = change_context(context, SlackDirectory(client), user_id)
+    changes = change_context(deps, settings, SlackDirectory(client), user_id)
     team_id = str(action.get("value") or "")
     if action["action_id"] == ActionId.CONFIRM_DELETE:
         outcome = team_changes.delete_team(changes, team_id)
@@ -33,7 +36,7 @@ def handle_confirm_action(
         outcome = team_changes.clear_team(changes, team_id)
     reply = change_reply(outcome)
     respond(text=reply.text, blocks=reply.blocks, replace_original=True)
-    post_audit(client, settings_of(context), Reply(audit_text(outcome, user_id)))
+    post_audit(client, settings, Reply(audit_text(outcome, user_id)))
 
 
 def handle_cancel_action(ack: Ack, respond: Respond) -> None:

@@ -20,17 +20,18 @@ from bot.blocks.subscriptions import (
     posted_reply,
     unsubscribed_reply,
 )
+from bot.deps import Deps
 from bot.errors import BotError, ViewFailedError
 from bot.ids import ActionId
-from bot.listeners.context import announce_change, change_context, deps_of
+from bot.listeners.context import announce_change, change_context
 from bot.listeners.directory import SlackDirectory
 from bot.listeners.events.app_home import publish_home
 from bot.services import subscriptions
 from bot.services.digest import Digest
 from bot.services.numbers import MAX_ID, parse_id
 from bot.services.periods import PeriodError, checked_range
-from bot.services.schedule import next_due
-from bot.services.subscriptions import ScheduledDigest
+from bot.services.team_digest import DigestJob, build_team_digest
+from bot.settings import Settings
 
 
 class DigestButton(BaseModel):
@@ -79,7 +80,7 @@ def post_messages(client: WebClient, channel: str, messages: Sequence[Mapping[st
 
 def handle_post_digest_action(
     ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond,
-    context: Any,
+    deps: Deps,
 ) -> None:  # fmt: skip
     ack()
     value = DigestButton.parse(action.get("value"))
@@ -87,7 +88,7 @@ def handle_post_digest_action(
     if not channel:
         raise BotError("I can't tell which channel to post to. Run the command there again.")
     period = subscriptions.period_of(value.s, value.e, value.k)
-    digest = subscriptions.team_digest(deps_of(context).noko, value.t, period)
+    digest = build_team_digest(deps.noko, DigestJob(value.t, period))
     try:
         post_messages(client, channel, digest_messages(digest))
     except SlackApiError as error:
@@ -108,34 +109,39 @@ def _subscription_id(action: dict[str, Any]) -> int:
 
 
 def handle_subscription_home_action(
-    ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any
+    ack: Ack,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    settings: Settings,
 ) -> None:
     ack()
     user_id = str(body["user"]["id"])
-    changes = change_context(context, SlackDirectory(client), user_id)
+    changes = change_context(deps, settings, SlackDirectory(client), user_id)
     subscription_id = _subscription_id(action)
     if action["action_id"] == ActionId.SUB_DELETE:
         reply = unsubscribed_reply(subscriptions.unsubscribe(changes, str(subscription_id), ""))
     else:
         pause = action["action_id"] == ActionId.SUB_PAUSE
         sub = subscriptions.set_paused(changes, subscription_id, pause)
-        reply = paused_reply(ScheduledDigest(sub, next_due(sub, deps_of(context).clock())))
-    publish_home(client, deps_of(context), user_id)
-    announce_change(client, context, user_id, reply)
+        reply = paused_reply(subscriptions.scheduled(sub, deps.clock(), deps.cache))
+    publish_home(client, deps, user_id)
+    announce_change(client, settings, user_id, reply)
 
 
 def handle_subscription_preview_action(
-    ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, context: Any
+    ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     ack()
     # The trigger expires 3 s after the click: open the modal before asking Noko.
     opened = client.views_open(trigger_id=body["trigger_id"], view=loading_view("preview"))
     view_id = str(opened["view"]["id"])
-    deps = deps_of(context)
     try:
         subscription_id = _subscription_id(action)
-        digest = subscriptions.subscription_digest(deps.noko, deps.repo, subscription_id,
-                                                   deps.clock())  # fmt: skip
+        digest = subscriptions.subscription_digest(
+            deps.noko, deps.repo, deps.cache, subscription_id, deps.clock()
+        )
     except Exception as error:
         raise ViewFailedError(error, view_id=view_id, kind="preview") from error
     note = "A preview: nothing was posted. The channel gets this at the next scheduled time."

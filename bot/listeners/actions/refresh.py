@@ -7,14 +7,13 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.listeners.context import deps_of
+from bot.deps import Deps
 from bot.listeners.events.app_home import publish_home
 
 
 def handle_refresh_home_action(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: Any
+    ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     ack()
-    deps = deps_of(context)
     deps.cache.invalidate_teams()
     publish_home(client, deps, str(body["user"]["id"]))

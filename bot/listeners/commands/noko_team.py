@@ -7,16 +7,22 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.deps import Deps
 from bot.errors import UsageError
 from bot.listeners.commands.registry import CommandContext, run_subcommand, usage_error
-from bot.listeners.context import deps_of, settings_of
 from bot.listeners.directory import SlackDirectory
 from bot.listeners.payloads import SlashCommand
 from bot.services.command_text import parse_command_text
+from bot.settings import Settings
 
 
 def handle_noko_team_command(
-    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: Any
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    deps: Deps,
+    settings: Settings,
 ) -> None:
     # Slack gives 3 seconds; nothing slow (Noko, users.info) may happen before this.
     ack()
@@ -26,11 +32,10 @@ def handle_noko_team_command(
     except UsageError as error:
         raise usage_error(request.text.split(maxsplit=1)[0].lower(), error) from None
     ctx = CommandContext(
-        deps=deps_of(context),
-        settings=settings_of(context),
+        deps=deps,
+        settings=settings,
         client=client,
         directory=SlackDirectory(client),
-        context=context,
         user_id=request.user_id,
         channel_id=request.channel_id,
         trigger_id=request.trigger_id,

@@ -17,7 +17,9 @@ from bot.blocks.help import help_reply
 from bot.deps import Deps
 from bot.errors import UsageError, safe
 from bot.ids import COMMAND
+from bot.listeners.context import announce_change, change_context
 from bot.listeners.directory import SlackDirectory
+from bot.services.changes import ChangeContext
 from bot.settings import Settings
 
 
@@ -29,10 +31,18 @@ class CommandContext:
     settings: Settings
     client: WebClient
     directory: SlackDirectory
-    context: dict[str, Any]
     user_id: str
     channel_id: str
     trigger_id: str
+
+    def changes(self) -> ChangeContext:
+        """The caller's change context: who asks, and the collaborators a change needs."""
+        return change_context(self.deps, self.settings, self.directory, self.user_id)
+
+    def announce(self, reply: Reply) -> Reply:
+        """Tell AUDIT_CHANNEL about a change, in the words the changer is answered with."""
+        announce_change(self.client, self.settings, self.user_id, reply)
+        return reply
 
 
 @dataclass(frozen=True)

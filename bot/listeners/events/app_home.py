@@ -10,15 +10,13 @@ from bot.blocks.common import Block
 from bot.blocks.home import home_view
 from bot.blocks.subscriptions import home_digests_section
 from bot.deps import Deps
-from bot.listeners.context import deps_of
-from bot.services.schedule import next_due
 from bot.services.subscriptions import scheduled_digests
 from bot.services.teams import list_teams
 
 
 def home_sections(deps: Deps, user_id: str) -> list[list[Block]]:
     """Extra Home sections below the teams: the channel digests, with their buttons."""
-    rows = scheduled_digests(deps.repo, deps.clock(), next_due)
+    rows = scheduled_digests(deps.repo, deps.cache, deps.clock())
     return [home_digests_section(rows)]
 
 
@@ -28,8 +26,8 @@ def publish_home(client: WebClient, deps: Deps, user_id: str) -> None:
     client.views_publish(user_id=user_id, view=home_view(rows, home_sections(deps, user_id)))
 
 
-def handle_app_home_opened_event(event: dict[str, Any], client: WebClient, context: Any) -> None:
+def handle_app_home_opened_event(event: dict[str, Any], client: WebClient, deps: Deps) -> None:
     # Bolt acks events before running listeners, so Noko may be slow here.
     if event.get("tab", "home") != "home":
         return
-    publish_home(client, deps_of(context), str(event["user"]))
+    publish_home(client, deps, str(event["user"]))

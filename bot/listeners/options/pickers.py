@@ -7,33 +7,32 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks.modals import team_option, user_option
+from bot.deps import Deps
 from bot.ids import ActionId, BlockId, CallbackId
-from bot.listeners.context import deps_of
 from bot.listeners.payloads import modal_metadata, selected_value
 from bot.services.numbers import parse_id
 from bot.services.pickers import matching_teams, matching_users, member_ids
+from noko_core import Team
 
 # A cold cache may load for this long; Slack gives up after 3 s in all.
 COLD_CACHE_WAIT = 2.0
 
 
-def load_team_options(ack: Ack, payload: dict[str, Any], context: Any) -> None:
-    teams = deps_of(context).cache.peek_teams(wait=COLD_CACHE_WAIT) or []
+def load_team_options(ack: Ack, payload: dict[str, Any], deps: Deps) -> None:
+    teams = deps.cache.peek_teams(wait=COLD_CACHE_WAIT) or []
     rows = matching_teams(teams, str(payload.get("value") or ""))
     ack(options=[team_option(r.id, r.name, r.member_count) for r in rows])
 
 
-def load_user_options(
-    ack: Ack, payload: dict[str, Any], body: dict[str, Any], context: Any
-) -> None:
-    cache = deps_of(context).cache
+def load_user_options(ack: Ack, payload: dict[str, Any], body: dict[str, Any], deps: Deps) -> None:
+    cache = deps.cache
     users = cache.peek_users(wait=COLD_CACHE_WAIT) or []
     only = _members_of_selected_team(body, cache.peek_teams(wait=0) or [])
     found = matching_users(users, str(payload.get("value") or ""), only)
     ack(options=[user_option(u) for u in found])
 
 
-def _members_of_selected_team(body: dict[str, Any], teams: list[dict[str, Any]]) -> Any:
+def _members_of_selected_team(body: dict[str, Any], teams: list[Team]) -> set[int] | None:
     # In "Remove members", offer only people who are in the team picked above.
     view = body.get("view") or {}
     if view.get("callback_id") != CallbackId.REMOVE_MEMBERS:

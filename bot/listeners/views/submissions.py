@@ -11,12 +11,14 @@ from slack_sdk import WebClient
 from bot.blocks.common import Reply
 from bot.blocks.modals import result_view
 from bot.blocks.teams import audit_text, change_reply
+from bot.deps import Deps
 from bot.ids import CallbackId
-from bot.listeners.context import change_context, deps_of, post_audit, settings_of
+from bot.listeners.context import change_context, post_audit
 from bot.listeners.directory import SlackDirectory
 from bot.listeners.payloads import CreateForm, MembersForm, create_form, members_form
 from bot.services import team_changes
 from bot.services.team_changes import ChangeOutcome
+from bot.settings import Settings
 
 
 def check_members_submission(ack: Ack, view: dict[str, Any]) -> MembersForm | None:
@@ -29,20 +31,25 @@ def check_members_submission(ack: Ack, view: dict[str, Any]) -> MembersForm | No
 
 
 def run_members_submission(
-    form: MembersForm, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any
+    form: MembersForm,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    settings: Settings,
 ) -> None:
     kind = "add" if view.get("callback_id") == CallbackId.ADD_MEMBERS else "remove"
     user_id = str(body["user"]["id"])
-    changes = change_context(context, SlackDirectory(client), user_id)
+    changes = change_context(deps, settings, SlackDirectory(client), user_id)
     change = team_changes.add_members if kind == "add" else team_changes.remove_members
     outcome = change(changes, str(form.team_id), [str(i) for i in form.user_ids])
-    _show_result(client, context, view, user_id, outcome)
+    _show_result(client, settings, view, user_id, outcome)
 
 
-def check_create_submission(ack: Ack, view: dict[str, Any], context: Any) -> CreateForm | None:
+def check_create_submission(ack: Ack, view: dict[str, Any], deps: Deps) -> CreateForm | None:
     # Only what is already cached: nothing may delay this ack.
-    cached = deps_of(context).cache.peek_teams(wait=0) or []
-    form, errors = create_form(view, {str(t["name"]).casefold() for t in cached})
+    cached = deps.cache.peek_teams(wait=0) or []
+    form, errors = create_form(view, {t["name"].casefold() for t in cached})
     if errors:
         ack(response_action="errors", errors=errors)
         return None
@@ -50,18 +57,27 @@ def check_create_submission(ack: Ack, view: dict[str, Any], context: Any) -> Cre
 
 
 def run_create_submission(
-    form: CreateForm, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any
+    form: CreateForm,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    settings: Settings,
 ) -> None:
     user_id = str(body["user"]["id"])
-    changes = change_context(context, SlackDirectory(client), user_id)
+    changes = change_context(deps, settings, SlackDirectory(client), user_id)
     outcome = team_changes.create_team(changes, form.name, [str(i) for i in form.user_ids])
-    _show_result(client, context, view, user_id, outcome)
+    _show_result(client, settings, view, user_id, outcome)
 
 
 def _show_result(
-    client: WebClient, context: Any, view: dict[str, Any], user_id: str, outcome: ChangeOutcome
+    client: WebClient,
+    settings: Settings,
+    view: dict[str, Any],
+    user_id: str,
+    outcome: ChangeOutcome,
 ) -> None:
     reply = change_reply(outcome)
     blocks = reply.blocks if outcome.unknown else ()  # the Check button of an unknown outcome
     client.views_update(view_id=view["id"], view=result_view(outcome.action, reply.text, blocks))
-    post_audit(client, settings_of(context), Reply(audit_text(outcome, user_id)))
+    post_audit(client, settings, Reply(audit_text(outcome, user_id)))

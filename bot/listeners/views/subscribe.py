@@ -11,14 +11,15 @@ from slack_sdk import WebClient
 
 from bot.blocks.modals import loading_view, result_view
 from bot.blocks.subscriptions import subscribe_modal, subscribed_reply
+from bot.deps import Deps
 from bot.errors import AmbiguousTeamError, TeamNotFoundError, ViewFailedError
 from bot.ids import ActionId, BlockId
-from bot.listeners.context import announce_change, change_context, deps_of
+from bot.listeners.context import announce_change, change_context
 from bot.listeners.directory import SlackDirectory
 from bot.services import subscriptions
-from bot.services.schedule import next_due
-from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
+from bot.services.subscriptions import SubscriptionSpec
 from bot.services.teams import find_team
+from bot.settings import Settings
 from bot.zones import is_zone
 
 Cadence = Literal["daily", "weekly", "monthly"]
@@ -104,28 +105,35 @@ def user_timezone(directory: SlackDirectory, user_id: str) -> str:
 
 
 def open_subscribe_modal(
-    client: WebClient, context: Any, trigger_id: str, user_id: str, draft: SubscribeDraft
+    client: WebClient,
+    deps: Deps,
+    settings: Settings,
+    trigger_id: str,
+    user_id: str,
+    draft: SubscribeDraft,
 ) -> str:
     # The trigger expires 3 s after the command: open first, look things up after.
     opened = client.views_open(trigger_id=trigger_id, view=loading_view("subscribe"))
     view_id = str(opened["view"]["id"])
     try:
-        view = _filled(client, context, user_id, draft)
+        view = _filled(client, deps, settings, user_id, draft)
     except Exception as error:
         raise ViewFailedError(error, view_id=view_id, kind="subscribe") from error
     client.views_update(view_id=view_id, view=view)
     return view_id
 
 
-def _filled(client: WebClient, context: Any, user_id: str, draft: SubscribeDraft) -> Any:
+def _filled(
+    client: WebClient, deps: Deps, settings: Settings, user_id: str, draft: SubscribeDraft
+) -> Any:
     directory = SlackDirectory(client)
-    subscriptions.authorize(change_context(context, directory, user_id), "subscribe", None,
-                            draft.team or "")  # fmt: skip
+    changes = change_context(deps, settings, directory, user_id)
+    subscriptions.refuse_early_subscribe(changes, draft.team or "")
     team, problems = None, list(draft.problems)
     if draft.team:
         try:
-            found = find_team(deps_of(context).cache, draft.team)
-            team = (int(found["id"]), str(found["name"]))
+            found = find_team(deps.cache, draft.team)
+            team = (found["id"], found["name"])
         except (TeamNotFoundError, AmbiguousTeamError) as error:
             problems.insert(0, error.user_message)
     zone = draft.timezone or user_timezone(directory, user_id)
@@ -182,10 +190,16 @@ def check_subscribe_submission(ack: Ack, view: dict[str, Any]) -> SubscribeForm 
 
 
 def run_subscribe_submission(
-    form: SubscribeForm, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: Any
+    form: SubscribeForm,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    settings: Settings,
 ) -> None:
-    changes = change_context(context, SlackDirectory(client), str(body["user"]["id"]))
+    user_id = str(body["user"]["id"])
+    changes = change_context(deps, settings, SlackDirectory(client), user_id)
     sub, created = subscriptions.subscribe(changes, form.spec())
-    reply = subscribed_reply(ScheduledDigest(sub, next_due(sub, deps_of(context).clock())), created)
+    reply = subscribed_reply(subscriptions.scheduled(sub, deps.clock(), deps.cache), created)
     client.views_update(view_id=view["id"], view=result_view("subscribe", reply.text))
-    announce_change(client, context, str(body["user"]["id"]), reply)
+    announce_change(client, settings, user_id, reply)

@@ -21,12 +21,12 @@ from bot.errors import UsageError
 from bot.listeners.actions.digests import DigestButton
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.commands.subcommands.teams_read import HoursArgs
-from bot.listeners.context import announce_change, change_context, today_for
+from bot.listeners.context import today_for
 from bot.listeners.views.subscribe import SubscribeDraft, open_subscribe_modal, user_timezone
 from bot.services import subscriptions
 from bot.services.numbers import is_id, parse_id, parse_number
-from bot.services.schedule import next_due
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
+from bot.storage import Subscription
 from bot.zones import UnknownZoneError, zone_info
 
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -184,8 +184,8 @@ def _mismatch(found: dict[str, Any]) -> list[str]:
     return []
 
 
-def _row(ctx: CommandContext, sub: subscriptions.Subscription) -> ScheduledDigest:
-    return ScheduledDigest(sub, next_due(sub, ctx.deps.clock()))
+def _row(ctx: CommandContext, sub: Subscription) -> ScheduledDigest:
+    return subscriptions.scheduled(sub, ctx.deps.clock(), ctx.deps.cache)
 
 
 def run_digest(ctx: CommandContext, args: DigestArgs) -> Reply:
@@ -201,38 +201,29 @@ def run_subscribe(ctx: CommandContext, args: SubscribeArgs) -> Reply | None:
     if args.team is None or args.problems:
         # The time zone is looked up after the modal opened: the trigger expires in 3 s.
         draft = SubscribeDraft.from_spec(args.spec(ctx.channel_id, ""), args.problems)
-        open_subscribe_modal(ctx.client, ctx.context, ctx.trigger_id, ctx.user_id, draft)
+        open_subscribe_modal(ctx.client, ctx.deps, ctx.settings, ctx.trigger_id, ctx.user_id, draft)
         return None
     spec = args.spec(ctx.channel_id, args.timezone or user_timezone(ctx.directory, ctx.user_id))
-    changes = change_context(ctx.context, ctx.directory, ctx.user_id)
-    sub, created = subscriptions.subscribe(changes, spec)
-    return _announced(ctx, subscribed_reply(_row(ctx, sub), created))
+    sub, created = subscriptions.subscribe(ctx.changes(), spec)
+    return ctx.announce(subscribed_reply(_row(ctx, sub), created))
 
 
 def run_unsubscribe(ctx: CommandContext, args: UnsubscribeArgs) -> Reply:
-    changes = change_context(ctx.context, ctx.directory, ctx.user_id)
     channel = args.channel_id or ctx.channel_id
-    return _announced(
-        ctx, unsubscribed_reply(subscriptions.unsubscribe(changes, args.target, channel))
+    return ctx.announce(
+        unsubscribed_reply(subscriptions.unsubscribe(ctx.changes(), args.target, channel))
     )
 
 
 def run_subscriptions(ctx: CommandContext, args: TeamFilter) -> Reply:
     deps = ctx.deps
-    rows = subscriptions.scheduled_for_team(deps.repo, deps.cache, deps.clock(), next_due,
-                                            args.team)  # fmt: skip
+    rows = subscriptions.scheduled_for_team(deps.repo, deps.cache, deps.clock(), args.team)
     return subscriptions_reply(rows, args.team)
 
 
 def _pause(ctx: CommandContext, args: SubscriptionId, paused: bool) -> Reply:
-    changes = change_context(ctx.context, ctx.directory, ctx.user_id)
-    sub = subscriptions.set_paused(changes, args.subscription_id, paused)
-    return _announced(ctx, paused_reply(_row(ctx, sub)))
-
-
-def _announced(ctx: CommandContext, reply: Reply) -> Reply:
-    announce_change(ctx.client, ctx.context, ctx.user_id, reply)
-    return reply
+    sub = subscriptions.set_paused(ctx.changes(), args.subscription_id, paused)
+    return ctx.announce(paused_reply(_row(ctx, sub)))
 
 
 def run_pause(ctx: CommandContext, args: SubscriptionId) -> Reply:

@@ -10,7 +10,7 @@ from bot.blocks.common import Reply
 from bot.blocks.teams import audit_text, change_reply, confirm_reply
 from bot.errors import UsageError
 from bot.listeners.commands.registry import CommandContext, Subcommand
-from bot.listeners.context import change_context, post_audit
+from bot.listeners.context import post_audit
 from bot.listeners.modal_flow import open_modal
 from bot.listeners.payloads import ModalKind
 from bot.services import team_changes
@@ -66,10 +66,6 @@ def _done(ctx: CommandContext, outcome: ChangeOutcome) -> Reply:
     return reply
 
 
-def _changes(ctx: CommandContext) -> team_changes.ChangeContext:
-    return change_context(ctx.context, ctx.directory, ctx.user_id)
-
-
 def _modal(ctx: CommandContext, kind: ModalKind, team: str | None) -> Reply | None:
     """Open the form instead of replying (the modal itself is the answer)."""
     client, trigger = ctx.client, ctx.trigger_id
@@ -82,30 +78,30 @@ def _modal(ctx: CommandContext, kind: ModalKind, team: str | None) -> Reply | No
 def run_create(ctx: CommandContext, args: TeamAndMembers) -> Reply | None:
     if not args.members:
         return _modal(ctx, "create", args.team)
-    outcome = team_changes.create_team(_changes(ctx), args.team or "", args.members)
+    outcome = team_changes.create_team(ctx.changes(), args.team or "", args.members)
     return _done(ctx, outcome)
 
 
 def run_add(ctx: CommandContext, args: TeamAndMembers) -> Reply | None:
     if not args.members:
         return _modal(ctx, "add", args.team)
-    return _done(ctx, team_changes.add_members(_changes(ctx), args.team or "", args.members))
+    return _done(ctx, team_changes.add_members(ctx.changes(), args.team or "", args.members))
 
 
 def run_remove(ctx: CommandContext, args: TeamAndMembers) -> Reply | None:
     if not args.members:
         return _modal(ctx, "remove", args.team)
-    return _done(ctx, team_changes.remove_members(_changes(ctx), args.team or "", args.members))
+    return _done(ctx, team_changes.remove_members(ctx.changes(), args.team or "", args.members))
 
 
 def run_rename(ctx: CommandContext, args: RenameArgs) -> Reply:
-    return _done(ctx, team_changes.rename_team(_changes(ctx), args.team, args.new_name))
+    return _done(ctx, team_changes.rename_team(ctx.changes(), args.team, args.new_name))
 
 
 def _confirm(ctx: CommandContext, action: str, query: str) -> Reply:
-    team_changes.check_allowed(_changes(ctx), action, query)
+    team_changes.check_allowed(ctx.changes(), action, query)
     team = find_team(ctx.deps.cache, query)
-    return confirm_reply(action, int(team["id"]), str(team["name"]), len(team.get("users") or []))
+    return confirm_reply(action, team["id"], team["name"], len(team["users"]))
 
 
 def run_delete(ctx: CommandContext, args: TeamOnly) -> Reply:
