@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CADENCES = ("daily", "weekly", "monthly")
-RUN_STATES = ("claimed", "posted", "failed", "missed", "unknown")
 # "pending": recorded before Noko is asked; the others complete it.
 AUDIT_RESULTS = ("pending", "ok", "failed", "denied", "unknown")
 

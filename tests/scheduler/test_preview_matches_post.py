@@ -35,7 +35,6 @@ SCHEDULES = [
 ]
 
 
-
 def _name(schedule: dict[str, object]) -> str:
     return "-".join(map(str, schedule.values()))
 

@@ -10,6 +10,7 @@ from bot.blocks.common import Reply
 from bot.blocks.teams import audit_text, change_reply, confirm_reply
 from bot.errors import UsageError
 from bot.listeners.commands.registry import CommandContext, Subcommand
+from bot.listeners.commands.subcommands.teams_read import TeamArgs
 from bot.listeners.context import post_audit
 from bot.listeners.modal_flow import open_modal
 from bot.listeners.payloads import ModalKind
@@ -48,16 +49,6 @@ class RenameArgs(_Args):
         if len(words) < 2:
             raise UsageError("Give the team and its new name (quote names with spaces).")
         return cls(team=words[0], new_name=" ".join(words[1:]))
-
-
-class TeamOnly(_Args):
-    team: str = Field(min_length=1, max_length=200)
-
-    @classmethod
-    def from_words(cls, words: Sequence[str]) -> TeamOnly:
-        if not words:
-            raise UsageError("Which team? Give its name or its Noko id.")
-        return cls(team=" ".join(words))
 
 
 def _done(ctx: CommandContext, outcome: ChangeOutcome) -> Reply:
@@ -104,11 +95,11 @@ def _confirm(ctx: CommandContext, action: str, query: str) -> Reply:
     return confirm_reply(action, team["id"], team["name"], len(team["users"]))
 
 
-def run_delete(ctx: CommandContext, args: TeamOnly) -> Reply:
+def run_delete(ctx: CommandContext, args: TeamArgs) -> Reply:
     return _confirm(ctx, "delete", args.team)
 
 
-def run_clear(ctx: CommandContext, args: TeamOnly) -> Reply:
+def run_clear(ctx: CommandContext, args: TeamArgs) -> Reply:
     return _confirm(ctx, "clear", args.team)
 
 
@@ -119,11 +110,11 @@ SUBCOMMANDS = (
     Subcommand("rename", "<team> <new name>", "Rename a team.", RenameArgs.from_words,
                run_rename, 21),
     Subcommand("delete", "<team>", "Delete a team, after you confirm (people stay in Noko).",
-               TeamOnly.from_words, run_delete, 22),
+               TeamArgs.from_words, run_delete, 22),
     Subcommand("add", "<team> [members]", "Add people (without members: opens a form).",
                TeamAndMembers.from_words, run_add, 23),
     Subcommand("remove", "<team> [members]", "Remove people (without members: opens a form).",
                TeamAndMembers.from_words, run_remove, 24),
     Subcommand("clear", "<team>", "Remove everyone from a team, after you confirm.",
-               TeamOnly.from_words, run_clear, 25),
+               TeamArgs.from_words, run_clear, 25),
 )  # fmt: skip
