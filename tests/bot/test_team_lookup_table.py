@@ -44,8 +44,8 @@ def test_cli_and_slack_resolve_the_same_team(
 
     if expected[0].isupper() and "not found" not in expected:  # a team was found
         assert cli_status == 0
-        assert cli.startswith(f"{expected} · 2–8 Nov 2026\n")
-        assert in_slack.startswith(f"{expected} · 2–8 Nov 2026")
+        assert cli.startswith(f"{expected} · 2\u20138 Nov 2026\n")
+        assert in_slack.startswith(f"{expected} · 2\u20138 Nov 2026")
     else:
         assert cli_status == 2
         assert cli.startswith(expected) and in_slack.startswith(expected)
