@@ -136,7 +136,7 @@ def user_message_for(error: Exception, error_id: str) -> str:
 
 
 def _slack_error_code(error: Exception) -> str | None:
-    # Duck-typed on purpose: this module stays free of Slack imports (see STYLE.md layers).
+    # Duck-typed on purpose: this module stays free of Slack imports (see tests/test_layers.py).
     response = getattr(error, "response", None)
     if type(error).__name__ == "SlackApiError" and response is not None:
         try:

@@ -19,8 +19,8 @@ failures (`"apply-then-drop"` and `"apply-then-stall"`: the change happens, its 
 them for the big team "Engineering" (id 1); `build_dataset(big_team_size=40,
 entries_per_member_day=9)` gives 21,600 for the big team (22,302 in all).
 
-Behaviour follows /work/shared/reference/noko-api-v2.md. Choices where the real API is
-UNCONFIRMED:
+Behaviour follows Noko's public API v2 documentation (developer.nokotime.com, whose source
+is the cheerful/freckle-apidocs repository). Choices where the real API is UNCONFIRMED:
 
 - Checks run in this order: rate limit (429, empty body), injected fault, User-Agent missing or
   blank (400 `{"message": "User-Agent header is required"}`), token (401

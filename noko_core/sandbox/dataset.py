@@ -110,7 +110,7 @@ class Account:
 
 @dataclass
 class CurrentUserSettings:
-    """The extra fields of `GET /current_user` (§8.9) for the token owner."""
+    """The extra fields of `GET /current_user` for the token owner."""
 
     time_format: str = "hours_minutes"
     week_start: str = "monday"

@@ -131,7 +131,7 @@ def _id_in(query: Query, name: str, get: Callable[[Any], int | None]) -> list[Pr
 
 
 def entry_predicates(query: Query) -> list[Predicate]:
-    """§11.1: every entry list filter, combined with AND."""
+    """Every entry list filter, combined with AND."""
     preds: list[Predicate] = []
     preds += _id_in(query, "user_ids", lambda e: e.user_id)
     preds += _id_in(query, "project_ids", lambda e: e.project_id)

@@ -1,4 +1,4 @@
-"""Page slicing and the Link header, in the exact format recorded from api.nokotime.com (§5)."""
+"""Page slicing and the Link header, in the exact format recorded from api.nokotime.com."""
 
 from __future__ import annotations
 

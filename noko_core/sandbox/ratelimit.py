@@ -1,4 +1,4 @@
-"""Noko's rate limit (§6): 2 requests/s per IP, up to 5 requests slowed down, the rest get 429.
+"""Noko's rate limit: 2 requests/s per IP, up to 5 requests slowed down, the rest get 429.
 
 Each request takes the next admission slot, `max(now, previous slot + interval)`. If that slot is
 in the future and `max_waiting` requests are already waiting for theirs, the request is refused

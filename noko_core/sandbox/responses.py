@@ -1,4 +1,4 @@
-"""Response values the sandbox sends, and the error bodies Noko uses (reference §7)."""
+"""Response values the sandbox sends, and the error bodies Noko uses (Noko API docs, "Errors")."""
 
 from __future__ import annotations
 

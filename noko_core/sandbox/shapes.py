@@ -1,4 +1,4 @@
-"""JSON shapes of the Noko objects (reference §8), with absolute `*_url`s on the sandbox's base URL.
+"""JSON shapes of the Noko objects, with absolute `*_url`s on the sandbox's base URL.
 
 Where the docs and the 2019 recordings disagree the recordings win (plural
 `give_access_to_projects_url`, project `description`/`uninvoiced_minutes`, the legacy

@@ -1,4 +1,4 @@
-"""The team write endpoints (§9) with strict body validation.
+"""The team write endpoints (Noko API docs, "Teams") with strict body validation.
 
 Choices where the docs are silent (UNCONFIRMED on the real API):
 - `user_ids` must be a JSON array of integers; a comma string like "1,2" is `invalid`. The stale

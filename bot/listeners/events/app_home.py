@@ -14,7 +14,7 @@ from bot.services.subscriptions import scheduled_digests
 from bot.services.teams import list_teams
 
 
-def home_sections(deps: Deps, user_id: str) -> list[list[Block]]:
+def home_sections(deps: Deps) -> list[list[Block]]:
     """Extra Home sections below the teams: the channel digests, with their buttons."""
     rows = scheduled_digests(deps.repo, deps.cache, deps.clock())
     return [home_digests_section(rows)]
@@ -23,7 +23,7 @@ def home_sections(deps: Deps, user_id: str) -> list[list[Block]]:
 def publish_home(client: WebClient, deps: Deps, user_id: str) -> None:
     rows = list_teams(deps.cache)
     deps.cache.warm_in_background()  # users too: the Home buttons open pickers next
-    client.views_publish(user_id=user_id, view=home_view(rows, home_sections(deps, user_id)))
+    client.views_publish(user_id=user_id, view=home_view(rows, home_sections(deps)))
 
 
 def handle_app_home_opened_event(event: dict[str, Any], client: WebClient, deps: Deps) -> None:
