@@ -36,7 +36,7 @@ class CheckTarget(BaseModel):
             team_id=outcome.team_id,
             name=outcome.team_name[:200],
             old_name=None if outcome.old_name is None else outcome.old_name[:200],
-            user_ids=[int(u["id"]) for u in outcome.changed][:MAX_CHECKED_USERS],
+            user_ids=[u["id"] for u in outcome.changed][:MAX_CHECKED_USERS],
         )
 
     def dump(self) -> str:

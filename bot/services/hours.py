@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
-
 from bot.services.cache import NokoCache
 from bot.services.periods import parse_period
 from bot.services.summary import TeamSummary, summarize
 from bot.services.teams import find_team
+from noko_core import NokoClient
 
 PERIOD_WORDS = frozenset(
     {"today", "yesterday", "this-week", "last-week", "this-month", "last-month"}
@@ -32,13 +31,12 @@ def looks_like_period(word: str) -> bool:
 
 
 def team_hours(
-    noko: Any, cache: NokoCache, query: str, period_text: str | None, today: dt.date
+    noko: NokoClient, cache: NokoCache, query: str, period_text: str | None, today: dt.date
 ) -> TeamHours:
     """Resolve the team, read the period in Noko's week convention, and sum the entries."""
     team = find_team(cache, query)
     week_start = cache.week_start()
     period = parse_period(period_text, today=today, week_start=week_start)
-    team_id = int(team["id"])
-    entries = noko.iter_entries_for_users_in_team(team_id, from_=period.start, to=period.end)
-    members = noko.get_users_in_team(team_id)
-    return TeamHours(team_id, str(team["name"]), summarize(entries, members, period))
+    entries = noko.iter_entries_for_users_in_team(team["id"], from_=period.start, to=period.end)
+    members = noko.get_users_in_team(team["id"])
+    return TeamHours(team["id"], team["name"], summarize(entries, members, period))

@@ -135,7 +135,7 @@ def _targets(ctx: ChangeContext, target: str, channel_id: str) -> list[Subscript
     if subscription_id is not None:
         return [_subscription(ctx, subscription_id)]
     team = find_team(ctx.cache, target)
-    found = ctx.repo.list_subscriptions(team_id=int(team["id"]), channel_id=channel_id)
+    found = ctx.repo.list_subscriptions(team_id=team["id"], channel_id=channel_id)
     if not found:
         raise BotError(f"<#{channel_id}> gets no digest of *{safe(str(team['name']))}*.")
     return list(found)
