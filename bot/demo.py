@@ -198,14 +198,19 @@ def _scheduled_post(world: DemoWorld) -> None:
     if due is None:
         raise RuntimeError("the demo subscription is not scheduled")
     clock = ManualClock(due + dt.timedelta(seconds=30))
-    world.say(f"\n\033[1mthe clock process ▸ ticks at {clock.now():%a %d %b %Y %H:%M:%S} UTC, "
-              "just after the digest is due\033[0m")  # fmt: skip
+    world.say(
+        f"\n\033[1mthe clock process ▸ ticks at {clock.now():%a %d %b %Y %H:%M:%S} UTC, "
+        "just after the digest is due\033[0m"
+    )
     before = time.monotonic()
     deps = world.deps
     runner = build_runner(world.settings, deps.repo, clock, deps.noko, threading.Event())
     report = runner.tick()
-    posts = [c.args for c in world.slack.calls_to("chat.postMessage")
-             if c.at > before and c.args.get("channel") == sub.channel_id]  # fmt: skip
+    posts = [
+        c.args
+        for c in world.slack.calls_to("chat.postMessage")
+        if c.at > before and c.args.get("channel") == sub.channel_id
+    ]
     world.say(f"  digests posted: {len(report.posted)}, to <#{sub.channel_id}>:")
     world.say(_indent(render_messages(posts).rstrip()))
 

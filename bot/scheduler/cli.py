@@ -70,18 +70,31 @@ def build_runner(
     policy = CatchUpPolicy.from_settings(
         settings.digest_catch_up_hours, settings.digest_poll_seconds
     )
-    return Runner(repo=repo, noko=noko, poster=SlackPoster(slack), directory=SlackDirectory(slack),
-                  clock=clock, policy=policy, stop=stop, cache=cache)  # fmt: skip
+    return Runner(
+        repo=repo,
+        noko=noko,
+        poster=SlackPoster(slack),
+        directory=SlackDirectory(slack),
+        clock=clock,
+        policy=policy,
+        stop=stop,
+        cache=cache,
+    )
 
 
 def start_scheduler(runner: Runner, poll_seconds: float) -> BackgroundScheduler:
     """APScheduler only paces ticks; its in-memory job store holds nothing worth keeping."""
     scheduler = BackgroundScheduler(timezone=dt.UTC)
     scheduler.add_job(
-        runner.tick, "interval", seconds=poll_seconds, id="digest-tick",
-        next_run_time=dt.datetime.now(dt.UTC), max_instances=1, coalesce=True,
+        runner.tick,
+        "interval",
+        seconds=poll_seconds,
+        id="digest-tick",
+        next_run_time=dt.datetime.now(dt.UTC),
+        max_instances=1,
+        coalesce=True,
         misfire_grace_time=None,
-    )  # fmt: skip
+    )
     scheduler.start()
     return scheduler
 

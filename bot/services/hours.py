@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+
 from bot.services.cache import NokoCache
 from bot.services.periods import parse_period
 from bot.services.summary import TeamSummary, summarize

@@ -32,19 +32,21 @@ def clean_text(text: str) -> str:
 def clean_team_name(text: str) -> str:
     """A new team name, cleaned; InputError says what is wrong with it."""
     return _bounded(
-        text, MAX_TEAM_NAME,
+        text,
+        MAX_TEAM_NAME,
         empty="A team name needs at least one visible character.",
         too_long="A team name can have at most {limit} characters; this one has {length}.",
-    )  # fmt: skip
+    )
 
 
 def clean_team_query(text: str) -> str:
     """What names an existing team (a name, its start, or an id), cleaned."""
     return _bounded(
-        text, MAX_TEAM_QUERY,
+        text,
+        MAX_TEAM_QUERY,
         empty="Which team? Give its name or its Noko id.",
         too_long="A team is named in at most {limit} characters; that has {length}.",
-    )  # fmt: skip
+    )
 
 
 def _bounded(text: str, limit: int, *, empty: str, too_long: str) -> str:

@@ -112,8 +112,10 @@ def _check_channel(ctx: ChangeContext, channel_id: str) -> None:
     if member:
         return
     if member is None:
-        reason = (f"I can't see who is in <#{channel_id}> (a private channel I'm not in?). "
-                  "Invite me with `/invite @noko-teams` there, then subscribe again.")  # fmt: skip
+        reason = (
+            f"I can't see who is in <#{channel_id}> (a private channel I'm not in?). "
+            "Invite me with `/invite @noko-teams` there, then subscribe again."
+        )
     else:
         reason = (
             f"You're not a member of <#{channel_id}>: join it first, or pick a channel you're in."
@@ -124,8 +126,9 @@ def _check_channel(ctx: ChangeContext, channel_id: str) -> None:
 def _subscription(ctx: ChangeContext, subscription_id: int) -> Subscription:
     sub = ctx.repo.get_subscription(subscription_id)
     if sub is None:
-        raise BotError(f"There is no digest subscription #{subscription_id}. "
-                       "See `/noko-team subscriptions`.")  # fmt: skip
+        raise BotError(
+            f"There is no digest subscription #{subscription_id}. See `/noko-team subscriptions`."
+        )
     return sub
 
 
@@ -204,8 +207,9 @@ def preview_digest(
     """A team's id and digest now, for ``period_text`` (default last week) as of ``today``."""
     found = find_team(cache, team)
     try:
-        period = parse_period(period_text or DEFAULT_PERIOD, today=today,
-                              week_start=cache.week_start())  # fmt: skip
+        period = parse_period(
+            period_text or DEFAULT_PERIOD, today=today, week_start=cache.week_start()
+        )
     except PeriodError as error:
         raise UsageError(str(error)) from None
     return found["id"], build_team_digest(noko, DigestJob(found["id"], period))

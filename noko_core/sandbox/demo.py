@@ -99,10 +99,20 @@ def _projects(users: list[User], today: dt.date, rng: random.Random) -> list[Pro
         description = f"Work for {name}"
         projects.append(
             Project(
-                pid, name, increment, enabled, billable, color, group_id, description, budget,
-                participants, created, created,
+                pid,
+                name,
+                increment,
+                enabled,
+                billable,
+                color,
+                group_id,
+                description,
+                budget,
+                participants,
+                created,
+                created,
             )
-        )  # fmt: skip
+        )
     return projects
 
 
@@ -182,8 +192,9 @@ def _entry(
     created = _at(day, 16, rng.randrange(0, 180, 3))
     minutes = _minutes(rng, project.billing_increment)
     ids = tuple(sorted(tag_ids[tag] for tag in hashtags))
-    return Entry(eid, day, user_id, minutes, description, project.id, ids, project.billable,
-                 created, created)  # fmt: skip
+    return Entry(
+        eid, day, user_id, minutes, description, project.id, ids, project.billable, created, created
+    )
 
 
 def _decorate(
@@ -238,7 +249,14 @@ def build_dataset(
     account = Account(1, "Example Studio", True, owner.id, owner.created_at, owner.created_at)
     groups = [ProjectGroup(i, n) for i, n in enumerate(names.PROJECT_GROUPS, start=1)]
     return Dataset(
-        today=today, users=users, teams=teams, project_groups=groups, projects=projects,
-        tags=tags, invoices=list(invoices.values()), entries=entries, account=account,
+        today=today,
+        users=users,
+        teams=teams,
+        project_groups=groups,
+        projects=projects,
+        tags=tags,
+        invoices=list(invoices.values()),
+        entries=entries,
+        account=account,
         current_user_id=owner.id,
-    )  # fmt: skip
+    )

@@ -59,9 +59,11 @@ class Sandbox:
         backend.api = Api(self.store, self.token, self.base_url)
         self._backend, self._server = backend, server
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
             name=f"noko-sandbox-{self._port}",
-        )  # fmt: skip
+        )
         self._thread.start()
         return self
 
