@@ -25,10 +25,10 @@ from bot.services.periods import (
 from bot.services.schedule import covered_period, next_due
 from bot.services.team_changes import ChangeContext
 from bot.services.teams import find_team
-from bot.storage import Subscription, SubscriptionError
+from bot.storage import Schedule, Subscription, SubscriptionError
+from bot.storage.records import WEEKDAYS as WEEKDAYS
 from bot.zones import zone_info
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # What a digest of each cadence reports on, as the periods users type (matches the scheduler).
 DEFAULT_PERIOD = "last-week"
 _WHAT = {
@@ -47,11 +47,7 @@ class SubscriptionSpec:
 
     team: str
     channel_id: str
-    cadence: str = "weekly"
-    weekday: int | None = 0
-    day_of_month: int | None = 1
-    local_time: str = "09:00"
-    timezone: str = "UTC"
+    schedule: Schedule
 
 
 @dataclass(frozen=True)
@@ -86,9 +82,7 @@ def authorize(ctx: ChangeContext, action: str, team_id: int | None, team_name: s
 
 
 def _schedule_text(spec: SubscriptionSpec) -> str:
-    day = {"weekly": f" {WEEKDAYS[spec.weekday or 0]}", "monthly": f" day {spec.day_of_month}"}
-    where = f"<#{spec.channel_id}>"
-    return f"{spec.cadence}{day.get(spec.cadence, '')} {spec.local_time} {spec.timezone} {where}"
+    return f"{spec.schedule.as_words()} <#{spec.channel_id}>"
 
 
 def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription, bool]:
@@ -99,11 +93,7 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
     team = find_team(ctx.cache, spec.team)
     team_id, team_name = int(team["id"]), str(team["name"])
     _check_channel(ctx, spec.channel_id, team_id, team_name)
-    fields: dict[str, Any] = dict(
-        team_name=team_name, cadence=spec.cadence, local_time=spec.local_time,
-        timezone=spec.timezone, weekday=spec.weekday if spec.cadence == "weekly" else None,
-        day_of_month=spec.day_of_month if spec.cadence == "monthly" else None, paused=False,
-    )  # fmt: skip
+    fields: dict[str, Any] = dict(team_name=team_name, paused=False, **spec.schedule.model_dump())
     existing = ctx.repo.list_subscriptions(team_id=team_id, channel_id=spec.channel_id)
     try:
         if existing:

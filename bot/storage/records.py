@@ -172,15 +172,21 @@ _INVALID = {
 }
 
 
-def schedule_problems(error: ValidationError) -> list[Problem]:
+def schedule_problems(error: ValidationError, within: tuple[str, ...] = ()) -> list[Problem]:
     """The one translation of a refused Schedule into sentences people read (command, modal,
-    repository alike), in field order."""
-    return [_problem(item) for item in error.errors()]
+    repository alike), in field order; ``within`` is where a model holding one keeps it."""
+    depth = len(within)
+    return [
+        _problem(item, item["loc"][depth:])
+        for item in error.errors()
+        if item["loc"][:depth] == within
+    ]
 
 
-def _problem(item: ErrorDetails) -> Problem:
-    name = str(item["loc"][0]) if item["loc"] else "schedule"
-    kind, value = item["type"], item.get("input")
+def _problem(item: ErrorDetails, loc: tuple[int | str, ...]) -> Problem:
+    if not loc:
+        return Problem("schedule", "That is not a schedule.")
+    name, kind, value = str(loc[0]), item["type"], item.get("input")
     if kind in _NEEDED or ((kind == "missing" or value is None) and name in _NEEDED):
         return Problem(name, _NEEDED.get(kind) or _NEEDED[name])
     if kind == "unknown_zone":
