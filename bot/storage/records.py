@@ -167,6 +167,8 @@ _INVALID = {
     "weekday": "“{}” is not a weekday (0 Monday to 6 Sunday).",
     "day_of_month": "“{}” is not a day of the month (1-31).",
     "local_time": "“{}” is not a time (HH:MM).",
+}
+_UNUSED = {
     "weekday_unused": "A {} digest has no weekday.",
     "day_unused": "A {} digest has no day of the month.",
 }
@@ -191,8 +193,8 @@ def _problem(item: ErrorDetails, loc: tuple[int | str, ...]) -> Problem:
         return Problem(name, _NEEDED.get(kind) or _NEEDED[name])
     if kind == "unknown_zone":
         return Problem(name, str(UnknownZoneError(_shown(value))))
-    if kind in _INVALID:
-        return Problem(name, _INVALID[kind].format((item.get("ctx") or {}).get("cadence")))
+    if kind in _UNUSED:
+        return Problem(name, _UNUSED[kind].format((item.get("ctx") or {}).get("cadence")))
     if name in _INVALID:
         return Problem(name, _INVALID[name].format(_shown(value)))
     return Problem(name, f"“{_shown(name)}” is not part of a schedule.")
