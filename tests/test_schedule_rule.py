@@ -150,8 +150,8 @@ def test_schedule_repository_gives_the_same_verdict(repo: Repository, case: Case
         assert tuple(p.text for p in refused.value.problems) == case.problems
         assert repo.list_subscriptions() == []
     else:
-        stored = _create(repo, case)
-        assert repo.get_subscription(stored.id).schedule == Schedule(**case.fields)
+        stored = repo.get_subscription(_create(repo, case).id)
+        assert stored is not None and stored.schedule == Schedule(**case.fields)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.typed], ids=_id)
@@ -244,7 +244,9 @@ def test_schedule_command_word_problems_come_before_schedule_problems() -> None:
         ({"cadence": "daily", "timezone": "x\x00" * 300}, "timezone"),
     ],
 )
-def test_schedule_repository_refuses_odd_values_naming_the_field(repo, fields, field) -> None:
+def test_schedule_repository_refuses_odd_values_naming_the_field(
+    repo: Repository, fields: dict[str, Any], field: str
+) -> None:
     values = {"weekday": None, "local_time": "09:00", "timezone": "UTC", **fields}
     with pytest.raises(SubscriptionError) as refused:
         repo.create_subscription(team_id=1, team_name="D", channel_id="C1", created_by="U1",
