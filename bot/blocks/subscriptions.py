@@ -46,12 +46,7 @@ NOT_IN_CHANNEL = (
 
 def schedule_text(sub: Subscription) -> str:
     """ "weekly on Monday at 09:00 (Europe/Berlin)"."""
-    when = {
-        "daily": "daily",
-        "weekly": f"weekly on {WEEKDAYS[sub.weekday or 0].title()}",
-        "monthly": f"monthly on day {sub.day_of_month}",
-    }[sub.cadence]
-    return f"{when} at {sub.local_time} ({sub.timezone})"
+    return sub.schedule.describe()
 
 
 def due_text(sub: Subscription, due: dt.datetime | None) -> str:

@@ -23,10 +23,10 @@ from bot.services.periods import (
 from bot.services.schedule import NextPost, next_post
 from bot.services.team_digest import DigestJob, build_team_digest
 from bot.services.teams import find_team
-from bot.storage import Repository, Subscription, SubscriptionError
+from bot.storage import Repository, Schedule, Subscription, SubscriptionError
+from bot.storage.records import WEEKDAYS as WEEKDAYS
 from noko_core import NokoClient
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # What an on-demand digest reports on when no period is given.
 DEFAULT_PERIOD = "last-week"
 
@@ -37,11 +37,7 @@ class SubscriptionSpec:
 
     team: str
     channel_id: str
-    cadence: str = "weekly"
-    weekday: int | None = 0
-    day_of_month: int | None = 1
-    local_time: str = "09:00"
-    timezone: str = "UTC"
+    schedule: Schedule
 
 
 @dataclass(frozen=True)
@@ -68,9 +64,7 @@ def refuse_early_subscribe(ctx: ChangeContext, team: str) -> None:
 
 
 def _schedule_text(spec: SubscriptionSpec) -> str:
-    day = {"weekly": f" {WEEKDAYS[spec.weekday or 0]}", "monthly": f" day {spec.day_of_month}"}
-    where = f"<#{spec.channel_id}>"
-    return f"{spec.cadence}{day.get(spec.cadence, '')} {spec.local_time} {spec.timezone} {where}"
+    return f"{spec.schedule.as_words()} <#{spec.channel_id}>"
 
 
 def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription, bool]:
@@ -84,10 +78,8 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
         target.team_id, target.team_name = team_id, team_name = team["id"], team["name"]
         _check_channel(ctx, spec.channel_id)
         fields: dict[str, Any] = dict(
-            team_name=team_name, cadence=spec.cadence, local_time=spec.local_time,
-            timezone=spec.timezone, weekday=spec.weekday if spec.cadence == "weekly" else None,
-            day_of_month=spec.day_of_month if spec.cadence == "monthly" else None, paused=False,
-        )  # fmt: skip
+            team_name=team_name, paused=False, **spec.schedule.model_dump()
+        )
         existing = ctx.repo.list_subscriptions(team_id=team_id, channel_id=spec.channel_id)
         try:
             if existing:
@@ -96,8 +88,10 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
                 sub = ctx.repo.create_subscription(
                     team_id=team_id, channel_id=spec.channel_id, created_by=ctx.actor_id, **fields
                 )
-        except SubscriptionError as error:
-            raise BotError(f"That schedule can't be used: {error}.") from None
+        except SubscriptionError as error:  # a valid Schedule makes this unlikely; kept as a guard
+            raise BotError(
+                f"That schedule can't be used: {'; '.join(p.text for p in error.problems)}."
+            ) from None
         if sub is None:
             raise BotError("That digest subscription was deleted meanwhile: subscribe again.")
         target.detail = f"#{sub.id}: {_schedule_text(spec)}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.storage.db import make_engine, upgrade, upgrade_engine
-from bot.storage.records import AuditRecord, Run, Subscription
+from bot.storage.records import AuditRecord, Run, Schedule, Subscription
 from bot.storage.repository import Clock, Repository
 from bot.storage.validation import SubscriptionError
 
@@ -12,6 +12,7 @@ __all__ = [
     "Clock",
     "Repository",
     "Run",
+    "Schedule",
     "Subscription",
     "SubscriptionError",
     "open_repository",

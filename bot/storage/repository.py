@@ -134,12 +134,12 @@ class Repository:
         options: dict[str, Any] | None = None,
         paused: bool = False,
     ) -> Subscription:
+        """Store a digest subscription; SubscriptionError (naming the fields) unless its schedule
+        passes the one rule, ``Schedule``: a cadence carries only the day it uses."""
         fields: dict[str, Any] = dict(
             team_id=team_id, team_name=team_name, channel_id=channel_id, cadence=cadence,
-            local_time=local_time, timezone=timezone, created_by=created_by,
-            weekday=weekday if cadence == "weekly" else None,
-            day_of_month=day_of_month if cadence == "monthly" else None,
-            options=dict(options or {}), paused=paused,
+            weekday=weekday, day_of_month=day_of_month, local_time=local_time, timezone=timezone,
+            created_by=created_by, options=dict(options or {}), paused=paused,
         )  # fmt: skip
         check_subscription(fields)
         now = self._clock()

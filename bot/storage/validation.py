@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.storage.records import CADENCES
-from bot.zones import is_zone
+from pydantic import ValidationError
 
-_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+from bot.storage.records import SCHEDULE_FIELDS, Problem, Schedule, schedule_problems
+
 EDITABLE = frozenset(
     {
         "team_id",
@@ -26,28 +26,24 @@ EDITABLE = frozenset(
 
 
 class SubscriptionError(ValueError):
-    """A subscription field is invalid; the message names the field."""
+    """Subscription fields are invalid; ``problems`` name each field and say why."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("; ".join(f"{p.field}: {p.text}" for p in problems))
+        self.problems = tuple(problems)
 
 
-def check_subscription(fields: dict[str, Any]) -> None:
-    """Raise SubscriptionError unless the complete field set describes a schedulable digest."""
-    cadence = fields["cadence"]
-    if cadence not in CADENCES:
-        raise SubscriptionError(f"cadence must be one of {', '.join(CADENCES)}, not {cadence!r}")
-    weekday, day = fields.get("weekday"), fields.get("day_of_month")
-    if cadence == "weekly" and not (isinstance(weekday, int) and 0 <= weekday <= 6):
-        raise SubscriptionError("a weekly digest needs weekday 0 (Monday) to 6 (Sunday)")
-    if cadence == "monthly" and not (isinstance(day, int) and 1 <= day <= 31):
-        raise SubscriptionError("a monthly digest needs day_of_month 1 to 31")
-    if not _TIME.match(str(fields["local_time"])):
-        raise SubscriptionError(f"local_time must be HH:MM (24 h), not {fields['local_time']!r}")
-    if not is_zone(str(fields["timezone"])):
-        raise SubscriptionError(f"unknown time zone {fields['timezone']!r}")
+def check_subscription(fields: Mapping[str, Any]) -> Schedule:
+    """The schedule of a complete field set, or SubscriptionError if it cannot be scheduled."""
     if not isinstance(fields.get("options") or {}, dict):
-        raise SubscriptionError("options must be a JSON object")
+        raise SubscriptionError([Problem("options", "options must be a JSON object")])
+    try:
+        return Schedule.model_validate({k: fields[k] for k in SCHEDULE_FIELDS if k in fields})
+    except ValidationError as error:
+        raise SubscriptionError(schedule_problems(error)) from None
 
 
-def check_changes(changes: dict[str, Any]) -> None:
+def check_changes(changes: Mapping[str, Any]) -> None:
     unknown = set(changes) - EDITABLE
     if unknown:
-        raise SubscriptionError(f"cannot change {', '.join(sorted(unknown))}")
+        raise SubscriptionError([Problem("fields", f"cannot change {', '.join(sorted(unknown))}")])

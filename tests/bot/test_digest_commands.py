@@ -153,7 +153,8 @@ def test_subscribe_with_a_malformed_part_opens_the_form_instead(slack, people, f
 # -- subscriptions, pause, resume, unsubscribe ----------------------------------------------------
 def test_subscriptions_lists_ids_schedule_and_next_due(slack, people, deps):
     weekly = _subscribe(deps, people)
-    monthly = _subscribe(deps, people, channel_id="C0OTHER", cadence="monthly", day_of_month=1)
+    monthly = _subscribe(deps, people, channel_id="C0OTHER", cadence="monthly",
+                        weekday=None, day_of_month=1)  # fmt: skip
     text = reply_text(slack.run("subscriptions", people.coworker))
     assert f"`#{weekly.id}` *Design* → <#C0DESIGN>" in text and "next Mon" in text
     assert f"`#{monthly.id}`" in text and "monthly on day 1 at 09:00 (Europe/Berlin)" in text

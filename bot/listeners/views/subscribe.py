@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
@@ -20,19 +20,17 @@ from bot.services import subscriptions
 from bot.services.subscriptions import SubscriptionSpec
 from bot.services.teams import find_team
 from bot.settings import Settings
+from bot.storage.records import Cadence, Schedule, schedule_problems
 from bot.zones import is_zone
 
-Cadence = Literal["daily", "weekly", "monthly"]
-_DAY = re.compile(r"^(w[0-6]|m([1-9]|[12][0-9]|3[01]))$")
-_ERRORS = {
-    "team_id": (BlockId.TEAM, "Pick a team."),
-    "channel_id": (BlockId.SUB_CHANNEL, "Pick a channel."),
-    "cadence": (BlockId.SUB_CADENCE, "Pick how often."),
-    "local_time": (BlockId.SUB_TIME, "Pick a time."),
-    "timezone": (BlockId.SUB_TIMEZONE, "Pick a time zone I know (e.g. Europe/Berlin)."),
-    "day": (BlockId.SUB_DAY, "Pick a weekday for a weekly digest, a day of the month for a "
-                             "monthly one."),
+# The day select's values: w0..w6 weekdays (weekly), m1..m31 days of the month (monthly).
+_DAY = re.compile(r"([wm])([0-9]{1,2})")
+_BLOCKS = {
+    "team_id": BlockId.TEAM, "channel_id": BlockId.SUB_CHANNEL, "cadence": BlockId.SUB_CADENCE,
+    "weekday": BlockId.SUB_DAY, "day_of_month": BlockId.SUB_DAY, "local_time": BlockId.SUB_TIME,
+    "timezone": BlockId.SUB_TIMEZONE,
 }  # fmt: skip
+_PICK = {"team_id": "Pick a team.", "channel_id": "Pick a channel."}
 
 
 class SubscribeDraft(BaseModel):
@@ -50,51 +48,40 @@ class SubscribeDraft(BaseModel):
     timezone: str | None = None
     problems: tuple[str, ...] = ()
 
-    @classmethod
-    def from_spec(cls, spec: SubscriptionSpec, problems: tuple[str, ...] = ()) -> SubscribeDraft:
-        day = {"weekly": f"w{spec.weekday or 0}", "monthly": f"m{spec.day_of_month or 1}"}
-        return cls(
-            team=spec.team or None, channel_id=spec.channel_id or None,
-            cadence=spec.cadence, day=day.get(spec.cadence), local_time=spec.local_time,
-            timezone=spec.timezone or None, problems=problems,
-        )  # fmt: skip
-
     def metadata(self) -> str:
         return self.model_copy(update={"team": None, "problems": ()}).model_dump_json()
 
 
+def day_choice(cadence: str, weekday: int | None, day_of_month: int | None) -> str | None:
+    """The day select's value for a schedule's day (none for a daily digest)."""
+    return {"weekly": f"w{weekday}", "monthly": f"m{day_of_month}"}.get(cadence)
+
+
+def _day_fields(cadence: object, day: object) -> dict[str, int | None]:
+    # The one day select feeds the field the cadence uses and is ignored otherwise: it comes
+    # pre-filled, and a user cannot empty a static_select, so a daily digest must not need it
+    # empty. A day of the wrong kind counts as no day.
+    match = _DAY.fullmatch(day) if isinstance(day, str) else None
+    kind, number = (match[1], int(match[2])) if match else ("", None)
+    return {
+        "weekday": number if cadence == "weekly" and kind == "w" else None,
+        "day_of_month": number if cadence == "monthly" and kind == "m" else None,
+    }
+
+
 class SubscribeForm(BaseModel):
-    """A submitted subscribe modal."""
+    """A submitted subscribe modal; its schedule passed the one rule, ``Schedule``."""
+
+    model_config = ConfigDict(frozen=True)
 
     team_id: int = Field(gt=0)
     channel_id: str = Field(pattern=r"^[CGD][A-Z0-9]+$")
-    cadence: Cadence
-    day: str | None = None
-    local_time: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    timezone: str
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if not is_zone(value):
-            raise ValueError("unknown time zone")
-        return value
-
-    @model_validator(mode="after")
-    def _day_fits_cadence(self) -> SubscribeForm:
-        wanted = {"weekly": "w", "monthly": "m"}.get(self.cadence)
-        if wanted and not (self.day and _DAY.match(self.day) and self.day[0] == wanted):
-            raise ValueError("day")
-        return self
+    schedule: Schedule
 
     def spec(self) -> SubscriptionSpec:
-        day = int((self.day or "w0")[1:])
         return SubscriptionSpec(
-            team=str(self.team_id), channel_id=self.channel_id, cadence=self.cadence,
-            weekday=day if self.cadence == "weekly" else None,
-            day_of_month=day if self.cadence == "monthly" else None,
-            local_time=self.local_time, timezone=self.timezone,
-        )  # fmt: skip
+            team=str(self.team_id), channel_id=self.channel_id, schedule=self.schedule
+        )
 
 
 def user_timezone(directory: SlackDirectory, user_id: str) -> str:
@@ -162,23 +149,33 @@ def subscribe_form(view: dict[str, Any]) -> tuple[SubscribeForm | None, dict[str
     except ValidationError:
         meta = SubscribeDraft()
     team = ((values.get(BlockId.TEAM) or {}).get(ActionId.TEAM_SELECT) or {}).get("selected_option")
+    cadence = _pick(values, "SUB_CADENCE", "selected_option", meta.cadence)
+    schedule = {
+        "cadence": cadence,
+        **_day_fields(cadence, _pick(values, "SUB_DAY", "selected_option", meta.day)),
+        "local_time": _pick(values, "SUB_TIME", "selected_time", meta.local_time),
+        "timezone": _pick(values, "SUB_TIMEZONE", "selected_option", meta.timezone),
+    }
     raw = {
         "team_id": (team or {}).get("value") or meta.team_id,
         "channel_id": _pick(values, "SUB_CHANNEL", "selected_conversation", meta.channel_id),
-        "cadence": _pick(values, "SUB_CADENCE", "selected_option", meta.cadence),
-        "day": _pick(values, "SUB_DAY", "selected_option", meta.day),
-        "local_time": _pick(values, "SUB_TIME", "selected_time", meta.local_time),
-        "timezone": _pick(values, "SUB_TIMEZONE", "selected_option", meta.timezone),
+        "schedule": schedule,
     }
     try:
         return SubscribeForm.model_validate(raw), {}
     except ValidationError as error:
-        errors: dict[str, str] = {}
-        for item in error.errors():
-            field = str(item["loc"][0]) if item["loc"] else "day"
-            block_id, text = _ERRORS.get(field, _ERRORS["day"])
-            errors.setdefault(str(block_id), text)
-        return None, errors
+        return None, _inline_errors(error)
+
+
+def _inline_errors(error: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else ""
+        if field in _PICK:
+            errors[str(_BLOCKS[field])] = _PICK[field]
+    for problem in schedule_problems(error, within=("schedule",)):
+        errors.setdefault(str(_BLOCKS.get(problem.field, BlockId.SUB_CADENCE)), problem.text)
+    return errors
 
 
 def check_subscribe_submission(ack: Ack, view: dict[str, Any]) -> SubscribeForm | None:

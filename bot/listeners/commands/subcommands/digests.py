@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.blocks.common import Reply
 from bot.blocks.digest import digest_messages
@@ -22,15 +22,21 @@ from bot.listeners.actions.digests import DigestButton
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.commands.subcommands.teams_read import HoursArgs
 from bot.listeners.context import today_for
-from bot.listeners.views.subscribe import SubscribeDraft, open_subscribe_modal, user_timezone
+from bot.listeners.views.subscribe import (
+    SubscribeDraft,
+    day_choice,
+    open_subscribe_modal,
+    user_timezone,
+)
 from bot.services import subscriptions
 from bot.services.numbers import is_id, parse_id, parse_number
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
-from bot.storage import Subscription
-from bot.zones import UnknownZoneError, zone_info
+from bot.storage.records import Cadence, Schedule, Subscription, schedule_problems
 
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
-_TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
+# Any "digits:digits" is meant as a time; the Schedule rule says whether it is one.
+_TIME = re.compile(r"[0-9]{1,2}:[0-9]{1,2}")
+_SHORT_HOUR = re.compile(r"[0-9]:[0-9]{2}")
 _DAYS = {name: i for i, name in enumerate(subscriptions.WEEKDAYS)}
 _DAYS |= {name[:3]: i for name, i in list(_DAYS.items())}
 NO_RAW_CHANNEL = "Pick the channel with Slack's # autocomplete, so it arrives as a link."
@@ -88,11 +94,12 @@ class TeamFilter(_Args):
 
 
 class SubscribeArgs(_Args):
-    """What the command said; ``problems`` (and a missing team) send the user to the form."""
+    """What the command said; ``problems`` (and a missing team) send the user to the form. The
+    schedule fields keep only what the Schedule rule did not blame, to pre-fill the form."""
 
     team: str | None = None
     channel_id: str | None = None
-    cadence: str | None = None
+    cadence: Cadence | None = None
     weekday: int | None = None
     day_of_month: int | None = None
     local_time: str | None = None
@@ -108,18 +115,44 @@ class SubscribeArgs(_Args):
         problems: list[str] = []
         for word in words[cut:]:
             _read_option(word, found, problems)
-        return cls(**found, problems=tuple(problems + _mismatch(found)))
+        # The zone defaults to the subscriber's, looked up later; any real zone judges the rest.
+        try:
+            Schedule.model_validate(_schedule_values(found, "UTC"))
+        except ValidationError as error:
+            for problem in schedule_problems(error):
+                problems.append(problem.text)
+                found.pop(problem.field, None)
+        return cls(**found, problems=tuple(problems))
 
     def spec(self, channel_id: str, timezone: str) -> SubscriptionSpec:
-        """Defaults: this channel, weekly (monthly when a day number is given), Monday / day 1,
-        09:00, the subscriber's Slack time zone."""
-        cadence = self.cadence or ("monthly" if self.day_of_month else "weekly")
+        """Defaults: this channel and the subscriber's Slack time zone (``timezone``)."""
+        schedule = Schedule.model_validate(_schedule_values(self.model_dump(), timezone))
         return SubscriptionSpec(
-            team=self.team or "", channel_id=self.channel_id or channel_id, cadence=cadence,
-            weekday=self.weekday if self.weekday is not None else 0,
-            day_of_month=self.day_of_month or 1, local_time=self.local_time or "09:00",
-            timezone=self.timezone or timezone,
+            team=self.team or "", channel_id=self.channel_id or channel_id, schedule=schedule
+        )
+
+    def draft(self, channel_id: str) -> SubscribeDraft:
+        """The form pre-filled with what was said; its time zone is looked up once it is open."""
+        values = _schedule_values(self.model_dump(), "")
+        day = day_choice(values["cadence"], values["weekday"], values["day_of_month"])
+        return SubscribeDraft(
+            team=self.team, channel_id=self.channel_id or channel_id, cadence=values["cadence"],
+            day=day, local_time=values["local_time"], timezone=self.timezone,
+            problems=self.problems,
         )  # fmt: skip
+
+
+def _schedule_values(said: Mapping[str, Any], timezone: str) -> dict[str, Any]:
+    """Defaults: weekly (monthly when a day number is given), Monday / day 1, 09:00."""
+    weekday, day = said.get("weekday"), said.get("day_of_month")
+    cadence = said.get("cadence") or ("monthly" if day is not None else "weekly")
+    return {
+        "cadence": cadence,
+        "weekday": 0 if weekday is None and cadence == "weekly" else weekday,
+        "day_of_month": 1 if day is None and cadence == "monthly" else day,
+        "local_time": said.get("local_time") or "09:00",
+        "timezone": said.get("timezone") or timezone,
+    }
 
 
 def _kind(word: str) -> str | None:
@@ -130,7 +163,7 @@ def _kind(word: str) -> str | None:
         return "cadence"
     if lowered in _DAYS:
         return "weekday"
-    if _TIME.match(word):
+    if _TIME.fullmatch(word):
         return "local_time"
     if "/" in word or word.upper() in ("UTC", "GMT"):
         return "timezone"
@@ -157,31 +190,13 @@ def _value(kind: str | None, word: str) -> tuple[object, str | None]:
     if kind == "weekday":
         return _DAYS[word.lower()], None
     if kind == "day_of_month":
-        day = parse_number(word) or 0
-        return day, None if 1 <= day <= 31 else f"“{word}” is not a day of the month (1-31)."
+        return parse_number(word), None
     if kind == "local_time":
-        hours, minutes = (int(p) for p in word.split(":"))
-        ok = hours < 24 and minutes < 60
-        return f"{hours:02d}:{minutes:02d}", None if ok else f"“{word}” is not a time (HH:MM)."
+        # "8:30" is how people write 08:30; anything else goes to the Schedule rule as typed.
+        return ("0" + word if _SHORT_HOUR.fullmatch(word) else word), None
     if kind == "timezone":
-        zone = "UTC" if word.upper() in ("UTC", "GMT") else word
-        try:
-            zone_info(zone)
-        except UnknownZoneError as error:
-            return None, str(error)
-        return zone, None
+        return ("UTC" if word.upper() in ("UTC", "GMT") else word), None
     return None, f"I don't understand “{word[:40]}” here."
-
-
-def _mismatch(found: dict[str, Any]) -> list[str]:
-    cadence = found.get("cadence")
-    if "weekday" in found and cadence in ("daily", "monthly"):
-        return [f"A {cadence} digest has no weekday."]
-    if "day_of_month" in found and cadence in ("daily", "weekly"):
-        return [f"A {cadence} digest has no day of the month."]
-    if "weekday" in found and "day_of_month" in found:
-        return ["Give a weekday (weekly) or a day of the month (monthly), not both."]
-    return []
 
 
 def _row(ctx: CommandContext, sub: Subscription) -> ScheduledDigest:
@@ -200,7 +215,7 @@ def run_digest(ctx: CommandContext, args: DigestArgs) -> Reply:
 def run_subscribe(ctx: CommandContext, args: SubscribeArgs) -> Reply | None:
     if args.team is None or args.problems:
         # The time zone is looked up after the modal opened: the trigger expires in 3 s.
-        draft = SubscribeDraft.from_spec(args.spec(ctx.channel_id, ""), args.problems)
+        draft = args.draft(ctx.channel_id)
         open_subscribe_modal(ctx.client, ctx.deps, ctx.settings, ctx.trigger_id, ctx.user_id, draft)
         return None
     spec = args.spec(ctx.channel_id, args.timezone or user_timezone(ctx.directory, ctx.user_id))
