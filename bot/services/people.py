@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -44,9 +44,10 @@ class MemberResolution:
             self.users.append(user)
 
 
-def display_name(user: dict[str, Any]) -> str:
+def display_name(user: Mapping[str, Any]) -> str:
+    """A Noko user's full name, else their e-mail, else "User <id>"."""
     name = f"{user.get('first_name') or ''} {user.get('last_name') or ''}".strip()
-    return name or str(user.get("email") or f"user {user.get('id')}")
+    return name or str(user.get("email") or f"User {user.get('id')}")
 
 
 def names_of(users: Iterable[dict[str, Any]]) -> str:
