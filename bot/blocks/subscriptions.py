@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.common import (
     MESSAGE_BLOCKS,
+    VIEW_BLOCKS,
     Block,
     Reply,
     button,
@@ -72,10 +73,10 @@ def _line(row: ScheduledDigest) -> str:
 
 
 # -- command replies ---------------------------------------------------------------------------
-def digest_preview_reply(messages: Sequence[Mapping[str, Any]], button_value: str) -> Reply:
+def digest_preview_reply(messages: Sequence[Reply], button_value: str) -> Reply:
     """The digest's main message, for the caller only, with a button to post it."""
     first = messages[0]
-    blocks: list[Block] = list(first["blocks"])[: MESSAGE_BLOCKS - 2]
+    blocks: list[Block] = first.blocks[: MESSAGE_BLOCKS - 2]
     if len(messages) > 1:
         blocks.append(context(f"Posting adds {len(messages) - 1} more part(s) in a thread."))
     blocks.append({
@@ -83,7 +84,7 @@ def digest_preview_reply(messages: Sequence[Mapping[str, Any]], button_value: st
         "block_id": BlockId.DIGEST_ACTIONS,
         "elements": [button("Post to channel", ActionId.POST_DIGEST, button_value, "primary")],
     })  # fmt: skip
-    return Reply(str(first["text"]), blocks)
+    return Reply(first.text, blocks)
 
 
 def posted_reply(channel_id: str) -> Reply:
@@ -169,9 +170,9 @@ def _home_row(row: ScheduledDigest) -> list[Block]:
     return [section(_line(row), block_id=f"{BlockId.HOME_DIGESTS}:{sub.id}"), actions]
 
 
-def digest_preview_modal(messages: Sequence[Mapping[str, Any]], note: str) -> dict[str, Any]:
+def digest_preview_modal(messages: Sequence[Reply], note: str) -> dict[str, Any]:
     """A digest in a modal (the main message; replies would go in the thread)."""
-    blocks = [*list(messages[0]["blocks"])[:98], context(note)]
+    blocks = [*messages[0].blocks[: VIEW_BLOCKS - 2], context(note)]
     return {
         "type": "modal",
         "callback_id": CallbackId.DIGEST_PREVIEW,
