@@ -81,6 +81,28 @@ def option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text), "value": value[:150]}
 
 
+def input_block(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+    }
+    if optional:
+        block["optional"] = True
+    return block
+
+
+def external_select(action_id: str, placeholder: str, *, multi: bool = False) -> Block:
+    """A menu the app fills as the person types; ``min_query_length`` 0 fills it on opening."""
+    return {
+        "type": "multi_external_select" if multi else "external_select",
+        "action_id": action_id,
+        "placeholder": plain(placeholder),
+        "min_query_length": 0,
+    }
+
+
 def block_text_length(block: Block) -> int:
     """Characters of text a block carries, as Slack counts towards a message's limit."""
     size = len((block.get("text") or {}).get("text", ""))

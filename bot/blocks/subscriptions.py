@@ -14,12 +14,14 @@ from bot.blocks.common import (
     button,
     context,
     header,
+    input_block,
     line_sections,
     message,
     option,
     plain,
     section,
 )
+from bot.blocks.modals import team_input, team_option
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.subscriptions import WEEKDAYS, ScheduledDigest
@@ -190,11 +192,6 @@ def day_option(value: str) -> dict[str, Any]:
     return option(f"Day {value[1:]}", value)
 
 
-def _input(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
-    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element,
-            "optional": optional}  # fmt: skip
-
-
 def _select(action_id: str, options: list[dict[str, Any]], initial: str | None) -> Block:
     element: Block = {"type": "static_select", "action_id": action_id, "options": options}
     chosen = [o for o in options if o["value"] == initial]
@@ -221,14 +218,6 @@ def _timepicker(initial: str) -> Block:
     return {"type": "timepicker", "action_id": ActionId.SUB_TIME, "initial_time": initial}
 
 
-def _team_select(team: tuple[int, str] | None) -> Block:
-    element: Block = {"type": "external_select", "action_id": ActionId.TEAM_SELECT,
-                      "placeholder": plain("Pick a team"), "min_query_length": 0}  # fmt: skip
-    if team:
-        element["initial_option"] = option(team[1], str(team[0]))
-    return element
-
-
 def _channel_select(channel_id: str | None) -> Block:
     # conversations_select needs no extra scope (channels:read is only for listing via the API).
     only = {"include": ["public", "private"], "exclude_bot_users": True}
@@ -253,14 +242,16 @@ def subscribe_modal(
     """The subscribe form, pre-filled; ``problems`` say what was wrong with the typed command."""
     zones = [option(z, z) for z in list(dict.fromkeys([timezone, *COMMON_ZONES]))[:100]]
     cadences = [option(c.title(), c) for c in ("daily", "weekly", "monthly")]
+    cadence_menu = _select(ActionId.SUB_CADENCE, cadences, cadence)
+    zone_menu = _select(ActionId.SUB_TIMEZONE, zones, timezone)
     blocks = [context(":warning: " + safe(p)) for p in problems[:3]]
     blocks += [
-        _input(BlockId.TEAM, "Team", _team_select(team)),
-        _input(BlockId.SUB_CHANNEL, "Channel", _channel_select(channel_id)),
-        _input(BlockId.SUB_CADENCE, "How often", _select(ActionId.SUB_CADENCE, cadences, cadence)),
-        _input(BlockId.SUB_DAY, "Day (weekly or monthly)", _day_select(day), optional=True),
-        _input(BlockId.SUB_TIME, "Time", _timepicker(local_time)),
-        _input(BlockId.SUB_TIMEZONE, "Time zone", _select(ActionId.SUB_TIMEZONE, zones, timezone)),
+        team_input(team_option(*team) if team else None),
+        input_block(BlockId.SUB_CHANNEL, "Channel", _channel_select(channel_id)),
+        input_block(BlockId.SUB_CADENCE, "How often", cadence_menu),
+        input_block(BlockId.SUB_DAY, "Day (weekly or monthly)", _day_select(day), optional=True),
+        input_block(BlockId.SUB_TIME, "Time", _timepicker(local_time)),
+        input_block(BlockId.SUB_TIMEZONE, "Time zone", zone_menu),
         context("The digest covers the day, week or month before it is posted."),
     ]
     return {
