@@ -1,8 +1,8 @@
-"""Small Block Kit pieces and the Reply every builder returns, kept within Slack's limits."""
+"""Block Kit pieces within Slack's limits: sections, line packing, paging, and the Reply type."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,9 +11,10 @@ VIEW_BLOCKS = 100
 SECTION_CHARS = 3000
 HEADER_CHARS = 150
 OPTION_CHARS = 75
+FIELD_CHARS = 2000
 # Slack answers msg_blocks_too_long at about 13k characters of block text per message.
 MESSAGE_CHARS = 11_000
-# Below SECTION_CHARS so an ellipsis and a line break always fit.
+# Below SECTION_CHARS so an ellipsis, a "(continued)" title and a line break always fit.
 _CHUNK = 2900
 
 Block = dict[str, Any]
@@ -35,21 +36,32 @@ def plain(text: str, limit: int = OPTION_CHARS) -> dict[str, Any]:
     return {"type": "plain_text", "text": clip(text or " ", limit), "emoji": True}
 
 
-def section(text: str, *, block_id: str | None = None, accessory: Block | None = None) -> Block:
-    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, _CHUNK)}}
+def _with_id(block: Block, block_id: str | None) -> Block:
     if block_id:
         block["block_id"] = block_id
-    if accessory:
-        block["accessory"] = accessory
     return block
 
 
-def header(text: str) -> Block:
-    return {"type": "header", "text": plain(text, HEADER_CHARS)}
+def section(text: str, *, block_id: str | None = None, accessory: Block | None = None) -> Block:
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, _CHUNK)}}
+    if accessory:
+        block["accessory"] = accessory
+    return _with_id(block, block_id)
 
 
-def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, _CHUNK)}]}
+def fields(texts: Sequence[str], *, block_id: str | None = None) -> Block:
+    """A section of up to ten side-by-side mrkdwn fields (Slack's limit)."""
+    items = [{"type": "mrkdwn", "text": clip(t, FIELD_CHARS)} for t in texts[:10]]
+    return _with_id({"type": "section", "fields": items}, block_id)
+
+
+def header(text: str, *, block_id: str | None = None) -> Block:
+    return _with_id({"type": "header", "text": plain(text, HEADER_CHARS)}, block_id)
+
+
+def context(text: str, *, block_id: str | None = None) -> Block:
+    element = {"type": "mrkdwn", "text": clip(text, _CHUNK)}
+    return _with_id({"type": "context", "elements": [element]}, block_id)
 
 
 def divider() -> Block:
@@ -69,31 +81,105 @@ def option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text), "value": value[:150]}
 
 
+def input_block(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+    }
+    if optional:
+        block["optional"] = True
+    return block
+
+
+def external_select(action_id: str, placeholder: str, *, multi: bool = False) -> Block:
+    """A menu the app fills as the person types; ``min_query_length`` 0 fills it on opening."""
+    return {
+        "type": "multi_external_select" if multi else "external_select",
+        "action_id": action_id,
+        "placeholder": plain(placeholder),
+        "min_query_length": 0,
+    }
+
+
+def block_text_length(block: Block) -> int:
+    """Characters of text a block carries, as Slack counts towards a message's limit."""
+    size = len((block.get("text") or {}).get("text", ""))
+    size += sum(len(f.get("text", "")) for f in block.get("fields", []))
+    size += sum(len(e.get("text", "")) for e in block.get("elements", []) if "text" in e)
+    return size
+
+
+def pack_lines(
+    lines: Sequence[str], *, title: str = "", max_chunks: int | None = None,
+    max_chars: int | None = None,
+) -> tuple[list[str], int]:  # fmt: skip
+    """Lines joined into section-sized chunks, the first headed ``*title*`` and the rest
+    ``*title (continued)*``; stops before passing ``max_chunks`` or ``max_chars`` of lines.
+    Returns the chunks and how many lines they hold."""
+    title = clip(title, 200)
+    heads = (f"*{title}*", f"*{title} (continued)*") if title else ("", "")
+    groups: list[list[str]] = [[]]
+    size, used, kept = len(heads[0]), 0, 0
+    for line in lines:
+        line = clip(line, _CHUNK - len(heads[1]) - 1)
+        if max_chars is not None and used + len(line) > max_chars:
+            break
+        if groups[-1] and size + 1 + len(line) > _CHUNK:
+            if max_chunks is not None and len(groups) >= max_chunks:
+                break
+            groups.append([])
+            size = len(heads[1])
+        groups[-1].append(line)
+        size, used, kept = size + 1 + len(line), used + len(line) + 1, kept + 1
+    chunks = [
+        "\n".join([heads[min(i, 1)], *group] if title else group)
+        for i, group in enumerate(groups)
+        if group
+    ]
+    return chunks, kept
+
+
+def numbered_id(block_id: str | None, index: int) -> str | None:
+    """``block_id`` for the first of a run of blocks, ``block_id:2``… after, unique per message."""
+    return block_id if block_id is None or index == 1 else f"{block_id}:{index}"
+
+
 def line_sections(
     lines: Sequence[str], *, max_blocks: int, max_chars: int = MESSAGE_CHARS
 ) -> list[Block]:
     """Pack lines into as few sections as fit in ``max_blocks`` and ``max_chars``; say how many
     lines were left out (Slack refuses messages whose blocks hold more than about 13k chars)."""
-    chunks: list[str] = []
-    current, used, kept = "", 0, 0
-    for line in lines:
-        line = clip(line, _CHUNK)
-        if used + len(line) > max_chars:
-            break
-        if current and len(current) + 1 + len(line) > _CHUNK:
-            if len(chunks) + 2 >= max_blocks:
-                break
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-        used, kept = used + len(line) + 1, kept + 1
-    if current:
-        chunks.append(current)
+    chunks, kept = pack_lines(lines, max_chunks=max_blocks - 1, max_chars=max_chars)
     blocks = [section(c) for c in chunks]
     if kept < len(lines):
         blocks.append(context(f"…and {len(lines) - kept} more not shown."))
     return blocks
+
+
+def titled_sections(title: str, lines: Sequence[str], *, block_id: str) -> list[Block]:
+    """Every line under ``title``, in as many sections as it takes: for paged messages."""
+    chunks, _ = pack_lines(lines, title=title)
+    return [section(c, block_id=numbered_id(block_id, i)) for i, c in enumerate(chunks, 1)]
+
+
+def pages(
+    head: Sequence[Block], body: Iterable[Block], *, max_blocks: int = MESSAGE_BLOCKS,
+    max_chars: int = MESSAGE_CHARS,
+) -> list[list[Block]]:  # fmt: skip
+    """``head`` then ``body`` cut into pages that each fit one message (a main message and its
+    thread replies)."""
+    paged: list[list[Block]] = [list(head)]
+    size = sum(block_text_length(b) for b in head)
+    for block in body:
+        length = block_text_length(block)
+        if paged[-1] and (len(paged[-1]) >= max_blocks or size + length > max_chars):
+            paged.append([])
+            size = 0
+        paged[-1].append(block)
+        size += length
+    return paged
 
 
 def message(text: str, blocks: Sequence[Block]) -> Reply:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.blocks.common import Block, clip, context, option, plain, section
+from bot.blocks.common import (
+    Block,
+    clip,
+    context,
+    external_select,
+    input_block,
+    option,
+    plain,
+    section,
+)
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.people import display_name, names_of
@@ -69,34 +78,19 @@ def team_option(team_id: int, name: str, member_count: int | None = None) -> dic
     return option(label, str(team_id))
 
 
-def _team_input(initial: Mapping[str, object] | None) -> Block:
-    element: Block = {
-        "type": "external_select",
-        "action_id": ActionId.TEAM_SELECT,
-        "placeholder": plain("Pick a team"),
-        "min_query_length": 0,
-    }
+def team_input(initial: Mapping[str, object] | None) -> Block:
+    """The team picker of the members modals and the subscribe modal."""
+    element = external_select(ActionId.TEAM_SELECT, "Pick a team")
     if initial:
         element["initial_option"] = initial
-    return {"type": "input", "block_id": BlockId.TEAM, "label": plain("Team"), "element": element}
+    return input_block(BlockId.TEAM, "Team", element)
 
 
 def _users_input(initial: Sequence[Mapping[str, object]], *, optional: bool) -> Block:
-    element: Block = {
-        "type": "multi_external_select",
-        "action_id": ActionId.USERS_SELECT,
-        "placeholder": plain("Type a name or e-mail"),
-        "min_query_length": 0,
-    }
+    element = external_select(ActionId.USERS_SELECT, "Type a name or e-mail", multi=True)
     if initial:
         element["initial_options"] = [user_option(u) for u in initial[:MAX_INITIAL_OPTIONS]]
-    return {
-        "type": "input",
-        "block_id": BlockId.USERS,
-        "label": plain("People"),
-        "element": element,
-        "optional": optional,
-    }
+    return input_block(BlockId.USERS, "People", element, optional=optional)
 
 
 def members_modal(
@@ -112,7 +106,7 @@ def members_modal(
     if team is not None:
         initial = team_option(team.id, team.name)
         blocks.append(context(clip(f"Current members: {safe(names_of(team.members))}", 2000)))
-    blocks[:0] = [_team_input(initial), _users_input(initial_users, optional=False)]
+    blocks[:0] = [team_input(initial), _users_input(initial_users, optional=False)]
     return _modal(
         _TITLES[kind],
         blocks,
@@ -124,17 +118,14 @@ def members_modal(
 
 
 def create_team_modal(*, private_metadata: str, name: str = "") -> dict[str, Any]:
-    name_input: Block = {
-        "type": "input",
-        "block_id": BlockId.TEAM_NAME,
-        "label": plain("Team name"),
-        "element": {
-            "type": "plain_text_input",
-            "action_id": ActionId.TEAM_NAME,
-            "max_length": 100,
-            **({"initial_value": name[:100]} if name else {}),
-        },
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": ActionId.TEAM_NAME,
+        "max_length": 100,
     }
+    if name:
+        element["initial_value"] = name[:100]
+    name_input = input_block(BlockId.TEAM_NAME, "Team name", element)
     return _modal(
         _TITLES["create"],
         [name_input, _users_input((), optional=True)],

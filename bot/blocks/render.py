@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.blocks.common import Reply
+
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<(https?://[^>]+)>")
 _USER = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]+))?>")
@@ -23,6 +25,11 @@ def mrkdwn_to_text(text: str) -> str:
     text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
     text = _BOLD.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
+    return unescape(text)
+
+
+def unescape(text: str) -> str:
+    """The exact inverse of ``bot.errors.safe``: ``&amp;`` last, so ``&amp;lt;`` stays ``&lt;``."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -31,11 +38,14 @@ def render_blocks(blocks: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(filter(None, (_render(block) for block in blocks)))
 
 
-def render_messages(messages: Sequence[Mapping[str, Any]]) -> str:
-    """A message and its thread replies, the replies indented under a marker."""
+def render_messages(messages: Sequence[Reply | Mapping[str, Any]]) -> str:
+    """A message and its thread replies, the replies indented under a marker; each message as
+    built (a Reply) or as posted (the arguments of a recorded chat.postMessage)."""
     parts = []
     for index, message in enumerate(messages):
-        body = render_blocks(message.get("blocks") or []) or mrkdwn_to_text(message["text"])
+        if not isinstance(message, Reply):
+            message = Reply(str(message.get("text") or ""), list(message.get("blocks") or []))
+        body = render_blocks(message.blocks) or mrkdwn_to_text(message.text)
         if index:
             marker = f"  ↳ reply {index} in thread"
             body = marker + "\n" + "\n".join("    " + line for line in body.splitlines())

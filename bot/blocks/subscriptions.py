@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.common import (
     MESSAGE_BLOCKS,
+    VIEW_BLOCKS,
     Block,
     Reply,
     button,
     context,
     header,
+    input_block,
     line_sections,
     message,
     option,
     plain,
     section,
 )
+from bot.blocks.modals import team_input, team_option
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.subscriptions import WEEKDAYS, ScheduledDigest
@@ -67,10 +70,10 @@ def _line(row: ScheduledDigest) -> str:
 
 
 # -- command replies ---------------------------------------------------------------------------
-def digest_preview_reply(messages: Sequence[Mapping[str, Any]], button_value: str) -> Reply:
+def digest_preview_reply(messages: Sequence[Reply], button_value: str) -> Reply:
     """The digest's main message, for the caller only, with a button to post it."""
     first = messages[0]
-    blocks: list[Block] = list(first["blocks"])[: MESSAGE_BLOCKS - 2]
+    blocks: list[Block] = first.blocks[: MESSAGE_BLOCKS - 2]
     if len(messages) > 1:
         blocks.append(context(f"Posting adds {len(messages) - 1} more part(s) in a thread."))
     blocks.append({
@@ -78,7 +81,7 @@ def digest_preview_reply(messages: Sequence[Mapping[str, Any]], button_value: st
         "block_id": BlockId.DIGEST_ACTIONS,
         "elements": [button("Post to channel", ActionId.POST_DIGEST, button_value, "primary")],
     })  # fmt: skip
-    return Reply(str(first["text"]), blocks)
+    return Reply(first.text, blocks)
 
 
 def posted_reply(channel_id: str) -> Reply:
@@ -164,9 +167,9 @@ def _home_row(row: ScheduledDigest) -> list[Block]:
     return [section(_line(row), block_id=f"{BlockId.HOME_DIGESTS}:{sub.id}"), actions]
 
 
-def digest_preview_modal(messages: Sequence[Mapping[str, Any]], note: str) -> dict[str, Any]:
+def digest_preview_modal(messages: Sequence[Reply], note: str) -> dict[str, Any]:
     """A digest in a modal (the main message; replies would go in the thread)."""
-    blocks = [*list(messages[0]["blocks"])[:98], context(note)]
+    blocks = [*messages[0].blocks[: VIEW_BLOCKS - 2], context(note)]
     return {
         "type": "modal",
         "callback_id": CallbackId.DIGEST_PREVIEW,
@@ -182,11 +185,6 @@ def day_option(value: str) -> dict[str, Any]:
     if value.startswith("w"):
         return option(WEEKDAYS[int(value[1:])].title(), value)
     return option(f"Day {value[1:]}", value)
-
-
-def _input(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
-    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element,
-            "optional": optional}  # fmt: skip
 
 
 def _select(action_id: str, options: list[dict[str, Any]], initial: str | None) -> Block:
@@ -215,14 +213,6 @@ def _timepicker(initial: str) -> Block:
     return {"type": "timepicker", "action_id": ActionId.SUB_TIME, "initial_time": initial}
 
 
-def _team_select(team: tuple[int, str] | None) -> Block:
-    element: Block = {"type": "external_select", "action_id": ActionId.TEAM_SELECT,
-                      "placeholder": plain("Pick a team"), "min_query_length": 0}  # fmt: skip
-    if team:
-        element["initial_option"] = option(team[1], str(team[0]))
-    return element
-
-
 def _channel_select(channel_id: str | None) -> Block:
     # conversations_select needs no extra scope (channels:read is only for listing via the API).
     only = {"include": ["public", "private"], "exclude_bot_users": True}
@@ -247,14 +237,16 @@ def subscribe_modal(
     """The subscribe form, pre-filled; ``problems`` say what was wrong with the typed command."""
     zones = [option(z, z) for z in list(dict.fromkeys([timezone, *COMMON_ZONES]))[:100]]
     cadences = [option(c.title(), c) for c in ("daily", "weekly", "monthly")]
+    cadence_menu = _select(ActionId.SUB_CADENCE, cadences, cadence)
+    zone_menu = _select(ActionId.SUB_TIMEZONE, zones, timezone)
     blocks = [context(":warning: " + safe(p)) for p in problems[:3]]
     blocks += [
-        _input(BlockId.TEAM, "Team", _team_select(team)),
-        _input(BlockId.SUB_CHANNEL, "Channel", _channel_select(channel_id)),
-        _input(BlockId.SUB_CADENCE, "How often", _select(ActionId.SUB_CADENCE, cadences, cadence)),
-        _input(BlockId.SUB_DAY, "Day (weekly or monthly)", _day_select(day), optional=True),
-        _input(BlockId.SUB_TIME, "Time", _timepicker(local_time)),
-        _input(BlockId.SUB_TIMEZONE, "Time zone", _select(ActionId.SUB_TIMEZONE, zones, timezone)),
+        team_input(team_option(*team) if team else None),
+        input_block(BlockId.SUB_CHANNEL, "Channel", _channel_select(channel_id)),
+        input_block(BlockId.SUB_CADENCE, "How often", cadence_menu),
+        input_block(BlockId.SUB_DAY, "Day (weekly or monthly)", _day_select(day), optional=True),
+        input_block(BlockId.SUB_TIME, "Time", _timepicker(local_time)),
+        input_block(BlockId.SUB_TIMEZONE, "Time zone", zone_menu),
         context("The digest covers the day, week or month before it is posted."),
     ]
     return {

@@ -21,14 +21,7 @@ from bot.services.people import display_name, names_of
 from bot.services.team_changes import ChangeOutcome
 from bot.services.teams import TeamDetail, TeamRow
 
-_VERBS = {
-    "create": "Created",
-    "rename": "Renamed",
-    "delete": "Deleted",
-    "add": "Added",
-    "remove": "Removed",
-    "clear": "Cleared",
-}
+_VERBS = {"add": "added", "remove": "removed"}
 
 
 def _names(users: Sequence[Mapping[str, object]]) -> str:
@@ -81,19 +74,14 @@ def change_reply(outcome: ChangeOutcome) -> Reply:
 
 
 def _change_sentence(o: ChangeOutcome) -> str:
-    team = f"*{safe(o.team_name)}*"
-    if o.action == "create":
-        return f"Created team {team} with {_names(o.changed)}."
-    if o.action == "rename":
-        return f"Renamed *{safe(o.old_name or '')}* to {team}."
+    if o.action in ("add", "remove") and not o.changed:
+        return f"Nothing to change in *{safe(o.team_name)}*."
+    done = _done_phrase(o)
     if o.action == "delete":
-        return f"Deleted team {team} (its {_members_label(len(o.unchanged))} keep their accounts)."
+        done += f" (its {_members_label(len(o.unchanged))} keep their accounts)"
     if o.action == "clear":
-        return f"Removed everyone from {team}: {_names(o.changed)}."
-    if not o.changed:
-        return f"Nothing to change in {team}."
-    verb = _VERBS[o.action]
-    return f"{verb} {_names(o.changed)} {'to' if o.action == 'add' else 'from'} {team}."
+        done += f": {_names(o.changed)}"
+    return done[0].upper() + done[1:] + "."
 
 
 def _unknown_reply(outcome: ChangeOutcome) -> Reply:
@@ -118,7 +106,7 @@ def _done_phrase(o: ChangeOutcome) -> str:
     if o.action == "clear":
         return f"removed everyone from {team}"
     preposition = "to" if o.action == "add" else "from"
-    return f"{_VERBS[o.action].lower()} {_names(o.changed)} {preposition} {team}"
+    return f"{_VERBS[o.action]} {_names(o.changed)} {preposition} {team}"
 
 
 def audit_text(outcome: ChangeOutcome, user_id: str) -> str:

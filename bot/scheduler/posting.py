@@ -12,6 +12,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.common import Reply
+
 log = logging.getLogger(__name__)
 
 MAX_RATE_LIMIT_RETRIES = 3
@@ -61,7 +63,7 @@ class SlackPoster:
     def post(
         self,
         channel: str,
-        messages: Sequence[Mapping[str, Any]],
+        messages: Sequence[Reply],
         metadata: Mapping[str, Any] | None = None,
     ) -> PostOutcome:
         try:
@@ -72,9 +74,7 @@ class SlackPoster:
             return PostOutcome("failed", error=_describe(exc))
         return PostOutcome("posted", ts=ts, error=self._post_thread(channel, ts, messages[1:]))
 
-    def _post_thread(
-        self, channel: str, ts: str, replies: Sequence[Mapping[str, Any]]
-    ) -> str | None:
+    def _post_thread(self, channel: str, ts: str, replies: Sequence[Reply]) -> str | None:
         """Thread replies; a problem here is noted on the run but the digest stays posted."""
         for index, message in enumerate(replies, start=1):
             try:
@@ -87,7 +87,7 @@ class SlackPoster:
     def _post_one(
         self,
         channel: str,
-        message: Mapping[str, Any],
+        message: Reply,
         thread_ts: str | None,
         metadata: Mapping[str, Any] | None,
     ) -> str:
@@ -95,7 +95,7 @@ class SlackPoster:
             self._wait_turn(channel)
             try:
                 response = self._client.chat_postMessage(
-                    channel=channel, text=message["text"], blocks=message.get("blocks"),
+                    channel=channel, text=message.text, blocks=message.blocks or None,
                     thread_ts=thread_ts, metadata=dict(metadata) if metadata else None,
                     unfurl_links=False,
                 )  # fmt: skip

@@ -35,14 +35,12 @@ class Change:
 
 @dataclass(frozen=True)
 class Digest:
+    """A team's summary as its digest shows it: members mapped to mentions, top projects."""
+
     team_name: str
     period: Period
     late: bool
-    total_minutes: int
-    billable_minutes: int
-    billable_share: float
-    entry_count: int
-    unapproved_minutes: int
+    summary: TeamSummary
     members: tuple[MemberLine, ...]
     projects: tuple[ProjectHours, ...]
     other_projects: int
@@ -70,11 +68,7 @@ def build_digest(
         team_name=team_name,
         period=period,
         late=late,
-        total_minutes=summary.total_minutes,
-        billable_minutes=summary.billable_minutes,
-        billable_share=summary.billable_share,
-        entry_count=summary.entry_count,
-        unapproved_minutes=summary.unapproved_minutes,
+        summary=summary,
         members=tuple(_line(m.name, m.email, m.minutes, m.billable_minutes, ids) for m in members),
         projects=summary.per_project[:top],
         other_projects=max(0, len(summary.per_project) - top),

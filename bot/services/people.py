@@ -46,8 +46,9 @@ class MemberResolution:
 
 
 def display_name(user: Mapping[str, object]) -> str:
+    """A Noko user's full name, else their e-mail, else "User <id>"."""
     name = f"{user.get('first_name') or ''} {user.get('last_name') or ''}".strip()
-    return name or str(user.get("email") or f"user {user.get('id')}")
+    return name or str(user.get("email") or f"User {user.get('id')}")
 
 
 def names_of(users: Iterable[Mapping[str, object]]) -> str:

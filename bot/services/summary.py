@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.services.people import display_name
 from bot.services.periods import Period
 
 NO_PROJECT = "No project"
@@ -42,11 +43,6 @@ class TeamSummary:
     def billable_share(self) -> float:
         """Billable minutes / all minutes, 0..1; 0 when nobody logged time."""
         return self.billable_minutes / self.total_minutes if self.total_minutes else 0.0
-
-
-def display_name(user: Mapping[str, Any]) -> str:
-    name = f"{user.get('first_name') or ''} {user.get('last_name') or ''}".strip()
-    return name or str(user.get("email") or f"User {user.get('id')}")
 
 
 def summarize(

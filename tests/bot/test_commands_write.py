@@ -5,6 +5,7 @@ from __future__ import annotations
 from slackkit import reply_text
 
 from bot.ids import ActionId
+from tests.blockkit import element_by_action
 
 
 def _team(deps, name):
@@ -98,8 +99,7 @@ def test_rename_without_new_name_gives_usage(slack, people):
 def test_delete_asks_then_deletes_on_confirm(slack, people, deps, fake):
     call = slack.run("delete marketing", people.admin)
     assert "Delete team *Marketing* (4 members)?" in reply_text(call)
-    button = call.args["blocks"][1]["elements"][0]
-    assert button["action_id"] == ActionId.CONFIRM_DELETE
+    button = element_by_action(call.args["blocks"], ActionId.CONFIRM_DELETE)
     assert _team(deps, "Marketing")
     key = slack.action(people.admin, {"action_id": button["action_id"], "value": button["value"]})
     done = slack.reply(key)
@@ -117,7 +117,7 @@ def test_delete_by_coworker_is_refused_before_confirmation(slack, people, deps):
 def test_clear_confirm_then_cancel_changes_nothing(slack, people, deps):
     call = slack.run("clear R&amp;D", people.admin)
     assert "Remove all 5 members from *R&amp;D*?" in reply_text(call)
-    cancel = call.args["blocks"][1]["elements"][1]
+    cancel = element_by_action(call.args["blocks"], ActionId.CANCEL)
     key = slack.action(people.admin, {"action_id": cancel["action_id"], "value": cancel["value"]})
     assert "nothing was changed" in slack.reply(key).args["text"]
     assert len(_ids(deps, "R&D")) == 5
@@ -125,7 +125,7 @@ def test_clear_confirm_then_cancel_changes_nothing(slack, people, deps):
 
 def test_clear_confirmed_empties_the_team(slack, people, deps):
     call = slack.run("clear Design", people.supervisor)
-    button = call.args["blocks"][1]["elements"][0]
+    button = element_by_action(call.args["blocks"], ActionId.CONFIRM_CLEAR)
     key = slack.action(
         people.supervisor, {"action_id": button["action_id"], "value": button["value"]}
     )

@@ -9,11 +9,12 @@ import threading
 from slackkit import reply_text
 
 from bot.devtools.fake_slack import SlackUser
-from bot.ids import ActionId, CallbackId
+from bot.ids import ActionId, BlockId, CallbackId
 from bot.listeners.actions.digests import DigestButton
 from bot.scheduler.cli import build_runner
 from bot.scheduler.clock import ManualClock
 from bot.services.schedule import next_due
+from tests.blockkit import block_by_id, element_by_action
 
 DESIGN_CHANNEL = "<#C0DESIGN|team-design>"
 
@@ -40,16 +41,17 @@ def test_digest_shows_last_week_to_the_caller_with_a_post_button(slack, people):
     call = slack.run("digest Design", people.coworker)
     assert call.args["response_type"] == "ephemeral"
     assert call.args["text"].startswith("Design · Week of")
-    actions = call.args["blocks"][-1]
-    button = actions["elements"][0]
-    assert button["action_id"] == ActionId.POST_DIGEST and len(button["value"]) <= 2000
+    actions = block_by_id(call.args["blocks"], BlockId.DIGEST_ACTIONS)
+    button = element_by_action([actions], ActionId.POST_DIGEST)
+    assert len(button["value"]) <= 2000
     value = DigestButton.model_validate_json(button["value"])
     assert (value.e - value.s).days == 6 and value.k == "week"
 
 
 def test_digest_with_a_period(slack, people):
     call = slack.run("digest Design last-month", people.coworker)
-    value = DigestButton.model_validate_json(call.args["blocks"][-1]["elements"][0]["value"])
+    button = element_by_action(call.args["blocks"], ActionId.POST_DIGEST)
+    value = DigestButton.model_validate_json(button["value"])
     assert value.k == "month" and value.s.day == 1 and "Design · " in call.args["text"]
 
 
@@ -63,7 +65,7 @@ def test_digest_without_team_or_with_bad_period_gives_usage(slack, people):
 
 def test_post_button_posts_the_digest_to_the_channel(slack, people, fake):
     preview = slack.run("digest Design", people.coworker)
-    button = preview.args["blocks"][-1]["elements"][0]
+    button = element_by_action(preview.args["blocks"], ActionId.POST_DIGEST)
     key = slack.action(
         people.coworker,
         {"action_id": button["action_id"], "value": button["value"]},
@@ -79,7 +81,7 @@ def test_post_button_posts_the_digest_to_the_channel(slack, people, fake):
 
 def test_post_button_when_the_bot_is_not_in_the_channel_says_to_invite_it(slack, people, fake):
     preview = slack.run("digest Design", people.coworker)
-    button = preview.args["blocks"][-1]["elements"][0]
+    button = element_by_action(preview.args["blocks"], ActionId.POST_DIGEST)
     fake.inject("chat.postMessage", error="not_in_channel")
     key = slack.action(
         people.coworker,

@@ -10,6 +10,7 @@ from bot.ids import ActionId, BlockId, CallbackId
 from bot.scheduler.cli import build_runner
 from bot.scheduler.clock import ManualClock
 from bot.services.schedule import next_due
+from tests.blockkit import block_by_id, block_text
 
 
 def _subscribe(deps, people, **fields):
@@ -81,7 +82,8 @@ def test_preview_button_opens_the_digest_in_a_modal(slack, people, deps, fake):
     assert "Loading" in json.dumps(fake.wait_for("views.open")[0].args["view"])
     view = fake.wait_for("views.update")[0].args["view"]
     assert view["callback_id"] == CallbackId.DIGEST_PREVIEW
-    assert view["blocks"][0]["text"]["text"].startswith("Design · Week of")
+    title = block_text(block_by_id(view["blocks"], BlockId.DIGEST_HEADER))
+    assert title.startswith("Design · Week of")
     assert "nothing was posted" in json.dumps(view) and not fake.calls_to("chat.postMessage")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.ids import ActionId, CallbackId
+from bot.ids import ActionId, BlockId, CallbackId
+from tests.blockkit import block_by_id
 
 
 def test_home_lists_teams_with_counts(slack, people, fake):
@@ -35,7 +36,8 @@ def test_home_team_menu_opens_remove_modal_for_that_team(slack, people, fake, da
     slack.action(people.admin, {"action_id": ActionId.TEAM_MENU, "selected_option": option})
     view = fake.wait_for("views.update")[0].args["view"]
     assert view["callback_id"] == CallbackId.REMOVE_MEMBERS
-    assert view["blocks"][0]["element"]["initial_option"]["value"] == str(team.id)
+    team_input = block_by_id(view["blocks"], BlockId.TEAM)["element"]
+    assert team_input["initial_option"]["value"] == str(team.id)
 
 
 def test_refresh_button_republishes(slack, people, fake):

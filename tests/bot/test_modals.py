@@ -6,6 +6,7 @@ import json
 
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.listeners.payloads import ModalMetadata
+from tests.blockkit import block_by_id
 
 
 def _team(deps, name):
@@ -38,7 +39,7 @@ def test_add_without_members_opens_loading_then_the_form(slack, people, fake):
     assert "Loading" in json.dumps(opened.args["view"])
     updated = fake.wait_for("views.update")[0].args["view"]
     assert updated["callback_id"] == CallbackId.ADD_MEMBERS
-    team_input = updated["blocks"][0]["element"]
+    team_input = block_by_id(updated["blocks"], BlockId.TEAM)["element"]
     assert team_input["initial_option"]["text"]["text"] == "Design"
     assert "Current members" in json.dumps(updated)
 
@@ -54,7 +55,7 @@ def test_create_without_members_opens_create_form_with_name(slack, people, fake)
     slack.command('create "New Squad"', people.admin)
     view = fake.wait_for("views.update")[0].args["view"]
     assert view["callback_id"] == CallbackId.CREATE_TEAM
-    assert view["blocks"][0]["element"]["initial_value"] == "New Squad"
+    assert block_by_id(view["blocks"], BlockId.TEAM_NAME)["element"]["initial_value"] == "New Squad"
 
 
 def test_add_submission_adds_and_confirms_in_modal(slack, people, deps, fake):

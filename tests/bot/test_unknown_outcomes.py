@@ -12,6 +12,7 @@ from bot.deps import Deps
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.cache import NokoCache
 from noko_core import NokoClient
+from tests.blockkit import block_by_id, element_by_action
 
 # The Noko request each change ends with (method, path regex), given the team's id.
 WRITES = {
@@ -46,7 +47,8 @@ def _noko_id(deps, email):
 
 
 def _confirmed(slack, user, text):
-    button = slack.run(text, user).args["blocks"][1]["elements"][0]
+    blocks = slack.run(text, user).args["blocks"]
+    button = element_by_action(blocks, ActionId.CONFIRM_DELETE, ActionId.CONFIRM_CLEAR)
     key = slack.action(user, {"action_id": button["action_id"], "value": button["value"]})
     return slack.reply(key)
 
@@ -102,9 +104,8 @@ def test_change_whose_answer_is_lost_is_unknown(slack, people, sandbox, deps, fa
     reply = _change(slack, people, deps, write)
 
     assert "can't tell whether" in reply.args["text"] and "may have happened" in reply.args["text"]
-    actions = reply.args["blocks"][-1]
-    assert actions["block_id"] == BlockId.CHECK
-    assert actions["elements"][0]["action_id"] == ActionId.CHECK_CHANGE
+    actions = block_by_id(reply.args["blocks"], BlockId.CHECK)
+    assert element_by_action([actions], ActionId.CHECK_CHANGE)
     audit = deps.repo.list_audit()[0]
     assert (audit.action, audit.result) == (write, "unknown")
     assert "NokoOutcomeUnknownError" in (audit.detail or "")
@@ -117,7 +118,8 @@ def test_change_whose_answer_is_lost_is_unknown(slack, people, sandbox, deps, fa
 def test_check_button_says_the_change_was_made(slack, people, sandbox, deps, write):
     deps.cache.teams(), deps.cache.users()
     _inject(sandbox, deps, write, "apply-then-drop")
-    button = _change(slack, people, deps, write).args["blocks"][-1]["elements"][0]
+    blocks = _change(slack, people, deps, write).args["blocks"]
+    button = element_by_action(blocks, ActionId.CHECK_CHANGE)
 
     key = slack.action(
         people.coworker, {"action_id": button["action_id"], "value": button["value"]}
@@ -129,7 +131,7 @@ def test_check_button_says_the_change_was_made(slack, people, sandbox, deps, wri
 def test_check_button_says_a_create_that_never_arrived_was_not_made(slack, people, sandbox):
     sandbox.inject("drop", method="POST", path=r"^/v2/teams$")
     reply = slack.run(f'create "Night Shift" <@{people.mate.id}>', people.admin)
-    button = reply.args["blocks"][-1]["elements"][0]
+    button = element_by_action(reply.args["blocks"], ActionId.CHECK_CHANGE)
 
     key = slack.action(people.admin, {"action_id": button["action_id"], "value": button["value"]})
 
@@ -143,7 +145,7 @@ def test_unknown_create_in_the_modal_offers_check_there(slack, people, sandbox, 
     slack.submit(people.admin, _view(CallbackId.CREATE_TEAM, _state(name="Night Shift"), "create"))
     shown = fake.wait_for("views.update", 1)[0].args["view"]
     assert "can't tell whether" in json.dumps(shown)
-    button = shown["blocks"][-1]["elements"][0]
+    button = element_by_action(shown["blocks"], ActionId.CHECK_CHANGE)
     assert deps.repo.list_audit()[0].result == "unknown"
 
     slack.action(

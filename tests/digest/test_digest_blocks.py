@@ -7,11 +7,14 @@ import datetime as dt
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.digest import block_text_length, digest_messages
+from bot.blocks.common import block_text_length
+from bot.blocks.digest import digest_messages
 from bot.blocks.render import render_messages
+from bot.ids import BlockId
 from bot.services.digest import build_digest
 from bot.services.periods import previous_period, week_period
 from bot.services.summary import summarize
+from tests.blockkit import block_by_id, block_ids, block_text, blocks_by_id
 
 PERIOD = week_period(dt.date(2026, 11, 9), 0)
 
@@ -44,10 +47,11 @@ def _digest(users, working, *, previous=None, late=False, slack=None):
 
 def _assert_within_limits(messages) -> None:
     for message in messages:
-        assert message["text"]
-        assert len(message["blocks"]) <= 50
-        assert sum(block_text_length(b) for b in message["blocks"]) <= 12_000
-        for raw in message["blocks"]:
+        assert message.text
+        assert len(message.blocks) <= 50
+        assert sum(block_text_length(b) for b in message.blocks) <= 12_000
+        assert len(set(block_ids(message.blocks))) == len(block_ids(message.blocks))
+        for raw in message.blocks:
             block = Block.parse(raw)
             assert block is not None
             assert block.to_dict() == raw  # slack_sdk validates the limits in to_dict()
@@ -83,25 +87,26 @@ def test_digest_members_sorted_by_hours() -> None:
 def test_digest_mentions_idle_members_mapped_to_slack() -> None:
     users = _users(3)
     digest = _digest(users, users[:1], slack={"person2@example.com": "U0002"})
-    blocks = digest_messages(digest)[0]["blocks"]
-    idle = next(b for b in blocks if "No time logged" in b.get("text", {}).get("text", ""))
-    assert "<@U0002>" in idle["text"]["text"]
-    assert "Person003" in idle["text"]["text"]
+    idle = block_text(block_by_id(digest_messages(digest)[0].blocks, BlockId.DIGEST_IDLE))
+    assert "No time logged (2)" in idle
+    assert "<@U0002>" in idle
+    assert "Person003" in idle
 
 
 def test_digest_late_marker_in_header_and_fallback() -> None:
     users = _users(2)
     message = digest_messages(_digest(users, users, late=True))[0]
-    assert message["blocks"][0]["text"]["text"].endswith("(late)")
-    assert "(late)" in message["text"]
+    assert block_text(block_by_id(message.blocks, BlockId.DIGEST_HEADER)).endswith("(late)")
+    assert "(late)" in message.text
 
 
 def test_digest_escapes_mrkdwn_control_characters() -> None:
     users = _users(1)
     message = digest_messages(_digest(users, users))[0]
-    members = next(b for b in message["blocks"] if "Hours per member" in str(b))
-    assert "&amp; Co" in members["text"]["text"]
-    assert message["blocks"][0]["text"]["text"].startswith("R&D")  # plain_text: no escaping
+    members = block_text(block_by_id(message.blocks, BlockId.DIGEST_MEMBERS))
+    assert "&amp; Co" in members
+    header = block_text(block_by_id(message.blocks, BlockId.DIGEST_HEADER))
+    assert header.startswith("R&D")  # plain_text: no escaping
 
 
 def test_digest_without_previous_period_has_no_change_line() -> None:
@@ -128,18 +133,21 @@ def test_digest_200_member_team_splits_into_thread_within_limits() -> None:
     messages = digest_messages(digest)
     assert len(messages) >= 2
     _assert_within_limits(messages)
-    everything = "\n".join(str(m["blocks"]) for m in messages)
+    everything = "\n".join(str(m.blocks) for m in messages)
     for user in users[:180]:
         assert f"Person{user['id']:03d} " in everything
     for user in users[180:]:
         assert f"<@U{user['id']:05d}>" in everything
-    assert messages[0]["blocks"][0]["type"] == "header"
-    assert all("continued" in m["text"] for m in messages[1:])
+    assert block_by_id(messages[0].blocks, BlockId.DIGEST_HEADER)["type"] == "header"
+    members = [b for m in messages for b in blocks_by_id(m.blocks, BlockId.DIGEST_MEMBERS)]
+    assert len(members) > 1  # one run of sections, continued across messages
+    assert all("Hours per member" in block_text(b) for b in members)
+    assert all("continued" in m.text for m in messages[1:])
 
 
 @pytest.mark.parametrize("max_blocks", [6, 8])
 def test_digest_block_budget_is_respected(max_blocks: int) -> None:
     users = _users(200)
     messages = digest_messages(_digest(users, users), max_blocks=max_blocks)
-    assert all(len(m["blocks"]) <= max_blocks for m in messages)
+    assert all(len(m.blocks) <= max_blocks for m in messages)
     assert len(messages) > 1

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bot.blocks.common import Reply
 from bot.devtools.fake_slack import FakeSlack
 from bot.scheduler.posting import SlackPoster, slack_client
 
-MESSAGES = [{"text": "main", "blocks": []}, {"text": "more", "blocks": []}]
+MESSAGES = [Reply("main"), Reply("more")]
 
 
 class FakeTime:
@@ -46,7 +47,7 @@ def test_thread_replies_use_the_main_ts(slack) -> None:
 
 
 def test_failed_thread_reply_keeps_the_digest_posted(slack) -> None:
-    too_big = {"text": "more", "blocks": [{"type": "divider"}] * 51}  # Slack refuses it
+    too_big = Reply("more", [{"type": "divider"}] * 51)  # Slack refuses it
     outcome = _poster(slack, FakeTime()).post("C1", [MESSAGES[0], too_big])
     assert outcome.state == "posted" and outcome.ts
     assert "thread reply 1/1 not posted" in (outcome.error or "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -11,6 +11,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.common import Reply
 from bot.blocks.digest import digest_messages
 from bot.blocks.modals import loading_view
 from bot.blocks.subscriptions import (
@@ -69,12 +70,12 @@ class DigestButton(BaseModel):
                    k=digest.period.kind).model_dump_json()  # fmt: skip
 
 
-def post_messages(client: WebClient, channel: str, messages: Sequence[Mapping[str, Any]]) -> None:
+def post_messages(client: WebClient, channel: str, messages: Sequence[Reply]) -> None:
     """The main message, then the rest in its thread."""
-    first = client.chat_postMessage(channel=channel, text=messages[0]["text"],
-                                    blocks=messages[0]["blocks"], unfurl_links=False)  # fmt: skip
+    first = client.chat_postMessage(channel=channel, text=messages[0].text,
+                                    blocks=messages[0].blocks, unfurl_links=False)  # fmt: skip
     for reply in messages[1:]:
-        client.chat_postMessage(channel=channel, text=reply["text"], blocks=reply["blocks"],
+        client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks,
                                 thread_ts=first["ts"], unfurl_links=False)  # fmt: skip
 
 
