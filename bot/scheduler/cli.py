@@ -17,15 +17,15 @@ from apscheduler.schedulers.background import BackgroundScheduler  # type: ignor
 from bot.blocks.digest import digest_messages
 from bot.blocks.render import render_messages
 from bot.scheduler.clock import Clock, FileClock, SystemClock
-from bot.scheduler.directory import NoDirectory, SlackDirectory
 from bot.scheduler.plan import CatchUpPolicy
-from bot.scheduler.posting import SlackPoster, slack_client
 from bot.scheduler.runner import Runner
 from bot.services.digest import build_digest, team_summaries
 from bot.services.fetch import TeamRequest, fetch_teams, fetch_week_start
 from bot.services.numbers import parse_id
 from bot.services.periods import PeriodError, parse_period
 from bot.settings import Settings
+from bot.slack.directory import NoDirectory, SlackDirectory
+from bot.slack.posting import SlackPoster, slack_client
 from bot.storage import Repository, open_repository, upgrade
 from noko_core import NokoError
 

@@ -12,9 +12,9 @@ from typing import Any, Protocol
 from bot.blocks.digest import digest_messages
 from bot.scheduler.clock import Clock
 from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
-from bot.scheduler.posting import PostOutcome
 from bot.services.digest import NOKO_URL, digest_from_data
 from bot.services.fetch import FetchResult, TeamRequest, fetch_teams, fetch_week_start
+from bot.services.posting import PostOutcome
 from bot.services.schedule import covered_period
 from bot.storage import Repository, Run
 from noko_core import NokoError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.devtools.fake_slack import FakeSlack
-from bot.scheduler.posting import SlackPoster, slack_client
+from bot.slack.posting import SlackPoster, slack_client
 
 MESSAGES = [{"text": "main", "blocks": []}, {"text": "more", "blocks": []}]
 

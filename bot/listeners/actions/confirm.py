@@ -11,8 +11,8 @@ from bot.blocks.common import Reply
 from bot.blocks.teams import audit_text, change_reply
 from bot.ids import ActionId
 from bot.listeners.context import change_context, post_audit, settings_of
-from bot.listeners.directory import SlackDirectory
 from bot.services import team_changes
+from bot.slack.directory import SlackDirectory
 
 
 def handle_confirm_action(

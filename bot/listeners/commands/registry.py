@@ -17,8 +17,8 @@ from bot.blocks.help import help_reply
 from bot.deps import Deps
 from bot.errors import UsageError, safe
 from bot.ids import COMMAND
-from bot.listeners.directory import SlackDirectory
 from bot.settings import Settings
+from bot.slack.directory import SlackDirectory
 
 
 @dataclass

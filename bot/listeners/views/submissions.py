@@ -13,10 +13,10 @@ from bot.blocks.modals import result_view
 from bot.blocks.teams import audit_text, change_reply
 from bot.ids import CallbackId
 from bot.listeners.context import change_context, deps_of, post_audit, settings_of
-from bot.listeners.directory import SlackDirectory
 from bot.listeners.payloads import CreateForm, MembersForm, create_form, members_form
 from bot.services import team_changes
 from bot.services.team_changes import ChangeOutcome
+from bot.slack.directory import SlackDirectory
 
 
 def check_members_submission(ack: Ack, view: dict[str, Any]) -> MembersForm | None:

@@ -14,11 +14,11 @@ from bot.blocks.subscriptions import subscribe_modal, subscribed_reply
 from bot.errors import AmbiguousTeamError, TeamNotFoundError, ViewFailedError
 from bot.ids import ActionId, BlockId
 from bot.listeners.context import announce_change, change_context, deps_of
-from bot.listeners.directory import SlackDirectory
 from bot.services import subscriptions
 from bot.services.schedule import next_due
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
 from bot.services.teams import find_team
+from bot.slack.directory import SlackDirectory
 from bot.zones import is_zone
 
 Cadence = Literal["daily", "weekly", "monthly"]
@@ -98,8 +98,7 @@ class SubscribeForm(BaseModel):
 
 def user_timezone(directory: SlackDirectory, user_id: str) -> str:
     """The Slack user's IANA zone (users.info ``tz``), UTC when unknown."""
-    directory.profile(user_id)
-    zone = directory.tz.get(user_id, "UTC")
+    zone = directory.timezone(user_id)
     return zone if is_zone(zone) else "UTC"
 
 
