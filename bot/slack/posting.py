@@ -35,7 +35,10 @@ def slack_client(token: str | None, base_url: str, *, timeout: int = 20) -> WebC
 
 
 def poster_for(client: WebClient) -> SlackPoster:
-    """A poster for the workspace and token of ``client`` (Bolt's, which retries on its own)."""
+    """A poster for the workspace and token of ``client`` (Bolt's, which retries on its own).
+
+    One per click paces only that click's posts; a concurrent click's 429 is waited out.
+    """
     return SlackPoster(slack_client(client.token, client.base_url, timeout=client.timeout))
 
 

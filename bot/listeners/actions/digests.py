@@ -72,7 +72,7 @@ class DigestButton(BaseModel):
                    k=digest.period.kind).model_dump_json()  # fmt: skip
 
 
-def answer_post(respond: Respond, channel: str, outcome: PostOutcome) -> None:
+def _answer_post(respond: Respond, channel: str, outcome: PostOutcome) -> None:
     """Tell the clicker how the post went; only a certain post removes the button."""
     if outcome.state == "posted":
         # Replacing the preview removes its button, so a second click cannot post twice.
@@ -100,7 +100,7 @@ def handle_post_digest_action(
         raise BotError("I can't tell which channel to post to. Run the command there again.")
     period = subscriptions.period_of(value.s, value.e, value.k)
     digest = subscriptions.team_digest(deps_of(context).noko, value.t, period)
-    answer_post(respond, channel, poster_for(client).post(channel, digest_messages(digest)))
+    _answer_post(respond, channel, poster_for(client).post(channel, digest_messages(digest)))
 
 
 def _subscription_id(action: dict[str, Any]) -> int:
