@@ -43,13 +43,25 @@ def _is_prefix(name: str, prefixes: tuple[str, ...]) -> bool:
         # noko_core knows nothing of Slack, the bot, databases or schedulers.
         ("noko_core", ("bot", "slack_bolt", "slack_sdk", "sqlalchemy", "alembic", "apscheduler")),
         # Services hold the logic; they never talk to Slack or reach up into edges.
-        ("bot/services", ("slack_bolt", "slack_sdk", "bot.listeners", "bot.scheduler", "flask")),
+        (
+            "bot/services",
+            ("slack_bolt", "slack_sdk", "bot.slack", "bot.listeners", "bot.scheduler", "flask"),
+        ),
+        # The Slack Web API adapters both edges share: slack_sdk and services only, so the
+        # scheduler reaches them without Bolt and neither edge's code leaks into the other.
+        (
+            "bot/slack",
+            (
+                *("bot.listeners", "bot.scheduler", "bot.blocks", "bot.storage"),
+                *("slack_bolt", "sqlalchemy", "noko_core"),
+            ),
+        ),
         # Block Kit builders are pure: no I/O layers (plain records of bot.storage.records are
         # data, not I/O).
         (
             "bot/blocks",
             (
-                *("bot.listeners", "bot.scheduler", "noko_core", "requests"),
+                *("bot.listeners", "bot.scheduler", "bot.slack", "noko_core", "requests"),
                 *("bot.storage.repository", "bot.storage.db", "bot.storage.models"),
             ),
         ),
@@ -60,6 +72,26 @@ def _is_prefix(name: str, prefixes: tuple[str, ...]) -> bool:
 )
 def test_layers_forbidden_imports(package: str, forbidden: tuple[str, ...]) -> None:
     assert _violations(package, forbidden) == []
+
+
+def test_layers_slack_adapters_import_only_services_of_the_bot() -> None:
+    found = [
+        f"{p.relative_to(ROOT)} imports {name}"
+        for p in _modules("bot/slack")
+        for name in _imports(p)
+        if _is_prefix(name, ("bot",)) and not _is_prefix(name, ("bot.slack", "bot.services"))
+    ]
+    assert _modules("bot/slack") and found == []
+
+
+def test_layers_edges_share_the_slack_adapters() -> None:
+    # One SlackPoster and one SlackDirectory: both edges import them, neither keeps its own.
+    users = {
+        package: {name for p in _modules(package) for name in _imports(p)}
+        for package in ("bot/listeners", "bot/scheduler")
+    }
+    assert "bot.slack.posting" in users["bot/listeners"] & users["bot/scheduler"]
+    assert "bot.slack.directory" in users["bot/listeners"] & users["bot/scheduler"]
 
 
 def test_layers_blocks_import_storage_records_only() -> None:

@@ -84,12 +84,24 @@ def digest_preview_reply(messages: Sequence[Reply], button_value: str) -> Reply:
     return Reply(first.text, blocks)
 
 
-def posted_reply(channel_id: str) -> Reply:
-    return Reply(f":white_check_mark: Posted the digest to <#{channel_id}>.")
+def posted_reply(channel_id: str, thread_problem: str | None = None) -> Reply:
+    """The digest is in the channel; ``thread_problem`` says which thread reply is missing."""
+    text = f":white_check_mark: Posted the digest to <#{channel_id}>."
+    if thread_problem:
+        text += f" Part of its thread is missing ({safe(thread_problem)})."
+    return Reply(text)
 
 
 def not_in_channel_reply(channel_id: str) -> Reply:
     return Reply(NOT_IN_CHANNEL.format(channel=channel_id))
+
+
+def post_unknown_reply(channel_id: str) -> Reply:
+    """Slack may have posted it: the clicker looks before pressing the button again."""
+    return Reply(
+        f":warning: Slack didn't answer; the digest may or may not be in <#{channel_id}>. "
+        "Look there before you press *Post to channel* again."
+    )
 
 
 def subscriptions_reply(rows: Sequence[ScheduledDigest], team: str | None = None) -> Reply:

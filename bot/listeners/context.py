@@ -10,9 +10,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.common import Reply
 from bot.deps import Deps
-from bot.listeners.directory import SlackDirectory
 from bot.services.changes import ChangeContext
 from bot.settings import Settings
+from bot.slack.directory import SlackDirectory
 from bot.zones import zone_or_utc
 
 logger = logging.getLogger(__name__)
@@ -33,8 +33,7 @@ def change_context(
 
 def today_for(deps: Deps, directory: SlackDirectory, user_id: str) -> dt.date:
     """Today in the Slack user's time zone: "today" at 1 a.m. in Tokyo is not UTC's today."""
-    directory.profile(user_id)
-    return deps.clock().astimezone(zone_or_utc(directory.tz.get(user_id))).date()
+    return deps.clock().astimezone(zone_or_utc(directory.timezone(user_id))).date()
 
 
 def announce_change(client: WebClient, settings: Settings, user_id: str, reply: Reply) -> None:

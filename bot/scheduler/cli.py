@@ -18,14 +18,14 @@ from bot.blocks.digest import digest_messages
 from bot.blocks.render import mrkdwn_to_text, render_messages
 from bot.errors import BotError, noko_error_message
 from bot.scheduler.clock import Clock, FileClock, SystemClock
-from bot.scheduler.directory import SlackDirectory
 from bot.scheduler.plan import CatchUpPolicy
-from bot.scheduler.posting import SlackPoster, slack_client
 from bot.scheduler.runner import Runner
 from bot.services.cache import NokoCache
 from bot.services.noko import NokoTokenMissingError, make_noko_client
 from bot.services.subscriptions import preview_digest
 from bot.settings import Settings
+from bot.slack.directory import SlackDirectory
+from bot.slack.posting import SlackPoster, slack_client
 from bot.storage import Repository, open_repository, upgrade
 from noko_core import NokoClient, NokoError
 

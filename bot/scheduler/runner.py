@@ -12,9 +12,9 @@ from typing import Any, Protocol
 from bot.blocks.digest import digest_messages
 from bot.scheduler.clock import Clock
 from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
-from bot.scheduler.posting import PostOutcome
 from bot.services.cache import NokoCache
 from bot.services.fetch import TeamData
+from bot.services.posting import PostOutcome
 from bot.services.schedule import covered_period
 from bot.services.team_digest import DigestJob, digest_for, fetch_for
 from bot.storage import Repository, Run

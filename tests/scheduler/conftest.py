@@ -9,10 +9,10 @@ import pytest
 
 from bot.devtools.fake_slack import FakeSlack, SlackUser
 from bot.scheduler.clock import ManualClock
-from bot.scheduler.directory import SlackDirectory
 from bot.scheduler.plan import CatchUpPolicy
-from bot.scheduler.posting import SlackPoster, slack_client
 from bot.scheduler.runner import Runner
+from bot.slack.directory import SlackDirectory
+from bot.slack.posting import SlackPoster, slack_client
 from bot.storage import Repository, open_repository
 
 TODAY = dt.date(2026, 11, 9)  # a Monday

@@ -16,13 +16,13 @@ from sched_helpers import posts
 
 from bot.devtools.fake_slack import FakeSlack
 from bot.scheduler.clock import ManualClock
-from bot.scheduler.directory import SlackDirectory
 from bot.scheduler.plan import CatchUpPolicy
-from bot.scheduler.posting import SlackPoster, slack_client
 from bot.scheduler.runner import Runner
 from bot.services.cache import NokoCache
 from bot.services.schedule import next_due
 from bot.services.subscriptions import subscription_digest
+from bot.slack.directory import SlackDirectory
+from bot.slack.posting import SlackPoster, slack_client
 from bot.storage import Repository, open_repository
 
 WEEK = [dt.datetime(2026, 11, 2, 15, 30, tzinfo=dt.UTC) + dt.timedelta(days=d) for d in range(7)]

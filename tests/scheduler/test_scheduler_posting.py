@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from slack_sdk import WebClient
+
 from bot.blocks.common import Reply
 from bot.devtools.fake_slack import FakeSlack
-from bot.scheduler.posting import SlackPoster, slack_client
+from bot.slack.posting import MAX_RETRY_AFTER, SlackPoster, poster_for, slack_client
 
 MESSAGES = [Reply("main"), Reply("more")]
 
@@ -81,3 +84,38 @@ def test_persistent_429_gives_up_without_posting(slack) -> None:
     outcome = _poster(slack, FakeTime()).post("C1", MESSAGES[:1])
     assert outcome.state == "failed"
     assert all(c.status == 429 for c in slack.calls_to("chat.postMessage"))
+
+
+def test_timeout_on_the_main_post_is_unknown_though_slack_posted_it(slack) -> None:
+    slack.inject("chat.postMessage", stall=2.0)
+    client = slack_client("xoxb-test", slack.api_url, timeout=1)
+    outcome = SlackPoster(client, sleep=FakeTime().sleep).post("C1", MESSAGES)
+    assert outcome.state == "unknown" and outcome.ts is None
+    assert len(slack.wait_for("chat.postMessage")) == 1  # delivered once, never sent again
+
+
+def test_metadata_goes_on_the_main_message_only(slack) -> None:
+    metadata = {"event_type": "noko_digest", "event_payload": {"run_id": 7}}
+    _poster(slack, FakeTime()).post("C1", MESSAGES, metadata)
+    main, reply = slack.calls_to("chat.postMessage")
+    assert main.args["metadata"] == metadata and not reply.args.get("metadata")
+
+
+def test_huge_retry_after_is_waited_out_only_up_to_a_cap(slack) -> None:
+    time = FakeTime()
+    slack.inject("chat.postMessage", status=429, retry_after=86_400)
+    outcome = _poster(slack, time).post("C1", MESSAGES[:1])
+    assert outcome.state == "posted" and max(time.sleeps) == MAX_RETRY_AFTER
+
+
+def test_a_client_that_retries_by_itself_is_refused(slack) -> None:
+    bolt_like = WebClient(token="xoxb-test", base_url=slack.api_url)  # retries connection errors
+    with pytest.raises(ValueError, match="retry handlers"):
+        SlackPoster(bolt_like)
+    assert poster_for(bolt_like).post("C1", MESSAGES[:1]).state == "posted"
+
+
+def test_empty_digest_is_a_bug_not_a_post(slack) -> None:
+    with pytest.raises(ValueError):
+        _poster(slack, FakeTime()).post("C1", [])
+    assert slack.calls == []

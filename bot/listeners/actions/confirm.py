@@ -12,9 +12,9 @@ from bot.blocks.teams import audit_text, change_reply
 from bot.deps import Deps
 from bot.ids import ActionId
 from bot.listeners.context import change_context, post_audit
-from bot.listeners.directory import SlackDirectory
 from bot.services import team_changes
 from bot.settings import Settings
+from bot.slack.directory import SlackDirectory
 
 
 def handle_confirm_action(

@@ -3,36 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.blocks.common import Reply
 from bot.blocks.digest import digest_messages
 from bot.blocks.modals import loading_view
 from bot.blocks.subscriptions import (
     digest_preview_modal,
     not_in_channel_reply,
     paused_reply,
+    post_unknown_reply,
     posted_reply,
     unsubscribed_reply,
 )
 from bot.deps import Deps
-from bot.errors import BotError, ViewFailedError
+from bot.errors import BotError, ViewFailedError, safe
 from bot.ids import ActionId
 from bot.listeners.context import announce_change, change_context
-from bot.listeners.directory import SlackDirectory
 from bot.listeners.events.app_home import publish_home
 from bot.services import subscriptions
 from bot.services.digest import Digest
 from bot.services.numbers import MAX_ID, parse_id
 from bot.services.periods import PeriodError, checked_range
+from bot.services.posting import PostOutcome
 from bot.services.team_digest import DigestJob, build_team_digest
 from bot.settings import Settings
+from bot.slack.directory import SlackDirectory
+from bot.slack.posting import poster_for
+
+logger = logging.getLogger(__name__)
 
 
 class DigestButton(BaseModel):
@@ -70,13 +73,21 @@ class DigestButton(BaseModel):
                    k=digest.period.kind).model_dump_json()  # fmt: skip
 
 
-def post_messages(client: WebClient, channel: str, messages: Sequence[Reply]) -> None:
-    """The main message, then the rest in its thread."""
-    first = client.chat_postMessage(channel=channel, text=messages[0].text,
-                                    blocks=messages[0].blocks, unfurl_links=False)  # fmt: skip
-    for reply in messages[1:]:
-        client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks,
-                                thread_ts=first["ts"], unfurl_links=False)  # fmt: skip
+def _answer_post(respond: Respond, channel: str, outcome: PostOutcome) -> None:
+    """Tell the clicker how the post went; only a certain post removes the button."""
+    if outcome.state == "posted":
+        # Replacing the preview removes its button, so a second click cannot post twice.
+        respond(text=posted_reply(channel, outcome.error).text, replace_original=True)
+        return
+    if outcome.state == "unknown":
+        logger.warning("Post to channel %s may or may not have posted: %s", channel, outcome.error)
+        reply = post_unknown_reply(channel)
+    elif outcome.code in ("not_in_channel", "channel_not_found"):
+        reply = not_in_channel_reply(channel)
+    else:
+        why = safe(outcome.code or "no reason given")
+        raise BotError(f"Nothing was posted: Slack refused the digest ({why}).")
+    respond(text=reply.text, response_type="ephemeral", replace_original=False)
 
 
 def handle_post_digest_action(
@@ -90,16 +101,7 @@ def handle_post_digest_action(
         raise BotError("I can't tell which channel to post to. Run the command there again.")
     period = subscriptions.period_of(value.s, value.e, value.k)
     digest = build_team_digest(deps.noko, DigestJob(value.t, period))
-    try:
-        post_messages(client, channel, digest_messages(digest))
-    except SlackApiError as error:
-        if error.response.get("error") not in ("not_in_channel", "channel_not_found"):
-            raise
-        reply = not_in_channel_reply(channel)
-        respond(text=reply.text, response_type="ephemeral", replace_original=False)
-        return
-    # Replacing the preview removes its button, so a second click cannot post twice.
-    respond(text=posted_reply(channel).text, replace_original=True)
+    _answer_post(respond, channel, poster_for(client).post(channel, digest_messages(digest)))
 
 
 def _subscription_id(action: dict[str, Any]) -> int:

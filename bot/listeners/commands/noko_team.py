@@ -10,10 +10,10 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.listeners.commands.registry import CommandContext, run_subcommand, usage_error
-from bot.listeners.directory import SlackDirectory
 from bot.listeners.payloads import SlashCommand
 from bot.services.command_text import parse_command_text
 from bot.settings import Settings
+from bot.slack.directory import SlackDirectory
 
 
 def handle_noko_team_command(

@@ -18,9 +18,9 @@ from bot.deps import Deps
 from bot.errors import UsageError, safe
 from bot.ids import COMMAND
 from bot.listeners.context import announce_change, change_context
-from bot.listeners.directory import SlackDirectory
 from bot.services.changes import ChangeContext
 from bot.settings import Settings
+from bot.slack.directory import SlackDirectory
 
 
 @dataclass

@@ -14,11 +14,11 @@ from bot.blocks.teams import audit_text, change_reply
 from bot.deps import Deps
 from bot.ids import CallbackId
 from bot.listeners.context import change_context, post_audit
-from bot.listeners.directory import SlackDirectory
 from bot.listeners.payloads import CreateForm, MembersForm, create_form, members_form
 from bot.services import team_changes
 from bot.services.team_changes import ChangeOutcome
 from bot.settings import Settings
+from bot.slack.directory import SlackDirectory
 
 
 def check_members_submission(ack: Ack, view: dict[str, Any]) -> MembersForm | None:

@@ -15,11 +15,11 @@ from bot.deps import Deps
 from bot.errors import AmbiguousTeamError, TeamNotFoundError, ViewFailedError
 from bot.ids import ActionId, BlockId
 from bot.listeners.context import announce_change, change_context
-from bot.listeners.directory import SlackDirectory
 from bot.services import subscriptions
 from bot.services.subscriptions import SubscriptionSpec
 from bot.services.teams import find_team
 from bot.settings import Settings
+from bot.slack.directory import SlackDirectory
 from bot.storage.records import Cadence, Schedule, schedule_problems
 from bot.zones import is_zone
 
@@ -86,8 +86,7 @@ class SubscribeForm(BaseModel):
 
 def user_timezone(directory: SlackDirectory, user_id: str) -> str:
     """The Slack user's IANA zone (users.info ``tz``), UTC when unknown."""
-    directory.profile(user_id)
-    zone = directory.tz.get(user_id, "UTC")
+    zone = directory.timezone(user_id)
     return zone if is_zone(zone) else "UTC"
 
 

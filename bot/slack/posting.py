@@ -1,23 +1,28 @@
-"""Posting digest messages to Slack: paced per channel, 429s retried, never posted twice."""
+"""Slack's side of the posting rule: paced per channel, 429s retried, nothing posted twice."""
 
 from __future__ import annotations
 
-import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.common import Reply
-
-log = logging.getLogger(__name__)
+from bot.services.posting import (
+    Message,
+    PostOutcome,
+    PostRefusedError,
+    PostUncertainError,
+    post_with_thread,
+)
 
 MAX_RATE_LIMIT_RETRIES = 3
 DEFAULT_RETRY_AFTER = 1.0
+# A tick or a click must not hang on a huge Retry-After; waiting less only costs another 429.
+MAX_RETRY_AFTER = 30.0
 
 
 def slack_client(token: str | None, base_url: str, *, timeout: int = 20) -> WebClient:
@@ -29,17 +34,12 @@ def slack_client(token: str | None, base_url: str, *, timeout: int = 20) -> WebC
     return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
 
 
-@dataclass(frozen=True)
-class PostOutcome:
-    """``state`` is "posted", "failed" (Slack refused: nothing posted) or "unknown"."""
+def poster_for(client: WebClient) -> SlackPoster:
+    """A poster for the workspace and token of ``client`` (Bolt's, which retries on its own).
 
-    state: str
-    ts: str | None = None
-    error: str | None = None
-
-
-class _Uncertain(Exception):
-    """The request may have reached Slack (timeout, 5xx): retrying could post twice."""
+    One per click paces only that click's posts; a concurrent click's 429 is waited out.
+    """
+    return SlackPoster(slack_client(client.token, client.base_url, timeout=client.timeout))
 
 
 class SlackPoster:
@@ -53,6 +53,8 @@ class SlackPoster:
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        if client.retry_handlers:
+            raise ValueError("SlackPoster needs a client without retry handlers (slack_client)")
         self._client = client
         self._pace = pace_seconds
         self._sleep = sleep
@@ -63,41 +65,30 @@ class SlackPoster:
     def post(
         self,
         channel: str,
-        messages: Sequence[Reply],
+        messages: Sequence[Message],
         metadata: Mapping[str, Any] | None = None,
     ) -> PostOutcome:
-        try:
-            ts = self._post_one(channel, messages[0], None, metadata)
-        except _Uncertain as exc:
-            return PostOutcome("unknown", error=str(exc))
-        except SlackApiError as exc:
-            return PostOutcome("failed", error=_describe(exc))
-        return PostOutcome("posted", ts=ts, error=self._post_thread(channel, ts, messages[1:]))
+        """``metadata`` goes on the main message only (the scheduler's run id)."""
 
-    def _post_thread(self, channel: str, ts: str, replies: Sequence[Reply]) -> str | None:
-        """Thread replies; a problem here is noted on the run but the digest stays posted."""
-        for index, message in enumerate(replies, start=1):
-            try:
-                self._post_one(channel, message, ts, None)
-            except (_Uncertain, SlackApiError) as exc:
-                text = str(exc) if isinstance(exc, _Uncertain) else _describe(exc)
-                return f"thread reply {index}/{len(replies)} not posted: {text}"
-        return None
+        def send(message: Message, thread_ts: str | None) -> str:
+            return self._post_one(channel, message, thread_ts, None if thread_ts else metadata)
+
+        return post_with_thread(send, messages)
 
     def _post_one(
         self,
         channel: str,
-        message: Reply,
+        message: Message,
         thread_ts: str | None,
         metadata: Mapping[str, Any] | None,
     ) -> str:
+        text, blocks = message.text, message.blocks or None
         for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
             self._wait_turn(channel)
             try:
                 response = self._client.chat_postMessage(
-                    channel=channel, text=message.text, blocks=message.blocks or None,
-                    thread_ts=thread_ts, metadata=dict(metadata) if metadata else None,
-                    unfurl_links=False,
+                    channel=channel, text=text, blocks=blocks, thread_ts=thread_ts,
+                    metadata=dict(metadata) if metadata else None, unfurl_links=False,
                 )  # fmt: skip
                 return str(response["ts"])
             except SlackApiError as exc:
@@ -106,10 +97,10 @@ class SlackPoster:
                     self._sleep(_retry_after(exc))  # a 429 means Slack did not post it
                     continue
                 if status >= 500:
-                    raise _Uncertain(f"Slack answered HTTP {status}") from exc
-                raise
+                    raise PostUncertainError(f"Slack answered HTTP {status}") from exc
+                raise PostRefusedError(f"Slack error: {_code(exc)}", _code(exc)) from exc
             except Exception as exc:  # timeouts, resets: the post may have gone through
-                raise _Uncertain(f"{type(exc).__name__}: {exc}") from exc
+                raise PostUncertainError(f"{type(exc).__name__}: {exc}") from exc
         raise AssertionError("unreachable")
 
     def _wait_turn(self, channel: str) -> None:
@@ -124,11 +115,15 @@ class SlackPoster:
 def _retry_after(exc: SlackApiError) -> float:
     value = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
     try:
-        return max(0.0, float(value)) if value is not None else DEFAULT_RETRY_AFTER
+        seconds = float(value) if value is not None else DEFAULT_RETRY_AFTER
     except ValueError:
         return DEFAULT_RETRY_AFTER
+    if math.isnan(seconds):
+        return DEFAULT_RETRY_AFTER
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
-def _describe(exc: SlackApiError) -> str:
+def _code(exc: SlackApiError) -> str:
+    """Slack's error code (``not_in_channel``), or the HTTP status when the body had none."""
     error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
-    return f"Slack error: {error or exc.response.status_code}"
+    return str(error or f"HTTP {exc.response.status_code}")

@@ -1,0 +1,126 @@
+"""Slack's user directory: profiles and time zones (users.info), channel members, e-mail → id."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.services.people import SlackProfile
+
+log = logging.getLogger(__name__)
+
+EMAIL_CACHE_SECONDS = 3600.0
+MEMBERS_PAGE = 200
+# Slack's answers meaning "the bot can't see this channel's members" (e.g. private, bot not in it).
+_CANNOT_SEE = frozenset({"channel_not_found", "not_in_channel", "missing_scope", "invalid_channel"})
+
+
+class SlackDirectory:
+    """The services' Directory (profile, channel_member) and the runner's (slack_ids).
+
+    Two lifetimes, on purpose: profiles and time zones are memoized for the life of this object,
+    so a listener makes one per request and sees a changed profile on the next one; e-mail → id
+    answers are kept ``email_cache_seconds``, because the scheduler keeps one per process and
+    looks the same people up every tick. Scopes: users:read, users:read.email, channels:read,
+    groups:read.
+    """
+
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        email_cache_seconds: float = EMAIL_CACHE_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._email_ttl = email_cache_seconds
+        self._monotonic = monotonic
+        self._profiles: dict[str, SlackProfile | None] = {}
+        self._zones: dict[str, str] = {}
+        self._emails: dict[str, tuple[float, str | None]] = {}
+
+    # -- users.info, memoized for this object's life ------------------------------------------
+    def profile(self, user_id: str) -> SlackProfile | None:
+        if user_id not in self._profiles:
+            self._profiles[user_id] = self._user_info(user_id)
+        return self._profiles[user_id]
+
+    def timezone(self, user_id: str) -> str:
+        """The user's IANA zone name as Slack has it (unchecked), "UTC" when Slack says none."""
+        self.profile(user_id)
+        return self._zones.get(user_id, "UTC")
+
+    def _user_info(self, user_id: str) -> SlackProfile | None:
+        try:
+            user: dict[str, Any] = self._client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            log.info("users.info %s failed: %s", user_id, error.response.get("error"))
+            return None
+        self._zones[user_id] = str(user.get("tz") or "UTC")
+        profile = user.get("profile") or {}
+        return SlackProfile(
+            user_id=user_id,
+            name=str(user.get("real_name") or user.get("name") or user_id),
+            email=profile.get("email"),
+            is_admin=bool(user.get("is_admin")),
+            is_owner=bool(user.get("is_owner") or user.get("is_primary_owner")),
+        )
+
+    # -- conversations.members, asked every time ------------------------------------------------
+    def channel_member(self, channel_id: str, user_id: str) -> bool | None:
+        """Whether ``user_id`` is in the channel, reading every page of its member list."""
+        cursor: str | None = None
+        try:
+            while True:
+                page = self._client.conversations_members(
+                    channel=channel_id, limit=MEMBERS_PAGE, cursor=cursor
+                )
+                if user_id in (page.get("members") or []):
+                    return True
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if cursor is None:
+                    return False
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if code not in _CANNOT_SEE:
+                raise
+            log.info("conversations.members %s failed: %s", channel_id, code)
+            return None
+
+    # -- users.lookupByEmail, cached email_cache_seconds -----------------------------------------
+    def slack_ids(self, emails: Iterable[str]) -> dict[str, str]:
+        """Lower-cased e-mail → Slack id for the e-mails Slack knows (digest mentions)."""
+        found = {}
+        for email in {e.lower() for e in emails if e}:
+            slack_id = self._lookup_email(email)
+            if slack_id:
+                found[email] = slack_id
+        return found
+
+    def _lookup_email(self, email: str) -> str | None:
+        now = self._monotonic()
+        cached = self._emails.get(email)
+        if cached and now - cached[0] < self._email_ttl:
+            return cached[1]
+        try:
+            user = self._client.users_lookupByEmail(email=email)["user"]
+            slack_id = None if user.get("deleted") else str(user["id"])
+        except SlackApiError as exc:
+            if exc.response.get("error") != "users_not_found":
+                log.warning("users.lookupByEmail failed: %s", exc.response.get("error"))
+                return None  # not cached: a transient problem should not hide the mention
+            slack_id = None  # cached: someone without a Slack account stays without one
+        self._emails[email] = (now, slack_id)
+        return slack_id
+
+
+class NoDirectory:
+    """For previews without a Slack token: nobody is mentioned, names are shown."""
+
+    def slack_ids(self, emails: Iterable[str]) -> dict[str, str]:
+        return {}
