@@ -7,7 +7,7 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -16,6 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100
 SECTION_TEXT_LIMIT = 3000
+
+# A Web API method answered by another fake (the Socket Mode side): (args, headers) -> answer.
+MethodAnswer = Callable[[dict[str, Any], dict[str, str]], tuple[int, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class _State:
     channels: dict[str, list[str] | None] = field(default_factory=dict)
     calls: list[SlackCall] = field(default_factory=list)
     faults: list[_Fault] = field(default_factory=list)
+    plugged: dict[str, MethodAnswer] = field(default_factory=dict)
     cond: threading.Condition = field(default_factory=threading.Condition)
     ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -130,6 +134,12 @@ class FakeSlack:
         """Give ``channel_id`` these members, or hide it (``None``: channel_not_found)."""
         with self._state.cond:
             self._state.channels[channel_id] = None if members is None else list(members)
+
+    def serve_method(self, method: str, answer: MethodAnswer) -> None:
+        """Answer ``method`` with ``answer(args, headers)`` (lower-case header names); how the
+        Socket Mode fake (bot/devtools/fake_socket_mode.py) serves ``apps.connections.open``."""
+        with self._state.cond:
+            self._state.plugged[method] = answer
 
     # -- inspection --------------------------------------------------------------------------
     @property
@@ -205,7 +215,12 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
                 return
             if fault and fault.stall is not None:
                 time.sleep(fault.stall)
-            status, payload = _answer(state, method, args)
+            with state.cond:
+                plugged = state.plugged.get(method)
+            if plugged is not None:
+                status, payload = plugged(args, {k.lower(): v for k, v in self.headers.items()})
+            else:
+                status, payload = _answer(state, method, args)
             self._record(method, args, status)
             self._send(status, payload)
 
