@@ -78,6 +78,7 @@ class _State:
     calls: list[SlackCall] = field(default_factory=list)
     faults: list[_Fault] = field(default_factory=list)
     plugged: dict[str, MethodAnswer] = field(default_factory=dict)
+    stalling: list[str] = field(default_factory=list)  # methods of calls held by a stall now
     cond: threading.Condition = field(default_factory=threading.Condition)
     ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -168,6 +169,16 @@ class FakeSlack:
                     raise AssertionError(f"expected {count} x {method}; calls so far: {seen}")
                 self._state.cond.wait(remaining)
 
+    def wait_stalling(self, method: str, timeout: float = 10.0) -> None:
+        """Wait until a call to ``method`` is being held by an injected ``stall``."""
+        deadline = time.monotonic() + timeout
+        with self._state.cond:
+            while method not in self._state.stalling:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"no call to {method} is stalling")
+                self._state.cond.wait(remaining)
+
     # -- fault injection ---------------------------------------------------------------------
     def inject(
         self,
@@ -214,7 +225,7 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
                 self._send_fault(fault)
                 return
             if fault and fault.stall is not None:
-                time.sleep(fault.stall)
+                _hold(state, method, fault.stall)
             with state.cond:
                 plugged = state.plugged.get(method)
             if plugged is not None:
@@ -253,6 +264,15 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
     return Handler
+
+
+def _hold(state: _State, method: str, seconds: float) -> None:
+    with state.cond:
+        state.stalling.append(method)
+        state.cond.notify_all()
+    time.sleep(seconds)
+    with state.cond:
+        state.stalling.remove(method)
 
 
 def _parse_body(handler: BaseHTTPRequestHandler) -> dict[str, Any]:

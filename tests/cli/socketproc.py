@@ -81,7 +81,10 @@ class SocketWorld:
     def __init__(self, tmp_path: Path, sandbox: Sandbox, slack: FakeSlack,
                  socket_mode: FakeSocketMode) -> None:  # fmt: skip
         self.tmp_path, self.sandbox, self.slack, self.socket_mode = (
-            tmp_path, sandbox, slack, socket_mode
+            tmp_path,
+            sandbox,
+            slack,
+            socket_mode,
         )
         self.clock_file = tmp_path / "now.txt"
         self.database_url = f"sqlite:///{tmp_path / 'bot.db'}"

@@ -1,5 +1,5 @@
-"""The Procfile's `socket: noko-bot socket --with-clock` line, run as a process over Socket Mode:
-commands are acked and answered, the in-process clock posts due digests, SIGTERM stops it cleanly."""
+"""The Procfile's `socket: noko-bot socket --with-clock` line as a process over Socket Mode: it
+acks and answers commands, its in-process clock posts due digests, SIGTERM stops it cleanly."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import pytest
 
 pytest.importorskip("websockets", reason="the Socket Mode fake needs websockets (the test extra)")
 
-from socketproc import BOT_TOKEN, SocketWorld, wait_until  # noqa: E402
+from socketproc import BOT_TOKEN, SocketWorld, wait_until
 
-from bot.devtools.fake_slack import FakeSlack, SlackCall, SlackUser  # noqa: E402
-from bot.devtools.fake_socket_mode import DEFAULT_APP_TOKEN, FakeSocketMode  # noqa: E402
-from bot.scheduler.cli import STALL_ENV  # noqa: E402
-from bot.storage import Repository, Subscription  # noqa: E402
-from noko_core.sandbox import Sandbox  # noqa: E402
-from noko_core.sandbox.demo import build_dataset  # noqa: E402
+from bot.devtools.fake_slack import FakeSlack, SlackCall, SlackUser
+from bot.devtools.fake_socket_mode import DEFAULT_APP_TOKEN, FakeSocketMode
+from bot.scheduler.cli import STALL_ENV
+from bot.storage import Repository, Subscription
+from noko_core.sandbox import Sandbox
+from noko_core.sandbox.demo import build_dataset
 
 TODAY = dt.date(2026, 11, 9)  # a Monday
 BEFORE_NINE = dt.datetime(2026, 11, 9, 7, 0, tzinfo=dt.UTC)  # 08:00 in Berlin
@@ -78,6 +78,22 @@ def test_socket_process_acks_a_command_and_answers_on_its_response_url(world) ->
     assert_clean_log(process.log())
 
 
+def test_socket_process_reconnects_when_slack_asks_and_keeps_answering(world) -> None:
+    process = world.start()
+    world.socket_mode.wait_connected()
+
+    world.socket_mode.request_refresh()  # Slack's "disconnect: refresh_requested"
+
+    world.socket_mode.wait_connected(opened=2)
+    url = world.slack.response_url("after")
+    envelope_id = world.socket_mode.send_slash_command("list", user_id=SOFIA.id, response_url=url)
+    world.socket_mode.wait_for_ack(envelope_id)
+    wait_until(lambda: replies_to(world.slack, "after"), "the reply after reconnecting")
+    assert len(world.slack.calls_to("apps.connections.open")) == 2  # a fresh URL, not the old one
+    assert process.terminate() == 0
+    assert_clean_log(process.log())
+
+
 def test_socket_process_clock_posts_a_due_digest_to_the_subscribed_channel(world) -> None:
     repo = world.repository()
     sub = subscribe_daily(repo)
@@ -98,7 +114,9 @@ def test_socket_process_clock_posts_a_due_digest_to_the_subscribed_channel(world
 def test_socket_process_sigterm_finishes_the_in_flight_post_and_exits_0(world) -> None:
     repo = world.repository()
     sub = subscribe_daily(repo)
-    process = world.start(**{STALL_ENV: "3"})  # holds the clock between claim and post
+    # The clock stalls between claim and post for longer than closing the websocket takes
+    # (about 3 s: slack_sdk's receive timeout), so only waiting for the clock gets the post out.
+    process = world.start(**{STALL_ENV: "5"})
     world.socket_mode.wait_connected()
     world.set_clock(AFTER_NINE)
     wait_until(lambda: states(repo, sub) == ["claimed"], "the claim")
@@ -125,3 +143,15 @@ def test_socket_process_refused_app_token_exits_2_with_a_reason_instead_of_hangi
     assert world.socket_mode.connections_opened == 0
     assert_clean_log(log)
     assert "revoked-SECRET" not in log
+
+
+def test_socket_process_sigterm_while_connecting_exits_0_and_leaves_no_connection(world) -> None:
+    world.slack.inject("apps.connections.open", stall=2.0)
+    process = world.start()
+    world.slack.wait_stalling("apps.connections.open", timeout=30)
+
+    code = process.terminate(timeout=30)
+
+    assert code == 0, process.log()
+    world.socket_mode.wait_closed(timeout=10)
+    assert_clean_log(process.log())
