@@ -8,10 +8,16 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.settings import Mode, Settings, check_required, describe_validation_error
+
+if TYPE_CHECKING:
+    import threading
+
+    from bot.deps import Deps
 
 EXIT_CONFIG = 2
 
@@ -87,7 +93,6 @@ def _run_web(settings: Settings, connections: int) -> int:
 def _run_socket(settings: Settings, with_clock: bool) -> int:
     import threading
 
-    from bot.app import connect_socket_mode
     from bot.deps import build_deps
     from bot.scheduler.cli import run_clock, stop_on_signals
 
@@ -96,14 +101,36 @@ def _run_socket(settings: Settings, with_clock: bool) -> int:
     clock = None
     if with_clock:
         clock = threading.Thread(
-            target=run_clock, args=(settings,), kwargs={"stop": stop}, name="clock"
+            target=run_clock,
+            args=(settings,),
+            kwargs={"stop": stop, "cache": deps.cache},
+            name="clock",
         )
         clock.start()
-    handler = connect_socket_mode(settings, deps)
+    try:
+        return _serve_socket(settings, deps, stop)
+    finally:
+        # Also when connecting failed: the clock thread alone kept the process up for ever.
+        stop.set()
+        if clock is not None:
+            clock.join()  # the clock finishes its in-flight post first
+
+
+def _serve_socket(settings: Settings, deps: Deps, stop: threading.Event) -> int:
+    from slack_sdk.errors import SlackApiError
+
+    from bot.app import connect_socket_mode
+
+    try:
+        handler = connect_socket_mode(settings, deps)
+    except SlackApiError as error:
+        reason = error.response.get("error") if error.response is not None else None
+        print(f"noko-bot: Slack refused the Socket Mode connection ({reason}): check "
+              "SLACK_APP_TOKEN (xapp-…, scope connections:write) and that Socket Mode is on",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_CONFIG
     stop.wait()
     handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
-    if clock is not None:
-        clock.join()  # the clock finishes its in-flight post first
     return 0
 
 

@@ -7,7 +7,7 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -16,6 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100
 SECTION_TEXT_LIMIT = 3000
+
+# A Web API method answered by another fake (the Socket Mode side): (args, headers) -> answer.
+MethodAnswer = Callable[[dict[str, Any], dict[str, str]], tuple[int, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class _State:
     channels: dict[str, list[str] | None] = field(default_factory=dict)
     calls: list[SlackCall] = field(default_factory=list)
     faults: list[_Fault] = field(default_factory=list)
+    plugged: dict[str, MethodAnswer] = field(default_factory=dict)
+    stalling: list[str] = field(default_factory=list)  # methods of calls held by a stall now
     cond: threading.Condition = field(default_factory=threading.Condition)
     ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -134,6 +139,12 @@ class FakeSlack:
         with self._state.cond:
             self._state.channels[channel_id] = None if members is None else list(members)
 
+    def serve_method(self, method: str, answer: MethodAnswer) -> None:
+        """Answer ``method`` with ``answer(args, headers)`` (lower-case header names); how the
+        Socket Mode fake (bot/devtools/fake_socket_mode.py) serves ``apps.connections.open``."""
+        with self._state.cond:
+            self._state.plugged[method] = answer
+
     # -- inspection --------------------------------------------------------------------------
     @property
     def calls(self) -> list[SlackCall]:
@@ -159,6 +170,16 @@ class FakeSlack:
                 if remaining <= 0:
                     seen = [c.method for c in self._state.calls]
                     raise AssertionError(f"expected {count} x {method}; calls so far: {seen}")
+                self._state.cond.wait(remaining)
+
+    def wait_stalling(self, method: str, timeout: float = 10.0) -> None:
+        """Wait until a call to ``method`` is being held by an injected ``stall``."""
+        deadline = time.monotonic() + timeout
+        with self._state.cond:
+            while method not in self._state.stalling:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"no call to {method} is stalling")
                 self._state.cond.wait(remaining)
 
     # -- fault injection ---------------------------------------------------------------------
@@ -207,8 +228,13 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
                 self._send_fault(fault)
                 return
             if fault and fault.stall is not None:
-                time.sleep(fault.stall)
-            status, payload = _answer(state, method, args)
+                _hold(state, method, fault.stall)
+            with state.cond:
+                plugged = state.plugged.get(method)
+            if plugged is not None:
+                status, payload = plugged(args, {k.lower(): v for k, v in self.headers.items()})
+            else:
+                status, payload = _answer(state, method, args)
             self._record(method, args, status)
             self._send(status, payload)
 
@@ -241,6 +267,15 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
     return Handler
+
+
+def _hold(state: _State, method: str, seconds: float) -> None:
+    with state.cond:
+        state.stalling.append(method)
+        state.cond.notify_all()
+    time.sleep(seconds)
+    with state.cond:
+        state.stalling.remove(method)
 
 
 def _parse_body(handler: BaseHTTPRequestHandler) -> dict[str, Any]:

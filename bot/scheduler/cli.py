@@ -104,11 +104,13 @@ def run_clock(
     *,
     environ: Mapping[str, str] | None = None,
     stop: threading.Event | None = None,
+    cache: NokoCache | None = None,
 ) -> int:
     """The `clock` process: tick until SIGTERM/SIGINT, finish the in-flight post, exit 0.
 
     Run in a thread (`noko-bot socket --with-clock`), it stops when ``stop`` is set: signal
-    handlers can only be installed by the main thread, which then owns them."""
+    handlers can only be installed by the main thread, which then owns them. There it shares
+    the process's Noko client and cache (``cache``), so one rate limit covers the process."""
     environ = os.environ if environ is None else environ
     if settings.slack_bot_token is None:
         raise SystemExit("SLACK_BOT_TOKEN is not set: the clock cannot post digests")
@@ -117,7 +119,8 @@ def run_clock(
     if stop is None:
         stop = stop_on_signals()
     repo = open_repository(settings.database_url, clock=clock.now)
-    runner = build_runner(settings, repo, clock, make_noko(settings), stop)
+    noko = cache.noko if cache is not None else make_noko(settings)
+    runner = build_runner(settings, repo, clock, noko, stop, cache)
     stall = float(environ.get(STALL_ENV) or 0)
     if stall:
         runner.after_claim = lambda run: time.sleep(stall)
