@@ -125,9 +125,11 @@ def _serve_socket(settings: Settings, deps: Deps, stop: threading.Event) -> int:
         handler = connect_socket_mode(settings, deps)
     except SlackApiError as error:
         reason = error.response.get("error") if error.response is not None else None
-        print(f"noko-bot: Slack refused the Socket Mode connection ({reason}): check "
-              "SLACK_APP_TOKEN (xapp-…, scope connections:write) and that Socket Mode is on",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"noko-bot: Slack refused the Socket Mode connection ({reason}): check "
+            "SLACK_APP_TOKEN (xapp-…, scope connections:write) and that Socket Mode is on",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG
     stop.wait()
     handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated

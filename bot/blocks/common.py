@@ -112,9 +112,12 @@ def block_text_length(block: Block) -> int:
 
 
 def pack_lines(
-    lines: Sequence[str], *, title: str = "", max_chunks: int | None = None,
+    lines: Sequence[str],
+    *,
+    title: str = "",
+    max_chunks: int | None = None,
     max_chars: int | None = None,
-) -> tuple[list[str], int]:  # fmt: skip
+) -> tuple[list[str], int]:
     """Lines joined into section-sized chunks, the first headed ``*title*`` and the rest
     ``*title (continued)*``; stops before passing ``max_chunks`` or ``max_chars`` of lines.
     Returns the chunks and how many lines they hold."""
@@ -165,9 +168,12 @@ def titled_sections(title: str, lines: Sequence[str], *, block_id: str) -> list[
 
 
 def pages(
-    head: Sequence[Block], body: Iterable[Block], *, max_blocks: int = MESSAGE_BLOCKS,
+    head: Sequence[Block],
+    body: Iterable[Block],
+    *,
+    max_blocks: int = MESSAGE_BLOCKS,
     max_chars: int = MESSAGE_CHARS,
-) -> list[list[Block]]:  # fmt: skip
+) -> list[list[Block]]:
     """``head`` then ``body`` cut into pages that each fit one message (a main message and its
     thread replies)."""
     paged: list[list[Block]] = [list(head)]

@@ -76,11 +76,13 @@ def digest_preview_reply(messages: Sequence[Reply], button_value: str) -> Reply:
     blocks: list[Block] = first.blocks[: MESSAGE_BLOCKS - 2]
     if len(messages) > 1:
         blocks.append(context(f"Posting adds {len(messages) - 1} more part(s) in a thread."))
-    blocks.append({
-        "type": "actions",
-        "block_id": BlockId.DIGEST_ACTIONS,
-        "elements": [button("Post to channel", ActionId.POST_DIGEST, button_value, "primary")],
-    })  # fmt: skip
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": BlockId.DIGEST_ACTIONS,
+            "elements": [button("Post to channel", ActionId.POST_DIGEST, button_value, "primary")],
+        }
+    )
     return Reply(first.text, blocks)
 
 
@@ -110,8 +112,12 @@ def subscriptions_reply(rows: Sequence[ScheduledDigest], team: str | None = None
         text = f"No digest subscriptions{' for ' + safe(team) if team else ''} yet."
         return Reply(text, [section(f"{text} Add one with `/noko-team subscribe <team>`.")])
     blocks = [header(title), *line_sections([_line(r) for r in rows], max_blocks=40)]
-    blocks.append(context("Change one with `/noko-team pause <id>`, `resume <id>`, "
-                          "`unsubscribe <id>`, or from the bot's Home tab."))  # fmt: skip
+    blocks.append(
+        context(
+            "Change one with `/noko-team pause <id>`, `resume <id>`, "
+            "`unsubscribe <id>`, or from the bot's Home tab."
+        )
+    )
     return message(f"{title}: {len(rows)}", blocks)
 
 
@@ -165,12 +171,15 @@ def _home_row(row: ScheduledDigest) -> list[Block]:
     delete = button("Delete", ActionId.SUB_DELETE, value, "danger")
     delete["confirm"] = {
         "title": plain("Delete this digest?", 100),
-        "text": {"type": "mrkdwn", "text": f"<#{sub.channel_id}> will stop getting the "
-                 f"*{safe(sub.team_name)}* digest. Noko is not changed."},
+        "text": {
+            "type": "mrkdwn",
+            "text": f"<#{sub.channel_id}> will stop getting the "
+            f"*{safe(sub.team_name)}* digest. Noko is not changed.",
+        },
         "confirm": plain("Delete", 30),
         "deny": plain("Keep it", 30),
         "style": "danger",
-    }  # fmt: skip
+    }
     actions = {
         "type": "actions",
         "block_id": f"{BlockId.HOME_DIGESTS}:{sub.id}:actions",
@@ -209,13 +218,20 @@ def _select(action_id: str, options: list[dict[str, Any]], initial: str | None) 
 
 def _day_select(initial: str | None) -> Block:
     groups = [
-        {"label": plain("Weekly: day of the week"),
-         "options": [day_option(f"w{i}") for i in range(7)]},
-        {"label": plain("Monthly: day of the month"),
-         "options": [day_option(f"m{d}") for d in range(1, 32)]},
-    ]  # fmt: skip
-    element: Block = {"type": "static_select", "action_id": ActionId.SUB_DAY,
-                      "option_groups": groups}  # fmt: skip
+        {
+            "label": plain("Weekly: day of the week"),
+            "options": [day_option(f"w{i}") for i in range(7)],
+        },
+        {
+            "label": plain("Monthly: day of the month"),
+            "options": [day_option(f"m{d}") for d in range(1, 32)],
+        },
+    ]
+    element: Block = {
+        "type": "static_select",
+        "action_id": ActionId.SUB_DAY,
+        "option_groups": groups,
+    }
     if initial:
         element["initial_option"] = day_option(initial)
     return element
@@ -228,8 +244,11 @@ def _timepicker(initial: str) -> Block:
 def _channel_select(channel_id: str | None) -> Block:
     # conversations_select needs no extra scope (channels:read is only for listing via the API).
     only = {"include": ["public", "private"], "exclude_bot_users": True}
-    element: Block = {"type": "conversations_select", "action_id": ActionId.SUB_CHANNEL,
-                      "filter": only}  # fmt: skip
+    element: Block = {
+        "type": "conversations_select",
+        "action_id": ActionId.SUB_CHANNEL,
+        "filter": only,
+    }
     if channel_id:
         element["initial_conversation"] = channel_id
     return element
@@ -262,7 +281,11 @@ def subscribe_modal(
         context("The digest covers the day, week or month before it is posted."),
     ]
     return {
-        "type": "modal", "callback_id": CallbackId.SUBSCRIBE, "title": plain("Channel digest", 24),
-        "submit": plain("Subscribe", 24), "close": plain("Cancel", 24), "blocks": blocks,
+        "type": "modal",
+        "callback_id": CallbackId.SUBSCRIBE,
+        "title": plain("Channel digest", 24),
+        "submit": plain("Subscribe", 24),
+        "close": plain("Cancel", 24),
+        "blocks": blocks,
         "private_metadata": private_metadata,
-    }  # fmt: skip
+    }

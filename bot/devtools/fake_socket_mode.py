@@ -135,18 +135,31 @@ class FakeSocketMode:
     ) -> str:
         """A slash command as Socket Mode carries it: the HTTP form's fields as a JSON object."""
         payload = {
-            "token": "legacy-verification-token", "team_id": "T0001", "team_domain": "fake",
-            "channel_id": channel_id, "channel_name": "general", "user_id": user_id,
-            "user_name": user_id.lower(), "command": command, "text": text,
-            "api_app_id": self._app_id, "is_enterprise_install": "false",
-            "response_url": response_url, "trigger_id": f"{uuid.uuid4().int % 10**12}.1.fake",
-        }  # fmt: skip
+            "token": "legacy-verification-token",
+            "team_id": "T0001",
+            "team_domain": "fake",
+            "channel_id": channel_id,
+            "channel_name": "general",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": self._app_id,
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": f"{uuid.uuid4().int % 10**12}.1.fake",
+        }
         return self.send_envelope("slash_commands", payload)
 
     def request_refresh(self) -> None:
         """Tell every open connection to reconnect, as Slack does every few hours."""
-        message = json.dumps({"type": "disconnect", "reason": "refresh_requested",
-                              "debug_info": {"host": "fake-socket-mode"}})  # fmt: skip
+        message = json.dumps(
+            {
+                "type": "disconnect",
+                "reason": "refresh_requested",
+                "debug_info": {"host": "fake-socket-mode"},
+            }
+        )
         with self._state.cond:
             live = list(self._state.live)
         for connection in live:
@@ -298,10 +311,13 @@ def _hello(num_connections: int, app_id: str) -> dict[str, Any]:
     return {
         "type": "hello",
         "num_connections": num_connections,
-        "debug_info": {"host": "fake-socket-mode", "build_number": 1,
-                       "approximate_connection_time": 18060},
+        "debug_info": {
+            "host": "fake-socket-mode",
+            "build_number": 1,
+            "approximate_connection_time": 18060,
+        },
         "connection_info": {"app_id": app_id},
-    }  # fmt: skip
+    }
 
 
 def _query_value(path: str, name: str) -> str | None:

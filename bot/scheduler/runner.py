@@ -91,8 +91,9 @@ class Runner:
         taken = self.repo.period_keys_since(now - self.policy.lookback - dt.timedelta(days=1))
         plan = plan_tick(subs, now, taken, self.policy)
         for item in plan.missed:
-            if self.repo.mark_missed(item.subscription.id, item.occurrence.key,
-                                     due_at=item.occurrence.due_at):  # fmt: skip
+            if self.repo.mark_missed(
+                item.subscription.id, item.occurrence.key, due_at=item.occurrence.due_at
+            ):
                 report.missed.append(item.subscription.id)
         if plan.post:
             self._deliver_all(plan.post, report)
@@ -127,8 +128,7 @@ class Runner:
         self, item: DueItem, job: DigestJob, data: TeamData | NokoError, report: TickReport
     ) -> None:
         sub, occurrence = item.subscription, item.occurrence
-        run = self.repo.claim_run(sub.id, occurrence.key, late=item.late,
-                                  due_at=occurrence.due_at)  # fmt: skip
+        run = self.repo.claim_run(sub.id, occurrence.key, late=item.late, due_at=occurrence.due_at)
         if run is None:
             log.info(
                 "digest %s of subscription %s already claimed elsewhere", occurrence.key, sub.id
@@ -144,8 +144,10 @@ class Runner:
             self.repo.mark_failed(run.id, f"{type(exc).__name__}: {exc}")
             report.failed.append(sub.id)
             return
-        metadata = {"event_type": "noko_digest",
-                    "event_payload": {"run_id": run.id, "period_key": occurrence.key}}  # fmt: skip
+        metadata = {
+            "event_type": "noko_digest",
+            "event_payload": {"run_id": run.id, "period_key": occurrence.key},
+        }
         self._record(run, self.poster.post(sub.channel_id, messages, metadata), report)
 
     def _record(self, run: Run, outcome: PostOutcome, report: TickReport) -> None:

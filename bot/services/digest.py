@@ -121,7 +121,12 @@ def digest_from_data(
     """
     current, previous = team_summaries(data)
     return build_digest(
-        current, previous, team_name=data.team_name or team_name, period=data.period,
-        noko_url=noko_url, slack_ids_by_email=slack_ids(idle_emails(current)), late=late,
+        current,
+        previous,
+        team_name=data.team_name or team_name,
+        period=data.period,
+        noko_url=noko_url,
+        slack_ids_by_email=slack_ids(idle_emails(current)),
+        late=late,
         options=options,
-    )  # fmt: skip
+    )

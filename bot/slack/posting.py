@@ -87,9 +87,13 @@ class SlackPoster:
             self._wait_turn(channel)
             try:
                 response = self._client.chat_postMessage(
-                    channel=channel, text=text, blocks=blocks, thread_ts=thread_ts,
-                    metadata=dict(metadata) if metadata else None, unfurl_links=False,
-                )  # fmt: skip
+                    channel=channel,
+                    text=text,
+                    blocks=blocks,
+                    thread_ts=thread_ts,
+                    metadata=dict(metadata) if metadata else None,
+                    unfurl_links=False,
+                )
                 return str(response["ts"])
             except SlackApiError as exc:
                 status = exc.response.status_code

@@ -67,9 +67,12 @@ class Subscription:
         # Not validated again: rows were checked on the way in, and a zone the OS later drops
         # must fail that one subscription in the scheduler, not every listing that reads it.
         return Schedule.model_construct(
-            cadence=cast(Cadence, self.cadence), weekday=self.weekday,
-            day_of_month=self.day_of_month, local_time=self.local_time, timezone=self.timezone,
-        )  # fmt: skip
+            cadence=cast(Cadence, self.cadence),
+            weekday=self.weekday,
+            day_of_month=self.day_of_month,
+            local_time=self.local_time,
+            timezone=self.timezone,
+        )
 
     @property
     def time_of_day(self) -> dt.time:

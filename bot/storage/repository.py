@@ -88,10 +88,14 @@ class Repository:
         result: str,
     ) -> AuditRow:
         return AuditRow(
-            created_at=self._clock(), slack_user_id=_storable(slack_user_id),
-            action=_storable(action), team_id=team_id, team_name=_storable_or_none(team_name),
-            noko_user_ids=[int(i) for i in noko_user_ids], result=result,
-        )  # fmt: skip
+            created_at=self._clock(),
+            slack_user_id=_storable(slack_user_id),
+            action=_storable(action),
+            team_id=team_id,
+            team_name=_storable_or_none(team_name),
+            noko_user_ids=[int(i) for i in noko_user_ids],
+            result=result,
+        )
 
     def finish_audit(
         self,
@@ -106,10 +110,13 @@ class Repository:
         """Complete an attempt with its result (ok, failed, denied, unknown) and what it named."""
         _check_final(result)
         values = dict(
-            result=result, team_id=team_id, team_name=_storable_or_none(team_name),
-            noko_user_ids=[int(i) for i in noko_user_ids], detail=_storable_or_none(detail),
+            result=result,
+            team_id=team_id,
+            team_name=_storable_or_none(team_name),
+            noko_user_ids=[int(i) for i in noko_user_ids],
+            detail=_storable_or_none(detail),
             finished_at=self._clock(),
-        )  # fmt: skip
+        )
         with self._session() as session:
             session.execute(update(AuditRow).where(AuditRow.id == audit_id).values(**values))
 
@@ -137,10 +144,18 @@ class Repository:
         """Store a digest subscription; SubscriptionError (naming the fields) unless its schedule
         passes the one rule, ``Schedule``: a cadence carries only the day it uses."""
         fields: dict[str, Any] = dict(
-            team_id=team_id, team_name=team_name, channel_id=channel_id, cadence=cadence,
-            weekday=weekday, day_of_month=day_of_month, local_time=local_time, timezone=timezone,
-            created_by=created_by, options=dict(options or {}), paused=paused,
-        )  # fmt: skip
+            team_id=team_id,
+            team_name=team_name,
+            channel_id=channel_id,
+            cadence=cadence,
+            weekday=weekday,
+            day_of_month=day_of_month,
+            local_time=local_time,
+            timezone=timezone,
+            created_by=created_by,
+            options=dict(options or {}),
+            paused=paused,
+        )
         check_subscription(fields)
         now = self._clock()
         row = SubscriptionRow(**fields, created_at=now, updated_at=now)
@@ -219,9 +234,14 @@ class Repository:
     ) -> Run | None:
         now = self._clock()
         row = RunRow(
-            subscription_id=subscription_id, period_key=key, state=state, late=late,
-            due_at=due_at, claimed_at=now, finished_at=now if state == "missed" else None,
-        )  # fmt: skip
+            subscription_id=subscription_id,
+            period_key=key,
+            state=state,
+            late=late,
+            due_at=due_at,
+            claimed_at=now,
+            finished_at=now if state == "missed" else None,
+        )
         try:
             with self._session() as session:
                 session.add(row)
@@ -310,26 +330,48 @@ def _storable_or_none(text: str | None) -> str | None:
 
 def _audit(row: AuditRow) -> AuditRecord:
     return AuditRecord(
-        id=row.id, at=row.created_at, slack_user_id=row.slack_user_id, action=row.action,
-        team_id=row.team_id, team_name=row.team_name,
-        noko_user_ids=tuple(row.noko_user_ids or ()), result=row.result, detail=row.detail,
+        id=row.id,
+        at=row.created_at,
+        slack_user_id=row.slack_user_id,
+        action=row.action,
+        team_id=row.team_id,
+        team_name=row.team_name,
+        noko_user_ids=tuple(row.noko_user_ids or ()),
+        result=row.result,
+        detail=row.detail,
         finished_at=row.finished_at,
-    )  # fmt: skip
+    )
 
 
 def _subscription(row: SubscriptionRow) -> Subscription:
     return Subscription(
-        id=row.id, team_id=row.team_id, team_name=row.team_name, channel_id=row.channel_id,
-        cadence=row.cadence, weekday=row.weekday, day_of_month=row.day_of_month,
-        local_time=row.local_time, timezone=row.timezone, created_by=row.created_by,
-        paused=bool(row.paused), created_at=row.created_at, updated_at=row.updated_at,
+        id=row.id,
+        team_id=row.team_id,
+        team_name=row.team_name,
+        channel_id=row.channel_id,
+        cadence=row.cadence,
+        weekday=row.weekday,
+        day_of_month=row.day_of_month,
+        local_time=row.local_time,
+        timezone=row.timezone,
+        created_by=row.created_by,
+        paused=bool(row.paused),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
         options=dict(row.options or {}),
-    )  # fmt: skip
+    )
 
 
 def _run(row: RunRow) -> Run:
     return Run(
-        id=row.id, subscription_id=row.subscription_id, period_key=row.period_key,
-        state=row.state, late=bool(row.late), due_at=row.due_at, slack_ts=row.slack_ts,
-        error=row.error, claimed_at=row.claimed_at, finished_at=row.finished_at,
-    )  # fmt: skip
+        id=row.id,
+        subscription_id=row.subscription_id,
+        period_key=row.period_key,
+        state=row.state,
+        late=bool(row.late),
+        due_at=row.due_at,
+        slack_ts=row.slack_ts,
+        error=row.error,
+        claimed_at=row.claimed_at,
+        finished_at=row.finished_at,
+    )

@@ -36,8 +36,13 @@ def register(app: App) -> None:
     for action_id in (ActionId.SUB_PAUSE, ActionId.SUB_RESUME, ActionId.SUB_DELETE):
         app.action(action_id)(deferred(handle_subscription_home_action))
     app.action(ActionId.SUB_PREVIEW)(deferred(handle_subscription_preview_action))
-    for action_id in (ActionId.SUB_CHANNEL, ActionId.SUB_CADENCE, ActionId.SUB_DAY,
-                      ActionId.SUB_TIME, ActionId.SUB_TIMEZONE):  # fmt: skip
+    for action_id in (
+        ActionId.SUB_CHANNEL,
+        ActionId.SUB_CADENCE,
+        ActionId.SUB_DAY,
+        ActionId.SUB_TIME,
+        ActionId.SUB_TIMEZONE,
+    ):
         app.action(action_id)(immediate(_ack_only))
 
 

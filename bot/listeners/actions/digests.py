@@ -69,8 +69,9 @@ class DigestButton(BaseModel):
 
     @classmethod
     def for_digest(cls, team_id: int, digest: Digest) -> str:
-        return cls(t=team_id, s=digest.period.start, e=digest.period.end,
-                   k=digest.period.kind).model_dump_json()  # fmt: skip
+        return cls(
+            t=team_id, s=digest.period.start, e=digest.period.end, k=digest.period.kind
+        ).model_dump_json()
 
 
 def _answer_post(respond: Respond, channel: str, outcome: PostOutcome) -> None:
@@ -91,9 +92,13 @@ def _answer_post(respond: Respond, channel: str, outcome: PostOutcome) -> None:
 
 
 def handle_post_digest_action(
-    ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond,
+    ack: Ack,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
     deps: Deps,
-) -> None:  # fmt: skip
+) -> None:
     ack()
     value = DigestButton.parse(action.get("value"))
     channel = str((body.get("channel") or {}).get("id") or "")

@@ -125,10 +125,15 @@ def _filled(
     zone = draft.timezone or user_timezone(directory, user_id)
     draft = draft.model_copy(update={"team_id": team[0] if team else None, "timezone": zone})
     return subscribe_modal(
-        private_metadata=draft.metadata(), team=team, channel_id=draft.channel_id,
-        cadence=draft.cadence, day=draft.day, local_time=draft.local_time,
-        timezone=str(draft.timezone), problems=problems,
-    )  # fmt: skip
+        private_metadata=draft.metadata(),
+        team=team,
+        channel_id=draft.channel_id,
+        cadence=draft.cadence,
+        day=draft.day,
+        local_time=draft.local_time,
+        timezone=str(draft.timezone),
+        problems=problems,
+    )
 
 
 def _pick(values: dict[str, Any], name: str, key: str, fallback: Any) -> Any:

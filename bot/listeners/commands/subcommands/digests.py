@@ -136,10 +136,14 @@ class SubscribeArgs(_Args):
         values = _schedule_values(self.model_dump(), "")
         day = day_choice(values["cadence"], values["weekday"], values["day_of_month"])
         return SubscribeDraft(
-            team=self.team, channel_id=self.channel_id or channel_id, cadence=values["cadence"],
-            day=day, local_time=values["local_time"], timezone=self.timezone,
+            team=self.team,
+            channel_id=self.channel_id or channel_id,
+            cadence=values["cadence"],
+            day=day,
+            local_time=values["local_time"],
+            timezone=self.timezone,
             problems=self.problems,
-        )  # fmt: skip
+        )
 
 
 def _schedule_values(said: Mapping[str, Any], timezone: str) -> dict[str, Any]:
