@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -52,20 +51,23 @@ def schedule_text(sub: Subscription) -> str:
     return sub.schedule.describe()
 
 
-def due_text(sub: Subscription, due: dt.datetime | None) -> str:
+def due_text(row: ScheduledDigest) -> str:
+    """When the next post goes out and the period it covers (the clock's own rule)."""
+    sub, upcoming = row.subscription, row.next
     if sub.paused:
         return "paused"
-    if due is None:
+    if upcoming is None:
         return "not scheduled"
-    local = due.astimezone(zone_info(sub.timezone))
-    return f"next {local:%a} {local.day} {local:%b %Y}, {local:%H:%M %Z}"
+    local = upcoming.due_at.astimezone(zone_info(sub.timezone))
+    when = f"next {local:%a} {local.day} {local:%b %Y}, {local:%H:%M %Z}"
+    return f"{when}, covering {upcoming.period.label}"
 
 
 def _line(row: ScheduledDigest) -> str:
     sub = row.subscription
     return (
         f"`#{sub.id}` *{safe(sub.team_name)}* → <#{sub.channel_id}> · {schedule_text(sub)} · "
-        f"{due_text(sub, row.next_due)}"
+        f"{due_text(row)}"
     )
 
 
@@ -126,7 +128,7 @@ def subscribed_reply(row: ScheduledDigest, created: bool) -> Reply:
     verb = "Subscribed" if created else "Updated the digest of"
     text = (
         f":white_check_mark: {verb} <#{sub.channel_id}> to *{safe(sub.team_name)}* "
-        f"(`#{sub.id}`): {schedule_text(sub)}, {due_text(sub, row.next_due)}."
+        f"(`#{sub.id}`): {schedule_text(sub)}, {due_text(row)}."
     )
     return Reply(text, [section(text)])
 
@@ -142,7 +144,7 @@ def paused_reply(row: ScheduledDigest) -> Reply:
     state = ":double_vertical_bar: Paused" if sub.paused else ":arrow_forward: Resumed"
     text = (
         f"{state} the digest `#{sub.id}` of *{safe(sub.team_name)}* in <#{sub.channel_id}> "
-        f"({due_text(sub, row.next_due)})."
+        f"({due_text(row)})."
     )
     return Reply(text, [section(text)])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 
 from slackkit import reply_text
@@ -160,6 +161,9 @@ def test_subscriptions_lists_ids_schedule_and_next_due(slack, people, deps):
     text = reply_text(slack.run("subscriptions", people.coworker))
     assert f"`#{weekly.id}` *Design* → <#C0DESIGN>" in text and "next Mon" in text
     assert f"`#{monthly.id}`" in text and "monthly on day 1 at 09:00 (Europe/Berlin)" in text
+    # Each says which period its next post covers: a week, and the month before the 1st.
+    assert "covering Week of " in text
+    assert re.search(r"next \w{3} 1 (\w{3}) \d{4}, 09:00 CES?T, covering (\w+) \d{4}", text)
 
 
 def test_subscriptions_of_a_team_and_of_an_unknown_team(slack, people, deps):
