@@ -9,15 +9,17 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.listeners import register
+from bot.listeners.context import AuditChannel, change_context
 from bot.listeners.errors import handle_error
 from bot.listeners.work import WorkQueue
 from bot.settings import Settings
+from bot.slack.directory import SlackDirectory
 from bot.verification import signature_problem
 
 if TYPE_CHECKING:
@@ -111,11 +113,17 @@ def _header(req: BoltRequest, name: str) -> str | None:
 def _inject(
     settings: Settings, deps: Deps, work: WorkQueue, busy_notices: WorkQueue
 ) -> Callable[..., None]:
-    def inject_deps(context: dict[str, Any], next: Callable[[], None]) -> None:
+    """Puts the collaborators in every request's context (see ``bot.listeners.context``);
+    nothing here calls Slack or Noko, so acks never wait on it."""
+
+    def inject_deps(context: BoltContext, next: Callable[[], None]) -> None:
+        directory = SlackDirectory(context.client)
         context["deps"] = deps
         context["settings"] = settings
         context["work_queue"] = work
         context["busy_notices"] = busy_notices
+        context["changes"] = change_context(deps, settings, directory, context.user_id or "")
+        context["audit"] = AuditChannel(context.client, settings.audit_channel)
         next()
 
     return inject_deps

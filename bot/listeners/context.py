@@ -1,9 +1,16 @@
-"""Helpers every listener shares: the change context, today for a user, audit posts."""
+"""The per-request collaborators a middleware puts in Bolt's context for listeners to name.
+
+``bot.app`` injects, for every request: ``deps`` and ``settings`` (the app's), ``changes`` (the
+caller's ChangeContext: who asks, with a Slack directory memoised for this request) and
+``audit`` (AUDIT_CHANNEL). A listener takes them as typed arguments, as Netflix Dispatch's Slack
+plugin injects its ``db_session``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -13,7 +20,7 @@ from bot.deps import Deps
 from bot.services.changes import ChangeContext
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
-from bot.zones import zone_or_utc
+from bot.zones import is_zone, zone_info
 
 logger = logging.getLogger(__name__)
 
@@ -31,22 +38,32 @@ def change_context(
     )
 
 
-def today_for(deps: Deps, directory: SlackDirectory, user_id: str) -> dt.date:
-    """Today in the Slack user's time zone: "today" at 1 a.m. in Tokyo is not UTC's today."""
-    return deps.clock().astimezone(zone_or_utc(directory.timezone(user_id))).date()
+def caller_zone(changes: ChangeContext) -> str:
+    """The caller's IANA zone from Slack (users.info ``tz``); UTC when unknown or not one."""
+    zone = changes.directory.timezone(changes.actor_id)
+    return zone if is_zone(zone) else "UTC"
 
 
-def announce_change(client: WebClient, settings: Settings, user_id: str, reply: Reply) -> None:
-    """Tell AUDIT_CHANNEL who changed what, in the words the changer was answered with."""
-    post_audit(client, settings, Reply(f"<@{user_id}>: {reply.text}"))
+def today_for(deps: Deps, changes: ChangeContext) -> dt.date:
+    """Today in the caller's time zone: "today" at 1 a.m. in Tokyo is not UTC's today."""
+    return deps.clock().astimezone(zone_info(caller_zone(changes))).date()
 
 
-def post_audit(client: WebClient, settings: Settings, reply: Reply) -> None:
-    """Post a change to AUDIT_CHANNEL when set; a failure there must not hide the change."""
-    if not settings.audit_channel:
-        return
-    try:
-        channel = settings.audit_channel
-        client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
-    except SlackApiError as error:
-        logger.warning("posting to AUDIT_CHANNEL failed: %s", error.response.get("error"))
+@dataclass(frozen=True)
+class AuditChannel:
+    """AUDIT_CHANNEL (when set): who changed what, posted in the words they were answered with."""
+
+    client: WebClient
+    channel: str | None
+
+    def announce(self, user_id: str, reply: Reply) -> None:
+        self.post(Reply(f"<@{user_id}>: {reply.text}"))
+
+    def post(self, reply: Reply) -> None:
+        """A failure here must not hide the change: it is logged, not raised."""
+        if not self.channel:
+            return
+        try:
+            self.client.chat_postMessage(channel=self.channel, text=reply.text, blocks=reply.blocks)
+        except SlackApiError as error:
+            logger.warning("posting to AUDIT_CHANNEL failed: %s", error.response.get("error"))

@@ -24,9 +24,13 @@ class SlackProfile:
 
 
 class Directory(Protocol):
-    """Looks Slack users up; the Slack-facing implementation lives with the listeners."""
+    """Looks Slack users up; the Slack implementation is ``bot.slack.directory``."""
 
     def profile(self, user_id: str) -> SlackProfile | None: ...
+
+    def timezone(self, user_id: str) -> str:
+        """The user's IANA time zone ("UTC" when unknown)."""
+        ...
 
     def channel_member(self, channel_id: str, user_id: str) -> bool | None:
         """Whether the user is in the channel; None when Slack shows the bot no member list."""

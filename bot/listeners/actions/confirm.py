@@ -5,30 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, Respond
-from slack_sdk import WebClient
 
 from bot.blocks.common import Reply
 from bot.blocks.teams import audit_text, change_reply
-from bot.deps import Deps
 from bot.ids import ActionId
-from bot.listeners.context import change_context, post_audit
+from bot.listeners.context import AuditChannel
 from bot.services import team_changes
-from bot.settings import Settings
-from bot.slack.directory import SlackDirectory
+from bot.services.changes import ChangeContext
 
 
 def handle_confirm_action(
-    ack: Ack,
-    action: dict[str, Any],
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    deps: Deps,
-    settings: Settings,
+    ack: Ack, action: dict[str, Any], respond: Respond, changes: ChangeContext, audit: AuditChannel
 ) -> None:
     ack()
-    user_id = str(body["user"]["id"])
-    changes = change_context(deps, settings, SlackDirectory(client), user_id)
     team_id = str(action.get("value") or "")
     if action["action_id"] == ActionId.CONFIRM_DELETE:
         outcome = team_changes.delete_team(changes, team_id)
@@ -36,7 +25,7 @@ def handle_confirm_action(
         outcome = team_changes.clear_team(changes, team_id)
     reply = change_reply(outcome)
     respond(text=reply.text, blocks=reply.blocks, replace_original=True)
-    post_audit(client, settings, Reply(audit_text(outcome, user_id)))
+    audit.post(Reply(audit_text(outcome, changes.actor_id)))
 
 
 def handle_cancel_action(ack: Ack, respond: Respond) -> None:

@@ -23,16 +23,15 @@ from bot.blocks.subscriptions import (
 from bot.deps import Deps
 from bot.errors import BotError, ViewFailedError, safe
 from bot.ids import ActionId
-from bot.listeners.context import announce_change, change_context
+from bot.listeners.context import AuditChannel
 from bot.listeners.events.app_home import publish_home
 from bot.services import subscriptions
+from bot.services.changes import ChangeContext
 from bot.services.digest import Digest
 from bot.services.numbers import MAX_ID, parse_id
 from bot.services.periods import PeriodError, checked_range
 from bot.services.posting import PostOutcome
 from bot.services.team_digest import DigestJob, build_team_digest
-from bot.settings import Settings
-from bot.slack.directory import SlackDirectory
 from bot.slack.posting import poster_for
 
 logger = logging.getLogger(__name__)
@@ -119,14 +118,12 @@ def _subscription_id(action: dict[str, Any]) -> int:
 def handle_subscription_home_action(
     ack: Ack,
     action: dict[str, Any],
-    body: dict[str, Any],
     client: WebClient,
     deps: Deps,
-    settings: Settings,
+    changes: ChangeContext,
+    audit: AuditChannel,
 ) -> None:
     ack()
-    user_id = str(body["user"]["id"])
-    changes = change_context(deps, settings, SlackDirectory(client), user_id)
     subscription_id = _subscription_id(action)
     if action["action_id"] == ActionId.SUB_DELETE:
         reply = unsubscribed_reply(subscriptions.unsubscribe(changes, str(subscription_id), ""))
@@ -134,8 +131,8 @@ def handle_subscription_home_action(
         pause = action["action_id"] == ActionId.SUB_PAUSE
         sub = subscriptions.set_paused(changes, subscription_id, pause)
         reply = paused_reply(subscriptions.scheduled(sub, deps.clock(), deps.cache))
-    publish_home(client, deps, user_id)
-    announce_change(client, settings, user_id, reply)
+    publish_home(client, deps, changes.actor_id)
+    audit.announce(changes.actor_id, reply)
 
 
 def handle_subscription_preview_action(

@@ -10,10 +10,11 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.listeners.commands.registry import CommandContext, run_subcommand, usage_error
+from bot.listeners.context import AuditChannel
 from bot.listeners.payloads import SlashCommand
+from bot.services.changes import ChangeContext
 from bot.services.command_text import parse_command_text
 from bot.settings import Settings
-from bot.slack.directory import SlackDirectory
 
 
 def handle_noko_team_command(
@@ -23,6 +24,8 @@ def handle_noko_team_command(
     client: WebClient,
     deps: Deps,
     settings: Settings,
+    changes: ChangeContext,
+    audit: AuditChannel,
 ) -> None:
     # Slack gives 3 seconds; nothing slow (Noko, users.info) may happen before this.
     ack()
@@ -35,8 +38,8 @@ def handle_noko_team_command(
         deps=deps,
         settings=settings,
         client=client,
-        directory=SlackDirectory(client),
-        user_id=request.user_id,
+        changes=changes,
+        audit=audit,
         channel_id=request.channel_id,
         trigger_id=request.trigger_id,
     )

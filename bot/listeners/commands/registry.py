@@ -17,10 +17,10 @@ from bot.blocks.help import help_reply
 from bot.deps import Deps
 from bot.errors import UsageError, safe
 from bot.ids import COMMAND
-from bot.listeners.context import announce_change, change_context
+from bot.listeners.context import AuditChannel
 from bot.services.changes import ChangeContext
+from bot.services.people import Directory
 from bot.settings import Settings
-from bot.slack.directory import SlackDirectory
 
 
 @dataclass
@@ -30,18 +30,22 @@ class CommandContext:
     deps: Deps
     settings: Settings
     client: WebClient
-    directory: SlackDirectory
-    user_id: str
+    changes: ChangeContext
+    audit: AuditChannel
     channel_id: str
     trigger_id: str
 
-    def changes(self) -> ChangeContext:
-        """The caller's change context: who asks, and the collaborators a change needs."""
-        return change_context(self.deps, self.settings, self.directory, self.user_id)
+    @property
+    def user_id(self) -> str:
+        return self.changes.actor_id
+
+    @property
+    def directory(self) -> Directory:
+        return self.changes.directory
 
     def announce(self, reply: Reply) -> Reply:
         """Tell AUDIT_CHANNEL about a change, in the words the changer is answered with."""
-        announce_change(self.client, self.settings, self.user_id, reply)
+        self.audit.announce(self.user_id, reply)
         return reply
 
 

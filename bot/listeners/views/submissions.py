@@ -13,12 +13,11 @@ from bot.blocks.modals import result_view
 from bot.blocks.teams import audit_text, change_reply
 from bot.deps import Deps
 from bot.ids import CallbackId
-from bot.listeners.context import change_context, post_audit
+from bot.listeners.context import AuditChannel
 from bot.listeners.payloads import CreateForm, MembersForm, create_form, members_form
 from bot.services import team_changes
+from bot.services.changes import ChangeContext
 from bot.services.team_changes import ChangeOutcome
-from bot.settings import Settings
-from bot.slack.directory import SlackDirectory
 
 
 def check_members_submission(ack: Ack, view: dict[str, Any]) -> MembersForm | None:
@@ -32,18 +31,15 @@ def check_members_submission(ack: Ack, view: dict[str, Any]) -> MembersForm | No
 
 def run_members_submission(
     form: MembersForm,
-    body: dict[str, Any],
     view: dict[str, Any],
     client: WebClient,
-    deps: Deps,
-    settings: Settings,
+    changes: ChangeContext,
+    audit: AuditChannel,
 ) -> None:
     kind = "add" if view.get("callback_id") == CallbackId.ADD_MEMBERS else "remove"
-    user_id = str(body["user"]["id"])
-    changes = change_context(deps, settings, SlackDirectory(client), user_id)
     change = team_changes.add_members if kind == "add" else team_changes.remove_members
     outcome = change(changes, str(form.team_id), [str(i) for i in form.user_ids])
-    _show_result(client, settings, view, user_id, outcome)
+    _show_result(client, audit, view, changes.actor_id, outcome)
 
 
 def check_create_submission(ack: Ack, view: dict[str, Any], deps: Deps) -> CreateForm | None:
@@ -58,21 +54,18 @@ def check_create_submission(ack: Ack, view: dict[str, Any], deps: Deps) -> Creat
 
 def run_create_submission(
     form: CreateForm,
-    body: dict[str, Any],
     view: dict[str, Any],
     client: WebClient,
-    deps: Deps,
-    settings: Settings,
+    changes: ChangeContext,
+    audit: AuditChannel,
 ) -> None:
-    user_id = str(body["user"]["id"])
-    changes = change_context(deps, settings, SlackDirectory(client), user_id)
     outcome = team_changes.create_team(changes, form.name, [str(i) for i in form.user_ids])
-    _show_result(client, settings, view, user_id, outcome)
+    _show_result(client, audit, view, changes.actor_id, outcome)
 
 
 def _show_result(
     client: WebClient,
-    settings: Settings,
+    audit: AuditChannel,
     view: dict[str, Any],
     user_id: str,
     outcome: ChangeOutcome,
@@ -80,4 +73,4 @@ def _show_result(
     reply = change_reply(outcome)
     blocks = reply.blocks if outcome.unknown else ()  # the Check button of an unknown outcome
     client.views_update(view_id=view["id"], view=result_view(outcome.action, reply.text, blocks))
-    post_audit(client, settings, Reply(audit_text(outcome, user_id)))
+    audit.post(Reply(audit_text(outcome, user_id)))

@@ -14,14 +14,12 @@ from bot.blocks.subscriptions import subscribe_modal, subscribed_reply
 from bot.deps import Deps
 from bot.errors import AmbiguousTeamError, TeamNotFoundError, ViewFailedError
 from bot.ids import ActionId, BlockId
-from bot.listeners.context import announce_change, change_context
+from bot.listeners.context import AuditChannel, caller_zone
 from bot.services import subscriptions
+from bot.services.changes import ChangeContext
 from bot.services.subscriptions import SubscriptionSpec
 from bot.services.teams import find_team
-from bot.settings import Settings
-from bot.slack.directory import SlackDirectory
 from bot.storage.records import Cadence, Schedule, schedule_problems
-from bot.zones import is_zone
 
 # The day select's values: w0..w6 weekdays (weekly), m1..m31 days of the month (monthly).
 _DAY = re.compile(r"([wm])([0-9]{1,2})")
@@ -84,36 +82,25 @@ class SubscribeForm(BaseModel):
         )
 
 
-def user_timezone(directory: SlackDirectory, user_id: str) -> str:
-    """The Slack user's IANA zone (users.info ``tz``), UTC when unknown."""
-    zone = directory.timezone(user_id)
-    return zone if is_zone(zone) else "UTC"
-
-
 def open_subscribe_modal(
     client: WebClient,
     deps: Deps,
-    settings: Settings,
+    changes: ChangeContext,
     trigger_id: str,
-    user_id: str,
     draft: SubscribeDraft,
 ) -> str:
     # The trigger expires 3 s after the command: open first, look things up after.
     opened = client.views_open(trigger_id=trigger_id, view=loading_view("subscribe"))
     view_id = str(opened["view"]["id"])
     try:
-        view = _filled(client, deps, settings, user_id, draft)
+        view = _filled(deps, changes, draft)
     except Exception as error:
         raise ViewFailedError(error, view_id=view_id, kind="subscribe") from error
     client.views_update(view_id=view_id, view=view)
     return view_id
 
 
-def _filled(
-    client: WebClient, deps: Deps, settings: Settings, user_id: str, draft: SubscribeDraft
-) -> Any:
-    directory = SlackDirectory(client)
-    changes = change_context(deps, settings, directory, user_id)
+def _filled(deps: Deps, changes: ChangeContext, draft: SubscribeDraft) -> Any:
     subscriptions.refuse_early_subscribe(changes, draft.team or "")
     team, problems = None, list(draft.problems)
     if draft.team:
@@ -122,7 +109,7 @@ def _filled(
             team = (found["id"], found["name"])
         except (TeamNotFoundError, AmbiguousTeamError) as error:
             problems.insert(0, error.user_message)
-    zone = draft.timezone or user_timezone(directory, user_id)
+    zone = draft.timezone or caller_zone(changes)
     draft = draft.model_copy(update={"team_id": team[0] if team else None, "timezone": zone})
     return subscribe_modal(
         private_metadata=draft.metadata(),
@@ -192,15 +179,13 @@ def check_subscribe_submission(ack: Ack, view: dict[str, Any]) -> SubscribeForm 
 
 def run_subscribe_submission(
     form: SubscribeForm,
-    body: dict[str, Any],
     view: dict[str, Any],
     client: WebClient,
     deps: Deps,
-    settings: Settings,
+    changes: ChangeContext,
+    audit: AuditChannel,
 ) -> None:
-    user_id = str(body["user"]["id"])
-    changes = change_context(deps, settings, SlackDirectory(client), user_id)
     sub, created = subscriptions.subscribe(changes, form.spec())
     reply = subscribed_reply(subscriptions.scheduled(sub, deps.clock(), deps.cache), created)
     client.views_update(view_id=view["id"], view=result_view("subscribe", reply.text))
-    announce_change(client, settings, user_id, reply)
+    audit.announce(changes.actor_id, reply)

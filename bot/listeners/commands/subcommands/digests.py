@@ -21,12 +21,11 @@ from bot.errors import UsageError
 from bot.listeners.actions.digests import DigestButton
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.commands.subcommands.teams_read import HoursArgs
-from bot.listeners.context import today_for
+from bot.listeners.context import caller_zone, today_for
 from bot.listeners.views.subscribe import (
     SubscribeDraft,
     day_choice,
     open_subscribe_modal,
-    user_timezone,
 )
 from bot.services import subscriptions
 from bot.services.numbers import is_id, parse_id, parse_number
@@ -208,7 +207,7 @@ def _row(ctx: CommandContext, sub: Subscription) -> ScheduledDigest:
 
 
 def run_digest(ctx: CommandContext, args: DigestArgs) -> Reply:
-    today = today_for(ctx.deps, ctx.directory, ctx.user_id)
+    today = today_for(ctx.deps, ctx.changes)
     team_id, digest = subscriptions.preview_digest(
         ctx.deps.noko, ctx.deps.cache, args.team, args.period, today
     )
@@ -220,17 +219,17 @@ def run_subscribe(ctx: CommandContext, args: SubscribeArgs) -> Reply | None:
     if args.team is None or args.problems:
         # The time zone is looked up after the modal opened: the trigger expires in 3 s.
         draft = args.draft(ctx.channel_id)
-        open_subscribe_modal(ctx.client, ctx.deps, ctx.settings, ctx.trigger_id, ctx.user_id, draft)
+        open_subscribe_modal(ctx.client, ctx.deps, ctx.changes, ctx.trigger_id, draft)
         return None
-    spec = args.spec(ctx.channel_id, args.timezone or user_timezone(ctx.directory, ctx.user_id))
-    sub, created = subscriptions.subscribe(ctx.changes(), spec)
+    spec = args.spec(ctx.channel_id, args.timezone or caller_zone(ctx.changes))
+    sub, created = subscriptions.subscribe(ctx.changes, spec)
     return ctx.announce(subscribed_reply(_row(ctx, sub), created))
 
 
 def run_unsubscribe(ctx: CommandContext, args: UnsubscribeArgs) -> Reply:
     channel = args.channel_id or ctx.channel_id
     return ctx.announce(
-        unsubscribed_reply(subscriptions.unsubscribe(ctx.changes(), args.target, channel))
+        unsubscribed_reply(subscriptions.unsubscribe(ctx.changes, args.target, channel))
     )
 
 
@@ -241,7 +240,7 @@ def run_subscriptions(ctx: CommandContext, args: TeamFilter) -> Reply:
 
 
 def _pause(ctx: CommandContext, args: SubscriptionId, paused: bool) -> Reply:
-    sub = subscriptions.set_paused(ctx.changes(), args.subscription_id, paused)
+    sub = subscriptions.set_paused(ctx.changes, args.subscription_id, paused)
     return ctx.announce(paused_reply(_row(ctx, sub)))
 
 

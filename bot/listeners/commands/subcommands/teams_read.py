@@ -95,7 +95,7 @@ def run_members(ctx: CommandContext, args: MembersArgs) -> Reply:
 
 
 def run_hours(ctx: CommandContext, args: HoursArgs) -> Reply:
-    today = today_for(ctx.deps, ctx.directory, ctx.user_id)
+    today = today_for(ctx.deps, ctx.changes)
     try:
         hours = team_hours(ctx.deps.noko, ctx.deps.cache, args.team, args.period, today)
     except PeriodError as error:

@@ -11,7 +11,6 @@ from bot.blocks.teams import audit_text, change_reply, confirm_reply
 from bot.errors import UsageError
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.commands.subcommands.teams_read import TeamArgs
-from bot.listeners.context import post_audit
 from bot.listeners.modal_flow import open_modal
 from bot.listeners.payloads import ModalKind
 from bot.services import team_changes
@@ -53,7 +52,7 @@ class RenameArgs(_Args):
 
 def _done(ctx: CommandContext, outcome: ChangeOutcome) -> Reply:
     reply = change_reply(outcome)
-    post_audit(ctx.client, ctx.settings, Reply(audit_text(outcome, ctx.user_id)))
+    ctx.audit.post(Reply(audit_text(outcome, ctx.user_id)))
     return reply
 
 
@@ -69,28 +68,28 @@ def _modal(ctx: CommandContext, kind: ModalKind, team: str | None) -> Reply | No
 def run_create(ctx: CommandContext, args: TeamAndMembers) -> Reply | None:
     if not args.members:
         return _modal(ctx, "create", args.team)
-    outcome = team_changes.create_team(ctx.changes(), args.team or "", args.members)
+    outcome = team_changes.create_team(ctx.changes, args.team or "", args.members)
     return _done(ctx, outcome)
 
 
 def run_add(ctx: CommandContext, args: TeamAndMembers) -> Reply | None:
     if not args.members:
         return _modal(ctx, "add", args.team)
-    return _done(ctx, team_changes.add_members(ctx.changes(), args.team or "", args.members))
+    return _done(ctx, team_changes.add_members(ctx.changes, args.team or "", args.members))
 
 
 def run_remove(ctx: CommandContext, args: TeamAndMembers) -> Reply | None:
     if not args.members:
         return _modal(ctx, "remove", args.team)
-    return _done(ctx, team_changes.remove_members(ctx.changes(), args.team or "", args.members))
+    return _done(ctx, team_changes.remove_members(ctx.changes, args.team or "", args.members))
 
 
 def run_rename(ctx: CommandContext, args: RenameArgs) -> Reply:
-    return _done(ctx, team_changes.rename_team(ctx.changes(), args.team, args.new_name))
+    return _done(ctx, team_changes.rename_team(ctx.changes, args.team, args.new_name))
 
 
 def _confirm(ctx: CommandContext, action: str, query: str) -> Reply:
-    team_changes.check_allowed(ctx.changes(), action, query)
+    team_changes.check_allowed(ctx.changes, action, query)
     team = find_team(ctx.deps.cache, query)
     return confirm_reply(action, team["id"], team["name"], len(team["users"]))
 
