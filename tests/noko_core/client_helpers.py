@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from noko_core import NokoClient, __version__
 from noko_core.sandbox import RecordedRequest, Sandbox
+
+if TYPE_CHECKING:
+    from wire import Sent
 
 # Distinctive, so a leak anywhere in a message or log is unmistakable.
 TOKEN = "tok-Zq81-SECRET-noko"
@@ -31,8 +34,8 @@ def make_client(sb: Sandbox, **overrides: object) -> NokoClient:
 def settled_requests(sb: Sandbox, *, quiet: float = 0.05, timeout: float = 3.0) -> list[Any]:
     """The request log once it stopped growing for ``quiet`` seconds.
 
-    The sandbox records a request just after writing its response, so a client may already
-    hold the answer while the record is still being added.
+    The sandbox records a request before answering it, but one the client gave up on (a read
+    timeout, a wait in the rate limiter) is recorded only when the server gets to it.
     """
     deadline = time.monotonic() + timeout
     seen = sb.requests
@@ -52,7 +55,7 @@ def only_request(sb: Sandbox) -> RecordedRequest:
     return seen[0]
 
 
-def assert_headers(request: RecordedRequest, *, has_body: bool) -> None:
+def assert_headers(request: RecordedRequest | Sent, *, has_body: bool) -> None:
     headers = request.headers
     assert headers["x-nokotoken"] == TOKEN
     assert headers["user-agent"] == USER_AGENT
