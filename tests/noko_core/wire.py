@@ -6,6 +6,7 @@ from __future__ import annotations
 import json as jsonlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from http.client import RemoteDisconnected
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,6 +14,7 @@ import requests
 from client_helpers import TOKEN
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
 
 from noko_core import NokoClient
 
@@ -55,6 +57,23 @@ def answer(
     if text is not None:
         return Reply(status, text.encode(), {"Content-Type": "text/html", **extra})
     return Reply(status, b"", extra)
+
+
+def dropped() -> requests.ConnectionError:
+    """What requests raises when the server closes the connection without answering."""
+    closed = RemoteDisconnected("Remote end closed connection without response")
+    return requests.ConnectionError(ProtocolError("Connection aborted.", closed))
+
+
+def timed_out() -> requests.ReadTimeout:
+    """What requests raises when the answer does not come within the read timeout."""
+    return requests.ReadTimeout(ReadTimeoutError(None, "/", "Read timed out."))  # type: ignore[arg-type]
+
+
+def refused() -> requests.ConnectionError:
+    """What requests raises when nothing listens on the port: the request was never sent."""
+    reason = NewConnectionError(None, "Failed to establish a new connection: refused")  # type: ignore[arg-type]
+    return requests.ConnectionError(MaxRetryError(None, "/", reason))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
