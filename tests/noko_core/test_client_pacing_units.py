@@ -6,9 +6,12 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+from wire import FakeClock as WireClock
+from wire import Wire, answer
 
 from noko_core import (
     NokoAuthError,
+    NokoClient,
     NokoForbiddenError,
     NokoHTTPError,
     NokoNotFoundError,
@@ -72,6 +75,27 @@ def test_limiter_defer_holds_back_the_next_slot() -> None:
     limiter.defer(3.0)
 
     assert limiter.acquire() == 3.0
+
+
+def test_client_paces_two_requests_per_second_by_default() -> None:
+    wire, clock = Wire(*[answer(json={}) for _ in range(3)]), WireClock()
+
+    with NokoClient("tok", session=wire, clock=clock, sleep=clock.sleep) as client:
+        for _ in range(3):
+            client.get_account()
+
+    assert clock.sleeps == [0.5, 0.5]
+    assert len(wire.sent) == 3
+
+
+def test_429_holds_back_the_clients_next_request_through_the_shared_limiter() -> None:
+    # Noko limits per IP: after a 429 every request of the client waits, not only the retry.
+    wire, clock = Wire(answer(429, headers={"Retry-After": "2"}), answer(json={})), WireClock()
+
+    with NokoClient("tok", session=wire, clock=clock, sleep=clock.sleep) as client:
+        client.get_account()
+
+    assert clock.sleeps == [2.0]  # the hint replaces the 0.5 s slot, it is not added to it
 
 
 @pytest.mark.parametrize(
