@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from client_helpers import TOKEN, make_client, settled_requests
+from client_helpers import TOKEN, make_client
 from wire import FakeClock, Wire, wired_client
 
 from noko_core import NokoClient
@@ -37,28 +37,29 @@ def shared_sandbox() -> Iterator[Sandbox]:
         yield sb
 
 
-@pytest.fixture
-def sb(shared_sandbox: Sandbox) -> Iterator[Sandbox]:
-    """The session's sandbox, reset to no latency, no rate limit and an empty request log."""
-    shared_sandbox.rate_limit = False
-    shared_sandbox.latency = 0.0
-    shared_sandbox.clear_faults()
-    settled_requests(shared_sandbox)  # a request the last test gave up on may still land
-    shared_sandbox.clear_requests()
-    yield shared_sandbox
-    shared_sandbox.clear_requests()
-
-
 @pytest.fixture(scope="session")
 def fresh_dataset() -> Dataset:
     return build_dataset(seed=2)
 
 
-@pytest.fixture
-def fresh_sb(fresh_dataset: Dataset) -> Iterator[Sandbox]:
-    """A sandbox of its own, for tests that change state (its store copies the teams)."""
+@pytest.fixture(scope="session")
+def second_sandbox(fresh_dataset: Dataset) -> Iterator[Sandbox]:
     with Sandbox(token=TOKEN, rate_limit=False, dataset=fresh_dataset) as sb:
         yield sb
+
+
+@pytest.fixture
+def sb(shared_sandbox: Sandbox) -> Sandbox:
+    """The session's sandbox, reset: dataset state, no faults, latency or rate limit, empty log."""
+    shared_sandbox.reset()
+    return shared_sandbox
+
+
+@pytest.fixture
+def fresh_sb(second_sandbox: Sandbox) -> Sandbox:
+    """A second sandbox (another dataset), reset the same way, for tests that change state."""
+    second_sandbox.reset()
+    return second_sandbox
 
 
 @pytest.fixture

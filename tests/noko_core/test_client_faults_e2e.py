@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 import requests
-from client_helpers import TOKEN, make_client, settled_requests, wait_for
+from client_helpers import TOKEN, make_client, wait_for
 from wire import dropped, refused, timed_out
 
 from noko_core import NokoClient, NokoOutcomeUnknownError, NokoTransportError
@@ -55,7 +55,7 @@ def test_get_is_retried_after_a_drop(sb: Sandbox, client: NokoClient) -> None:
 
     team = client.get_single_team(2)
 
-    assert [r.status for r in settled_requests(sb)] == [0, 200]
+    assert [r.status for r in sb.requests] == [0, 200]
     assert team["id"] == 2
 
 
@@ -75,7 +75,7 @@ def test_put_is_retried_after_a_drop(fresh_sb: Sandbox, fresh_client: NokoClient
 
     fresh_client.remove_all_users_from_team(2)
 
-    assert [r.status for r in settled_requests(fresh_sb)] == [0, 204]
+    assert [r.status for r in fresh_sb.requests] == [0, 204]
     assert fresh_sb.store.teams[2].user_ids == []
 
 
@@ -99,7 +99,7 @@ def test_post_is_not_resent_after_a_dropped_connection(
     with pytest.raises(NokoTransportError):
         fresh_client.create_team(name="Dropped", user_ids=[1])
 
-    assert [(r.method, r.status) for r in settled_requests(fresh_sb)] == [("POST", 0)]
+    assert [(r.method, r.status) for r in fresh_sb.requests] == [("POST", 0)]
 
 
 def test_refused_connection_is_retried_even_for_post() -> None:
@@ -126,7 +126,7 @@ def test_post_whose_answer_is_dropped_is_unknown_and_made(
         fresh_client.create_team(name="Applied", user_ids=[1])
 
     assert [t.name for t in fresh_sb.store.teams.values()].count("Applied") == 1
-    assert [(r.method, r.status) for r in settled_requests(fresh_sb)] == [("POST", 201)]
+    assert [(r.method, r.status) for r in fresh_sb.requests] == [("POST", 201)]
 
 
 def test_post_whose_answer_is_held_past_the_timeout_is_unknown(fresh_sb: Sandbox) -> None:
@@ -146,7 +146,7 @@ def test_delete_resent_after_a_lost_answer_counts_404_as_done(
     assert fresh_client.delete_team(2) is None
 
     assert 2 not in fresh_sb.store.teams
-    assert [(r.method, r.status) for r in settled_requests(fresh_sb)] == [
+    assert [(r.method, r.status) for r in fresh_sb.requests] == [
         ("DELETE", 204),
         ("DELETE", 404),
     ]

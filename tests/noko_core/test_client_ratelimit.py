@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from client_helpers import TOKEN, make_client, settled_requests
+from client_helpers import TOKEN, make_client
 
 from noko_core import NokoClient
 from noko_core.sandbox import Dataset, RecordedRequest, Sandbox
@@ -49,7 +49,7 @@ def test_three_threads_together_stay_under_two_per_second(limited_sb: Sandbox) -
         thread.join(timeout=30)
     client.close()
 
-    seen = settled_requests(limited_sb)
+    seen = limited_sb.requests
     assert errors == []
     assert [r.status for r in seen] == [200] * 6  # the sandbox never had to refuse one
     # Arrival times (before the sandbox's own limiter): only the client's pacing spaces them.
@@ -63,7 +63,7 @@ def test_retries_are_paced_too(limited_sb: Sandbox) -> None:
     with make_client(limited_sb, requests_per_second=2.0, backoff_base=0.001) as client:
         client.get_account()
 
-    seen = settled_requests(limited_sb)
+    seen = limited_sb.requests
     assert [r.status for r in seen] == [503, 503, 200]
     assert min(_gaps(seen)) >= INTERVAL - GAP_TOLERANCE
 
@@ -74,7 +74,7 @@ def test_unpaced_requests_arrive_closer_than_the_interval(sb: Sandbox) -> None:
         for _ in range(4):
             client.get_account()
 
-    assert min(_gaps(settled_requests(sb))) < INTERVAL - GAP_TOLERANCE
+    assert min(_gaps(sb.requests)) < INTERVAL - GAP_TOLERANCE
 
 
 def test_limiter_can_be_disabled_and_rejects_nonsense() -> None:
