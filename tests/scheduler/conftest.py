@@ -1,4 +1,5 @@
-"""Scheduler fixtures: databases, the Noko sandbox, FakeSlack and a runner on a manual clock."""
+"""Scheduler fixtures: databases, FakeSlack and a runner on a manual clock (the sandbox and `noko`
+come from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from bot.scheduler.posting import SlackPoster, slack_client
 from bot.scheduler.runner import Runner
 from bot.storage import Repository, open_repository
 
-TODAY = dt.date(2026, 11, 9)  # a Monday
 SANDBOX_USERS = [SlackUser("U0001", "Ada", email="ada.lovelace@example.com")]
 
 
@@ -29,23 +29,6 @@ def repo(database_url: str, clock: ManualClock) -> Iterator[Repository]:
     repository = open_repository(database_url, clock=clock.now)
     yield repository
     repository.close()
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[object]:
-    from noko_core.sandbox import Sandbox
-    from noko_core.sandbox.demo import build_dataset
-
-    with Sandbox(rate_limit=False, dataset=build_dataset(today=TODAY, seed=0)) as sb:
-        yield sb
-
-
-@pytest.fixture
-def noko(sandbox) -> object:
-    from noko_core import NokoClient
-
-    sandbox.clear_requests()
-    return NokoClient(sandbox.token, base_url=sandbox.base_url, requests_per_second=None)
 
 
 @pytest.fixture
