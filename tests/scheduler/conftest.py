@@ -38,15 +38,22 @@ def slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
+def poster_sleeps() -> list[float]:
+    """Every wait of the runner's poster (a 429's Retry-After), taken without waiting."""
+    return []
+
+
+@pytest.fixture
 def make_runner(
-    repo: Repository, noko, slack: FakeSlack, clock: ManualClock
+    repo: Repository, noko, slack: FakeSlack, clock: ManualClock, poster_sleeps: list[float]
 ) -> Callable[..., Runner]:
     def make(*, repository: Repository | None = None, timeout: int = 10,
              catch_up_hours: float = 6.0, **fields: object) -> Runner:  # fmt: skip
         client = slack_client("xoxb-test", slack.api_url, timeout=timeout)
         fields.setdefault("noko", noko)
         return Runner(
-            repo=repository or repo, poster=SlackPoster(client, pace_seconds=0.0),
+            repo=repository or repo,
+            poster=SlackPoster(client, pace_seconds=0.0, sleep=poster_sleeps.append),
             directory=SlackDirectory(client), clock=clock,
             policy=CatchUpPolicy.from_settings(catch_up_hours, 30.0), **fields,  # type: ignore[arg-type]
         )  # fmt: skip
