@@ -36,7 +36,8 @@ class Reply:
         response.status_code = self.status
         response.headers = CaseInsensitiveDict(self.headers)
         response._content = self.body
-        response._content_consumed = True  # no raw stream behind it: close() must not read one
+        # No raw stream behind it: close() must not try to release one.
+        response._content_consumed = True  # type: ignore[attr-defined]
         response.encoding = get_encoding_from_headers(response.headers)
         response.url = request.url or ""
         response.request = request
@@ -129,7 +130,7 @@ class Wire(requests.Session):
         self._script.extend(script)
         return self
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         sent = Sent.of(request, kwargs)
         self.sent.append(sent)
         if not self._script:
