@@ -26,8 +26,10 @@ def _real_failure(sb: Sandbox, kind: str) -> BaseException:
     url = f"{sb.base_url}/account"
     if kind == "refused":
         url = f"http://127.0.0.1:{_closed_port()}/v2/account"
+    elif kind == "stall":
+        sb.inject("stall", seconds=2.0)
     else:
-        sb.inject(kind, seconds=2.0) if kind == "stall" else sb.inject(kind)
+        sb.inject(kind)
     try:
         requests.get(url, headers={"User-Agent": "t/1"}, timeout=0.3)
     except requests.RequestException as exc:
