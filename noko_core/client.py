@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -31,7 +32,8 @@ class NokoClient(TeamsMixin, UsersMixin, EntriesMixin, ProjectsMixin, TagsMixin,
     Lists return every page; ``iter_*`` twins yield lazily. One client may be shared by
     threads: they share its connection pool and its rate limit (``requests_per_second``,
     None to disable). ``session`` lets a caller supply a ``requests.Session``; the client
-    then neither mounts adapters on it nor closes it.
+    then neither mounts adapters on it nor closes it. ``clock`` and ``sleep`` time the pacing
+    and the retry waits; tests pass a fake pair so that no test has to wait.
     """
 
     def __init__(
@@ -46,6 +48,8 @@ class NokoClient(TeamsMixin, UsersMixin, EntriesMixin, ProjectsMixin, TagsMixin,
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
         session: requests.Session | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         _check_settings(access_token, timeout, max_retries, backoff_base, backoff_max)
         self._transport = Transport(
@@ -53,8 +57,9 @@ class NokoClient(TeamsMixin, UsersMixin, EntriesMixin, ProjectsMixin, TagsMixin,
             base_url=base_url,
             user_agent=user_agent or DEFAULT_USER_AGENT,
             policy=Policy(timeout, max_retries, backoff_base, backoff_max),
-            limiter=RateLimiter(requests_per_second),
+            limiter=RateLimiter(requests_per_second, clock=clock, sleep=sleep),
             session=session,
+            sleep=sleep,
         )
 
     def __repr__(self) -> str:

@@ -6,7 +6,7 @@ import itertools
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -95,6 +95,7 @@ class Transport:
         policy: Policy,
         limiter: RateLimiter,
         session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._token = token
         self.base_url = base_url.rstrip("/")
@@ -103,6 +104,7 @@ class Transport:
         self.limiter = limiter
         self._owns_session = session is None
         self._session = session if session is not None else _pooled_session()
+        self._sleep = sleep
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r}, user_agent={self.user_agent!r})"
@@ -230,7 +232,7 @@ class Transport:
             # Noko rate-limits per IP: hold back every thread of this client, not only this one.
             self.limiter.defer(delay)
         else:
-            time.sleep(delay)
+            self._sleep(delay)
 
     def _reply(self, method: str, url: str, response: requests.Response) -> Reply:
         if not 200 <= response.status_code < 300:

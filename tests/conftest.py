@@ -1,7 +1,9 @@
-"""Fixtures shared by every test folder: the bot's database, on SQLite and on PostgreSQL."""
+"""Fixtures shared by every test folder: the bot's database (SQLite and PostgreSQL) and the demo
+Noko sandbox with a client for it (a folder may define its own ``sandbox`` instead)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.storage.testing import DatabaseUnavailableError, temporary_schema
+from noko_core import NokoClient
+from noko_core.sandbox import Sandbox, build_dataset
+
+DEMO_TODAY = dt.date(2026, 11, 9)  # a Monday
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -34,3 +40,24 @@ def _postgres_url() -> Iterator[str]:
             yield url
     except DatabaseUnavailableError as exc:
         pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {exc}")
+
+
+@pytest.fixture(scope="session")
+def demo_sandbox_server() -> Iterator[Sandbox]:
+    """One running sandbox for the session; tests get it through ``sandbox``, reset."""
+    with Sandbox(rate_limit=False, dataset=build_dataset(today=DEMO_TODAY, seed=0)) as sb:
+        yield sb
+
+
+@pytest.fixture
+def sandbox(demo_sandbox_server: Sandbox) -> Sandbox:
+    """The demo dataset on 2026-11-09 as built (no faults, empty log, no rate limit)."""
+    demo_sandbox_server.reset()
+    return demo_sandbox_server
+
+
+@pytest.fixture
+def noko(sandbox: Sandbox) -> Iterator[NokoClient]:
+    """A client for ``sandbox``, unpaced."""
+    with NokoClient(sandbox.token, base_url=sandbox.base_url, requests_per_second=None) as client:
+        yield client

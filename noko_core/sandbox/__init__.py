@@ -14,7 +14,8 @@ A pytest fixture for your own tests (there is no shared fixture module on purpos
 is listed before its answer is sent. `sb.inject("status"|"stall"|"drop", ...)` scripts
 failures (`"apply-then-drop"` and `"apply-then-stall"`: the change happens, its answer is lost),
 `sb.latency` and `sb.rate_limit` can be changed while running, and `sb.store` is the live state
-(`sb.store.teams[1].user_ids`; hold `sb.store.lock` for multi-step reads).
+(`sb.store.teams[1].user_ids`; hold `sb.store.lock` for multi-step reads). `sb.reset()` puts a
+running sandbox back to how it was built, so many tests can share one server.
 `build_dataset()` sizes: 40 users, 6 teams, 25 projects, 15 tags, about 6,700 entries, 2,520 of
 them for the big team "Engineering" (id 1); `build_dataset(big_team_size=40,
 entries_per_member_day=9)` gives 21,600 for the big team (22,302 in all).

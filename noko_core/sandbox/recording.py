@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -35,21 +34,27 @@ class Recorder:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counter = itertools.count()
+        self._next_ticket = 0
+        self._first_kept = 0  # requests that arrived before the last clear() stay out
         self._records: list[tuple[int, RecordedRequest]] = []
 
     def ticket(self) -> int:
         with self._lock:
-            return next(self._counter)
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            return ticket
 
     def add(self, ticket: int, record: RecordedRequest) -> None:
         with self._lock:
-            self._records.append((ticket, record))
+            if ticket >= self._first_kept:
+                self._records.append((ticket, record))
 
     def all(self) -> list[RecordedRequest]:
         with self._lock:
             return [record for _, record in sorted(self._records, key=lambda pair: pair[0])]
 
     def clear(self) -> None:
+        """Forget every request received so far, including any still being answered."""
         with self._lock:
             self._records.clear()
+            self._first_kept = self._next_ticket

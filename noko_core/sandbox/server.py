@@ -33,7 +33,9 @@ class Sandbox:
         self.host = host
         self._port = port
         self.token = token
-        self.store = Store(dataset if dataset is not None else build_dataset())
+        self._dataset = dataset if dataset is not None else build_dataset()
+        self._initial = (rate_limit, latency)
+        self.store = Store(self._dataset)
         self._limiter = RateLimiter(enabled=rate_limit)
         self._faults = FaultBook()
         self._recorder = Recorder()
@@ -89,6 +91,21 @@ class Sandbox:
     ) -> None:
         self.stop()
 
+    def reset(self) -> None:
+        """Back to how it was built, without a restart: the dataset's state, no faults, no
+        recorded requests, no rate-limit slots, the constructor's rate limit and latency.
+
+        Lets many tests share one running server. A request still in flight from before may
+        finish against the old state, but it is not recorded in the new log.
+        """
+        self.store = Store(self._dataset)
+        if self._backend is not None:
+            self._backend.api = Api(self.store, self.token, self.base_url)
+        self._faults.clear()
+        self._limiter.reset()
+        self.rate_limit, self.latency = self._initial
+        self._recorder.clear()
+
     # -- addresses -----------------------------------------------------------------------------
 
     @property
@@ -131,6 +148,7 @@ class Sandbox:
         return self._recorder.all()
 
     def clear_requests(self) -> None:
+        """Forget every request received so far (one still being answered is not listed later)."""
         self._recorder.clear()
 
     def inject(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from noko_core import NokoClient, __version__
 from noko_core.sandbox import RecordedRequest, Sandbox
+
+if TYPE_CHECKING:
+    from wire import Sent
 
 # Distinctive, so a leak anywhere in a message or log is unmistakable.
 TOKEN = "tok-Zq81-SECRET-noko"
@@ -28,31 +31,19 @@ def make_client(sb: Sandbox, **overrides: object) -> NokoClient:
     return NokoClient(token, **settings)  # type: ignore[arg-type]
 
 
-def settled_requests(sb: Sandbox, *, quiet: float = 0.05, timeout: float = 3.0) -> list[Any]:
-    """The request log once it stopped growing for ``quiet`` seconds.
-
-    The sandbox records a request just after writing its response, so a client may already
-    hold the answer while the record is still being added.
-    """
-    deadline = time.monotonic() + timeout
-    seen = sb.requests
-    while time.monotonic() < deadline:
-        time.sleep(quiet)
-        now = sb.requests
-        if len(now) == len(seen):
-            return now
-        seen = now
-    return sb.requests
-
-
 def only_request(sb: Sandbox) -> RecordedRequest:
-    """The single request the sandbox saw; fails if there were none or several."""
-    seen = settled_requests(sb)
+    """The single request the sandbox saw; fails if there were none or several.
+
+    The sandbox lists a request before answering it, so once the client has its answer the log
+    is complete. (A request the client gave up on is listed when the server gets to it: use
+    ``wait_for``.)
+    """
+    seen = sb.requests
     assert len(seen) == 1, [(r.method, r.path, r.raw_query) for r in seen]
     return seen[0]
 
 
-def assert_headers(request: RecordedRequest, *, has_body: bool) -> None:
+def assert_headers(request: RecordedRequest | Sent, *, has_body: bool) -> None:
     headers = request.headers
     assert headers["x-nokotoken"] == TOKEN
     assert headers["user-agent"] == USER_AGENT

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from client_helpers import TOKEN, make_client, only_request, settled_requests
+from client_helpers import TOKEN, make_client, only_request
 
 from noko_core import (
     NokoAuthError,
@@ -89,7 +89,7 @@ def test_big_team_entries_are_paged_completely(
     entries = client.get_entries_for_users_in_team(1, per_page=per_page)
 
     assert [e["id"] for e in entries] == expected
-    assert len(settled_requests(sb)) == -(-len(expected) // size)
+    assert len(sb.requests) == -(-len(expected) // size)
 
 
 def test_date_filter_is_honoured_across_pages(sb: Sandbox, client: NokoClient) -> None:
@@ -119,7 +119,7 @@ def test_next_link_is_followed_verbatim(sb: Sandbox, client: NokoClient) -> None
     for _ in range(501):
         next(entries)
 
-    second = settled_requests(sb)[1]
+    second = sb.requests[1]
     assert second.raw_query == next_query
     assert all(len(values) == 1 for values in second.query.values())  # nothing re-appended
 
@@ -165,7 +165,7 @@ def test_validation_error_parses_message_and_errors(sb: Sandbox, client: NokoCli
         ("name", "already_exists"),
     }
     assert all(e["resource"] == "Team" for e in error.errors)
-    assert len(settled_requests(sb)) == 1  # a 400 is final
+    assert len(sb.requests) == 1  # a 400 is final
 
 
 def test_other_client_errors_are_http_errors(sb: Sandbox, client: NokoClient) -> None:

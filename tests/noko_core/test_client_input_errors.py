@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from client_helpers import settled_requests
+from wire import Wire
 
 from noko_core import NokoClient, NokoInputError
-from noko_core.sandbox import Sandbox
 
 Call = Callable[[NokoClient], object]
 
@@ -76,24 +75,24 @@ BAD_CALLS: list[tuple[str, Call, str]] = [
 
 @pytest.mark.parametrize(("label", "call", "param"), BAD_CALLS, ids=[row[0] for row in BAD_CALLS])
 def test_invalid_input_is_rejected_before_any_request(
-    sb: Sandbox, client: NokoClient, label: str, call: Call, param: str
+    wire: Wire, wired: NokoClient, label: str, call: Call, param: str
 ) -> None:
     with pytest.raises(NokoInputError) as caught:
-        call(client)
+        call(wired)
 
     assert param in caught.value.params
     assert param in str(caught.value)
-    assert settled_requests(sb) == []
+    assert wire.sent == []
 
 
-def test_input_error_names_the_method_and_every_bad_param(client: NokoClient) -> None:
+def test_input_error_names_the_method_and_every_bad_param(wired: NokoClient) -> None:
     with pytest.raises(NokoInputError) as caught:
-        client.list_entries(role="x", billable="maybe", user_ids="a")
+        wired.list_entries(role="x", billable="maybe", user_ids="a")
 
     assert caught.value.method == "list_entries"
     assert sorted(caught.value.params) == ["billable", "role", "user_ids"]
 
 
-def test_input_error_is_a_value_error(client: NokoClient) -> None:
+def test_input_error_is_a_value_error(wired: NokoClient) -> None:
     with pytest.raises(ValueError):
-        client.list_users(role="boss")
+        wired.list_users(role="boss")

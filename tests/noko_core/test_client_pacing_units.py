@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+from wire import FakeClock, Wire, answer
 
 from noko_core import (
     NokoAuthError,
+    NokoClient,
     NokoForbiddenError,
     NokoHTTPError,
     NokoNotFoundError,
@@ -43,17 +45,6 @@ def test_full_jitter_stays_under_the_exponential_ceiling() -> None:
     assert max(full_jitter(0, 0.5, 4.0) for _ in range(50)) <= 0.5
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
 def test_limiter_gives_consecutive_slots_half_a_second_apart() -> None:
     clock = FakeClock()
     limiter = RateLimiter(2.0, clock=clock, sleep=clock.sleep)
@@ -61,7 +52,7 @@ def test_limiter_gives_consecutive_slots_half_a_second_apart() -> None:
     waits = [limiter.acquire() for _ in range(4)]
 
     assert waits == [0.0, 0.5, 0.5, 0.5]
-    assert clock.now == 101.5
+    assert clock.sleeps == [0.5, 0.5, 0.5]
 
 
 def test_limiter_defer_holds_back_the_next_slot() -> None:
@@ -72,6 +63,27 @@ def test_limiter_defer_holds_back_the_next_slot() -> None:
     limiter.defer(3.0)
 
     assert limiter.acquire() == 3.0
+
+
+def test_client_paces_two_requests_per_second_by_default() -> None:
+    wire, clock = Wire(*[answer(json={}) for _ in range(3)]), FakeClock()
+
+    with NokoClient("tok", session=wire, clock=clock, sleep=clock.sleep) as client:
+        for _ in range(3):
+            client.get_account()
+
+    assert clock.sleeps == [0.5, 0.5]
+    assert len(wire.sent) == 3
+
+
+def test_429_holds_back_the_clients_next_request_through_the_shared_limiter() -> None:
+    # Noko limits per IP: after a 429 every request of the client waits, not only the retry.
+    wire, clock = Wire(answer(429, headers={"Retry-After": "2"}), answer(json={})), FakeClock()
+
+    with NokoClient("tok", session=wire, clock=clock, sleep=clock.sleep) as client:
+        client.get_account()
+
+    assert clock.sleeps == [2.0]  # the hint replaces the 0.5 s slot, it is not added to it
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-import requests
-from client_helpers import TOKEN, assert_headers, only_request, settled_requests
+from client_helpers import assert_headers
+from wire import BASE_URL, Wire, answer, wired_client
 
 from noko_core import NokoAuthError, NokoClient
-from noko_core.sandbox import Sandbox
 
 Call = Callable[[NokoClient], object]
 
@@ -60,18 +59,34 @@ LISTINGS: list[tuple[str, Call, str, dict[str, str]]] = [
 
 
 @pytest.mark.parametrize(
-    ("label", "call", "path", "wire"), LISTINGS, ids=[row[0] for row in LISTINGS]
+    ("label", "call", "path", "expected"), LISTINGS, ids=[row[0] for row in LISTINGS]
 )
 def test_listing_sends_filters_in_query(
-    sb: Sandbox, client: NokoClient, label: str, call: Call, path: str, wire: dict[str, str]
+    wire: Wire, wired: NokoClient, label: str, call: Call, path: str, expected: dict[str, str]
 ) -> None:
-    result = call(client)
+    wire.then(answer(json=[{"id": 1}]))
 
-    request = only_request(sb)
-    assert (request.method, request.path) == ("GET", path)
-    assert request.query == {key: [value] for key, value in {"per_page": "1000", **wire}.items()}
-    assert_headers(request, has_body=False)
-    assert isinstance(result, list)
+    result = call(wired)
+
+    sent = wire.only()
+    assert (sent.method, sent.path) == ("GET", path)
+    assert sent.query == {key: [value] for key, value in {"per_page": "1000", **expected}.items()}
+    assert_headers(sent, has_body=False)
+    assert result == [{"id": 1}]
+
+
+def test_listing_follows_next_link_verbatim(wire: Wire, wired: NokoClient) -> None:
+    next_url = f"{BASE_URL}/users?page=2&per_page=1000&role=leader"
+    wire.then(
+        answer(json=[{"id": 1}], headers={"Link": f'<{next_url}>; rel="next"'}),
+        answer(json=[{"id": 2}]),
+    )
+
+    users = wired.list_users(role="leader")
+
+    assert [s.url for s in wire.sent] == [f"{BASE_URL}/users?per_page=1000&role=leader", next_url]
+    assert_headers(wire.sent[1], has_body=False)  # same origin: the token goes along
+    assert users == [{"id": 1}, {"id": 2}]
 
 
 ITERATORS: list[tuple[str, Callable[[NokoClient], Any], str]] = [
@@ -91,16 +106,17 @@ ITERATORS: list[tuple[str, Callable[[NokoClient], Any], str]] = [
 
 @pytest.mark.parametrize(("label", "make", "path"), ITERATORS, ids=[row[0] for row in ITERATORS])
 def test_iter_twin_is_lazy_and_asks_for_1000(
-    sb: Sandbox, client: NokoClient, label: str, make: Callable[[NokoClient], Any], path: str
+    wire: Wire, wired: NokoClient, label: str, make: Callable[[NokoClient], Any], path: str
 ) -> None:
-    items = make(client)
-    assert settled_requests(sb) == []
+    wire.then(answer(json=[{"id": 1}, {"id": 2}]))
+    items = make(wired)
+    assert wire.sent == []
 
     first = next(items)
 
-    request = only_request(sb)
-    assert (request.method, request.path, request.query) == ("GET", path, {"per_page": ["1000"]})
-    assert isinstance(first, dict) and "id" in first
+    sent = wire.only()
+    assert (sent.method, sent.path, sent.query) == ("GET", path, {"per_page": ["1000"]})
+    assert first == {"id": 1}
 
 
 SINGLES: list[tuple[str, Call, str]] = [
@@ -115,61 +131,89 @@ SINGLES: list[tuple[str, Call, str]] = [
 
 @pytest.mark.parametrize(("label", "call", "path"), SINGLES, ids=[row[0] for row in SINGLES])
 def test_single_object_get(
-    sb: Sandbox, client: NokoClient, label: str, call: Call, path: str
+    wire: Wire, wired: NokoClient, label: str, call: Call, path: str
 ) -> None:
-    result = call(client)
+    wire.then(answer(json={"id": 1}))
 
-    request = only_request(sb)
-    assert (request.method, request.path, request.query) == ("GET", path, {})
-    assert_headers(request, has_body=False)
-    assert isinstance(result, dict) and "id" in result
+    result = call(wired)
+
+    sent = wire.only()
+    assert (sent.method, sent.path, sent.query) == ("GET", path, {})
+    assert_headers(sent, has_body=False)
+    assert result == {"id": 1}
+
+
+def test_every_request_has_exactly_these_headers_and_options(wire: Wire, wired: NokoClient) -> None:
+    wire.then(answer(json={"id": 2}), answer(json={"id": 2}))
+
+    wired.get_single_team(2)
+    wired.edit_team(2, "Renamed")
+
+    get, put = wire.sent
+    common = {"accept", "accept-encoding", "connection", "user-agent", "x-nokotoken"}
+    assert set(get.headers) == common
+    assert set(put.headers) == common | {"content-type", "content-length"}
+    assert put.headers["content-length"] == str(len(put.body))
+    # requests must not follow redirects itself (it would forward X-NokoToken to any host).
+    assert {(s.timeout, s.allow_redirects) for s in wire.sent} == {(30.0, False)}
 
 
 def test_raw_request_get_encodes_params_like_the_wrapped_methods(
-    sb: Sandbox, client: NokoClient
+    wire: Wire, wired: NokoClient
 ) -> None:
-    result = client.request(
+    wire.then(answer(json=[]))
+
+    result = wired.request(
         "GET", "/teams", params={"user_ids": [1, 2], "per_page": 2, "name": None}
     )
 
-    request = only_request(sb)
-    assert (request.method, request.path, request.raw_query) == (
+    sent = wire.only()
+    assert (sent.method, sent.path, sent.raw_query) == (
         "GET",
         "/v2/teams",
         "user_ids=1,2&per_page=2",
     )
-    assert_headers(request, has_body=False)
-    assert isinstance(result, list)
+    assert_headers(sent, has_body=False)
+    assert result == []
 
 
-def test_raw_request_put_sends_json_body(sb: Sandbox, client: NokoClient) -> None:
-    name = sb.store.teams[2].name
+def test_raw_request_put_sends_json_body(wire: Wire, wired: NokoClient) -> None:
+    wire.then(answer(json={"id": 2}))
 
-    result = client.request("put", "teams/2", json={"name": name})
+    result = wired.request("put", "teams/2", json={"name": "Design"})
 
-    request = only_request(sb)
-    assert (request.method, request.path, request.json) == ("PUT", "/v2/teams/2", {"name": name})
-    assert_headers(request, has_body=True)
-    assert result["id"] == 2
+    sent = wire.only()
+    assert (sent.method, sent.path, sent.json) == ("PUT", "/v2/teams/2", {"name": "Design"})
+    assert_headers(sent, has_body=True)
+    assert result == {"id": 2}
 
 
-def test_user_agent_can_be_overridden(sb: Sandbox) -> None:
-    custom = NokoClient("tok", base_url=sb.base_url, user_agent="MyBot/9.1")
-    with custom, pytest.raises(NokoAuthError):
+def test_raw_request_returns_none_for_204(wire: Wire, wired: NokoClient) -> None:
+    wire.then(answer(204))
+
+    assert wired.request("PUT", "teams/2/remove_all_users") is None
+
+    assert wire.only().body == b""
+
+
+def test_user_agent_can_be_overridden(wire: Wire) -> None:
+    wire.then(answer(401, json={"message": "Unauthorized"}))
+
+    with wired_client(wire, user_agent="MyBot/9.1") as custom, pytest.raises(NokoAuthError):
         custom.get_account()
 
-    assert only_request(sb).headers["user-agent"] == "MyBot/9.1"
+    assert wire.only().headers["user-agent"] == "MyBot/9.1"
 
 
-def test_callers_session_is_used_but_not_changed_or_closed(sb: Sandbox) -> None:
-    session = requests.Session()
-    session.headers["X-Trace"] = "abc"
-    before = (dict(session.headers), dict(session.adapters))
+def test_callers_session_is_used_but_not_changed_or_closed(wire: Wire) -> None:
+    wire.headers["X-Trace"] = "abc"
+    before = (dict(wire.headers), dict(wire.adapters))
+    wire.then(answer(json={"id": 1}))
 
-    with NokoClient(TOKEN, base_url=sb.base_url, session=session) as custom:
+    with wired_client(wire) as custom:
         custom.get_account()
 
-    assert only_request(sb).headers["x-trace"] == "abc"
-    assert (dict(session.headers), dict(session.adapters)) == before
-    assert "x-nokotoken" not in {name.lower() for name in session.headers}
-    assert session.get(f"{sb.base_url}/account", timeout=5).status_code == 401  # still open
+    assert wire.only().headers["x-trace"] == "abc"
+    assert (dict(wire.headers), dict(wire.adapters)) == before
+    assert "x-nokotoken" not in {name.lower() for name in wire.headers}
+    assert not wire.closed

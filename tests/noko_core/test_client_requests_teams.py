@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from client_helpers import assert_headers, make_client, only_request, settled_requests
+from client_helpers import assert_headers
+from wire import Wire, answer
 
 from noko_core import NokoClient
-from noko_core.sandbox import Sandbox
 
 # (accepted input form, what must appear on the wire)
 ID_LIST_FORMS: list[tuple[Any, str]] = [
@@ -26,110 +24,109 @@ ID_LIST_FORMS: list[tuple[Any, str]] = [
 TEAM_ID_FORMS: list[Any] = [2, "2", " 2 "]
 
 
-@pytest.fixture
-def small_team(sb: Sandbox) -> int:
-    """A team whose whole entry history fits on one page of 1000."""
-    team = min(sb.store.teams.values(), key=lambda t: len(t.user_ids))
-    assert sum(e.user_id in team.user_ids for e in sb.store.entries) <= 1000
-    return team.id
+TEAM = {"id": 2, "name": "Design", "users": []}
+MEMBERS = [{"id": 1, "email": "a@example.com", "first_name": "A", "last_name": "B"}]
 
 
-@pytest.fixture
-def scratch_team(sb: Sandbox) -> Iterator[int]:
-    """A team created for one test (the log is cleared after creating it)."""
-    with make_client(sb) as setup:
-        team = setup.create_team(name=f"Scratch {len(sb.store.teams)}", user_ids=[1, 2])
-    settled_requests(sb)
-    sb.clear_requests()
-    yield team["id"]
-    if team["id"] in sb.store.teams:
-        with make_client(sb) as cleanup:
-            cleanup.delete_team(team["id"])
+def test_list_teams_defaults_to_per_page_1000(wire: Wire, wired: NokoClient) -> None:
+    wire.then(answer(json=[TEAM]))
+
+    teams = wired.list_teams()
+
+    sent = wire.only()
+    assert (sent.method, sent.url) == ("GET", "https://api.nokotime.com/v2/teams?per_page=1000")
+    assert_headers(sent, has_body=False)
+    assert teams == [TEAM]
 
 
-def test_list_teams_defaults_to_per_page_1000(sb: Sandbox, client: NokoClient) -> None:
-    teams = client.list_teams()
-
-    request = only_request(sb)
-    assert (request.method, request.path, request.query) == (
-        "GET",
-        "/v2/teams",
-        {"per_page": ["1000"]},
-    )
-    assert_headers(request, has_body=False)
-    assert [t["id"] for t in teams] == sorted(sb.store.teams)
-
-
-@pytest.mark.parametrize(("user_ids", "wire"), ID_LIST_FORMS)
+@pytest.mark.parametrize(("user_ids", "expected"), ID_LIST_FORMS)
 def test_list_teams_user_ids_comma_joined_in_query(
-    sb: Sandbox, client: NokoClient, user_ids: Any, wire: str
+    wire: Wire, wired: NokoClient, user_ids: Any, expected: str
 ) -> None:
-    client.list_teams(user_ids=user_ids, name="Eng")
+    wire.then(answer(json=[]))
 
-    request = only_request(sb)
-    assert request.query == {"user_ids": [wire], "name": ["Eng"], "per_page": ["1000"]}
-    assert f"user_ids={wire}" in request.raw_query  # literal commas, not %2C
-    assert_headers(request, has_body=False)
+    wired.list_teams(user_ids=user_ids, name="Eng")
 
-
-@pytest.mark.parametrize(("per_page", "wire"), [(5, "5"), ("7", "7"), (1000, "1000")])
-def test_list_teams_per_page(sb: Sandbox, client: NokoClient, per_page: Any, wire: str) -> None:
-    list(client.iter_teams(per_page=per_page))
-
-    assert sb.requests[0].query == {"per_page": [wire]}
+    sent = wire.only()
+    assert sent.query == {"user_ids": [expected], "name": ["Eng"], "per_page": ["1000"]}
+    assert f"user_ids={expected}" in sent.raw_query  # literal commas, not %2C
+    assert_headers(sent, has_body=False)
 
 
-def test_iter_teams_sends_nothing_until_iterated(sb: Sandbox, client: NokoClient) -> None:
-    teams = client.iter_teams(name="x")
-    assert sb.requests == []
+@pytest.mark.parametrize(("per_page", "expected"), [(5, "5"), ("7", "7"), (1000, "1000")])
+def test_list_teams_per_page(wire: Wire, wired: NokoClient, per_page: Any, expected: str) -> None:
+    wire.then(answer(json=[]))
 
-    list(teams)
+    list(wired.iter_teams(per_page=per_page))
 
-    assert only_request(sb).query == {"name": ["x"], "per_page": ["1000"]}
+    assert wire.only().query == {"per_page": [expected]}
 
 
-@pytest.mark.parametrize(("user_ids", "wire"), [*ID_LIST_FORMS, ([], []), (None, [])])
+def test_iter_teams_sends_nothing_until_iterated(wire: Wire, wired: NokoClient) -> None:
+    wire.then(answer(json=[TEAM]))
+    teams = wired.iter_teams(name="x")
+    assert wire.sent == []
+
+    assert list(teams) == [TEAM]
+
+    assert wire.only().query == {"name": ["x"], "per_page": ["1000"]}
+
+
+@pytest.mark.parametrize(("user_ids", "expected"), [*ID_LIST_FORMS, ([], []), (None, [])])
 def test_create_team_posts_integer_array(
-    sb: Sandbox, client: NokoClient, user_ids: Any, wire: Any
+    wire: Wire, wired: NokoClient, user_ids: Any, expected: Any
 ) -> None:
-    expected = [int(i) for i in wire.split(",")] if isinstance(wire, str) else wire
+    ids = [int(i) for i in expected.split(",")] if isinstance(expected, str) else expected
+    wire.then(answer(201, json=TEAM))
 
-    team = client.create_team(name=f"New team {len(sb.store.teams)}", user_ids=user_ids)
+    team = wired.create_team(name="New team", user_ids=user_ids)
 
-    request = only_request(sb)
-    assert (request.method, request.path, request.raw_query) == ("POST", "/v2/teams", "")
-    assert request.json == {"name": team["name"], "user_ids": expected}
-    assert_headers(request, has_body=True)
-    client.delete_team(team["id"])
+    sent = wire.only()
+    assert (sent.method, sent.path, sent.raw_query) == ("POST", "/v2/teams", "")
+    assert sent.json == {"name": "New team", "user_ids": ids}
+    assert_headers(sent, has_body=True)
+    assert team == TEAM
+
+
+def test_create_team_body_is_compact_json(wire: Wire, wired: NokoClient) -> None:
+    wire.then(answer(201, json=TEAM))
+
+    wired.create_team(name="Ünïcode team", user_ids="1, 2")
+
+    assert wire.only().body == b'{"name":"\\u00dcn\\u00efcode team","user_ids":[1,2]}'
 
 
 @pytest.mark.parametrize("team_id", TEAM_ID_FORMS)
-def test_get_single_team_returns_one_object(sb: Sandbox, client: NokoClient, team_id: Any) -> None:
-    team = client.get_single_team(team_id)
+def test_get_single_team_returns_one_object(wire: Wire, wired: NokoClient, team_id: Any) -> None:
+    wire.then(answer(json=TEAM))
 
-    request = only_request(sb)
-    assert (request.method, request.path, request.query) == ("GET", "/v2/teams/2", {})
-    assert_headers(request, has_body=False)
-    assert isinstance(team, dict) and team["id"] == 2
+    team = wired.get_single_team(team_id)
+
+    sent = wire.only()
+    assert (sent.method, sent.path, sent.query) == ("GET", "/v2/teams/2", {})
+    assert_headers(sent, has_body=False)
+    assert team == TEAM
 
 
 @pytest.mark.parametrize("team_id", TEAM_ID_FORMS)
-def test_edit_team_puts_only_the_name(sb: Sandbox, client: NokoClient, team_id: Any) -> None:
-    name = sb.store.teams[2].name
+def test_edit_team_puts_only_the_name(wire: Wire, wired: NokoClient, team_id: Any) -> None:
+    wire.then(answer(json=TEAM))
 
-    client.edit_team(team_id, name)
+    assert wired.edit_team(team_id, "Design") == TEAM
 
-    request = only_request(sb)
-    assert (request.method, request.path, request.json) == ("PUT", "/v2/teams/2", {"name": name})
-    assert_headers(request, has_body=True)
+    sent = wire.only()
+    assert (sent.method, sent.path, sent.json) == ("PUT", "/v2/teams/2", {"name": "Design"})
+    assert_headers(sent, has_body=True)
 
 
-def test_delete_team_sends_no_body(sb: Sandbox, client: NokoClient, scratch_team: int) -> None:
-    result = client.delete_team(str(scratch_team))
+def test_delete_team_sends_no_body(wire: Wire, wired: NokoClient) -> None:
+    wire.then(answer(204))
 
-    request = only_request(sb)
-    assert (request.method, request.path) == ("DELETE", f"/v2/teams/{scratch_team}")
-    assert_headers(request, has_body=False)
+    result = wired.delete_team("7")
+
+    sent = wire.only()
+    assert (sent.method, sent.path, sent.query) == ("DELETE", "/v2/teams/7", {})
+    assert_headers(sent, has_body=False)
     assert result is None
 
 
@@ -174,26 +171,26 @@ ENTRY_FILTERS: list[tuple[dict[str, Any], dict[str, str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("filters", "wire"), ENTRY_FILTERS)
+@pytest.mark.parametrize(("filters", "expected"), ENTRY_FILTERS)
 def test_team_entries_filters_go_in_the_query(
-    sb: Sandbox, client: NokoClient, small_team: int, filters: dict[str, Any], wire: dict[str, str]
+    wire: Wire, wired: NokoClient, filters: dict[str, Any], expected: dict[str, str]
 ) -> None:
-    client.get_entries_for_users_in_team(small_team, **filters)
+    wire.then(answer(json=[]))
 
-    request = only_request(sb)
-    assert (request.method, request.path) == ("GET", f"/v2/teams/{small_team}/entries")
-    assert request.query == {key: [value] for key, value in {"per_page": "1000", **wire}.items()}
-    assert_headers(request, has_body=False)
+    wired.get_entries_for_users_in_team(3, **filters)
+
+    sent = wire.only()
+    assert (sent.method, sent.path) == ("GET", "/v2/teams/3/entries")
+    assert sent.query == {key: [value] for key, value in {"per_page": "1000", **expected}.items()}
+    assert_headers(sent, has_body=False)
 
 
-def test_team_entries_encode_spaces_and_commas_plainly(
-    sb: Sandbox, client: NokoClient, small_team: int
-) -> None:
-    client.get_entries_for_users_in_team(
-        small_team, tag_filter_type="combination of", tag_ids="1,2"
-    )
+def test_team_entries_encode_spaces_and_commas_plainly(wire: Wire, wired: NokoClient) -> None:
+    wire.then(answer(json=[]))
 
-    raw = only_request(sb).raw_query
+    wired.get_entries_for_users_in_team(3, tag_filter_type="combination of", tag_ids="1,2")
+
+    raw = wire.only().raw_query
     assert "tag_filter_type=combination%20of" in raw
     assert "tag_ids=1,2" in raw
 
@@ -208,52 +205,57 @@ USER_FILTERS: list[tuple[dict[str, Any], dict[str, str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("filters", "wire"), USER_FILTERS)
+@pytest.mark.parametrize(("filters", "expected"), USER_FILTERS)
 def test_team_users_filters_go_in_the_query(
-    sb: Sandbox, client: NokoClient, filters: dict[str, Any], wire: dict[str, str]
+    wire: Wire, wired: NokoClient, filters: dict[str, Any], expected: dict[str, str]
 ) -> None:
-    users = client.get_users_in_team(1, **filters)
+    wire.then(answer(json=MEMBERS))
 
-    request = only_request(sb)
-    assert (request.method, request.path) == ("GET", "/v2/teams/1/users")
-    assert request.query == {key: [value] for key, value in {"per_page": "1000", **wire}.items()}
-    assert_headers(request, has_body=False)
-    assert isinstance(users, list)
+    users = wired.get_users_in_team(1, **filters)
+
+    sent = wire.only()
+    assert (sent.method, sent.path) == ("GET", "/v2/teams/1/users")
+    assert sent.query == {key: [value] for key, value in {"per_page": "1000", **expected}.items()}
+    assert_headers(sent, has_body=False)
+    assert users == MEMBERS
 
 
-@pytest.mark.parametrize(("user_ids", "wire"), ID_LIST_FORMS)
+@pytest.mark.parametrize(("user_ids", "expected"), ID_LIST_FORMS)
 def test_add_users_posts_integer_array(
-    sb: Sandbox, client: NokoClient, scratch_team: int, user_ids: Any, wire: str
+    wire: Wire, wired: NokoClient, user_ids: Any, expected: str
 ) -> None:
-    users = client.add_users_to_team(scratch_team, user_ids)
+    wire.then(answer(json=MEMBERS))
 
-    request = only_request(sb)
-    assert (request.method, request.path) == ("POST", f"/v2/teams/{scratch_team}/add_users")
-    assert request.json == {"user_ids": [int(i) for i in wire.split(",")]}
-    assert json.loads(request.body) == request.json
-    assert_headers(request, has_body=True)
-    assert isinstance(users, list) and {u["id"] for u in users} >= set(request.json["user_ids"])
+    users = wired.add_users_to_team(7, user_ids)
+
+    sent = wire.only()
+    assert (sent.method, sent.path, sent.raw_query) == ("POST", "/v2/teams/7/add_users", "")
+    assert sent.json == {"user_ids": [int(i) for i in expected.split(",")]}
+    assert_headers(sent, has_body=True)
+    assert users == MEMBERS
 
 
-@pytest.mark.parametrize(("user_ids", "wire"), ID_LIST_FORMS)
+@pytest.mark.parametrize(("user_ids", "expected"), ID_LIST_FORMS)
 def test_remove_users_puts_integer_array(
-    sb: Sandbox, client: NokoClient, scratch_team: int, user_ids: Any, wire: str
+    wire: Wire, wired: NokoClient, user_ids: Any, expected: str
 ) -> None:
-    result = client.remove_users_from_team(scratch_team, user_ids)
+    wire.then(answer(204))
 
-    request = only_request(sb)
-    assert (request.method, request.path) == ("PUT", f"/v2/teams/{scratch_team}/remove_users")
-    assert request.json == {"user_ids": [int(i) for i in wire.split(",")]}
-    assert_headers(request, has_body=True)
+    result = wired.remove_users_from_team(7, user_ids)
+
+    sent = wire.only()
+    assert (sent.method, sent.path) == ("PUT", "/v2/teams/7/remove_users")
+    assert sent.json == {"user_ids": [int(i) for i in expected.split(",")]}
+    assert_headers(sent, has_body=True)
     assert result is None
 
 
-def test_remove_all_users_puts_without_body(
-    sb: Sandbox, client: NokoClient, scratch_team: int
-) -> None:
-    result = client.remove_all_users_from_team(scratch_team)
+def test_remove_all_users_puts_without_body(wire: Wire, wired: NokoClient) -> None:
+    wire.then(answer(204))
 
-    request = only_request(sb)
-    assert (request.method, request.path) == ("PUT", f"/v2/teams/{scratch_team}/remove_all_users")
-    assert_headers(request, has_body=False)
+    result = wired.remove_all_users_from_team(" 7")
+
+    sent = wire.only()
+    assert (sent.method, sent.path) == ("PUT", "/v2/teams/7/remove_all_users")
+    assert_headers(sent, has_body=False)
     assert result is None

@@ -1,142 +1,148 @@
-"""Writes whose answer is lost: NokoOutcomeUnknownError, and a re-sent DELETE's 404 is done."""
+"""Writes whose answer is lost: NokoOutcomeUnknownError, and a re-sent DELETE's 404 is done.
+
+In process; the same endings over real sockets, with the sandbox's state, are in
+test_client_faults_e2e.
+"""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
-from client_helpers import TOKEN, make_client, settled_requests
+from wire import Wire, answer, dropped, refused, timed_out, wired_client
 
 from noko_core import (
     NokoClient,
     NokoNotFoundError,
     NokoOutcomeUnknownError,
+    NokoServerError,
     NokoTransportError,
 )
-from noko_core.sandbox import Sandbox
+
+NOT_FOUND = answer(404, text=" ")  # Noko's 404: text/html, one space
 
 
-def _names(sb: Sandbox) -> list[str]:
-    return [t.name for t in sb.store.teams.values()]
-
-
-def test_post_whose_answer_is_dropped_is_unknown(
-    fresh_sb: Sandbox, fresh_client: NokoClient
+@pytest.mark.parametrize("failure", [dropped, timed_out], ids=["dropped", "read timeout"])
+def test_post_whose_answer_is_lost_is_unknown(
+    wire: Wire, wired: NokoClient, failure: object
 ) -> None:
-    fresh_sb.inject("apply-then-drop", method="POST", path="/v2/teams")
+    wire.then(failure())  # type: ignore[operator]
 
     with pytest.raises(NokoOutcomeUnknownError) as caught:
-        fresh_client.create_team(name="Applied", user_ids=[1])
+        wired.create_team(name="Applied", user_ids=[1])
 
     assert (caught.value.method, caught.value.path) == ("POST", "/v2/teams")
     assert "may or may not have been made" in str(caught.value)
-    assert _names(fresh_sb).count("Applied") == 1
-    assert [(r.method, r.status) for r in settled_requests(fresh_sb)] == [("POST", 201)]
+    assert len(wire.sent) == 1
 
 
-def test_post_whose_answer_is_held_past_the_timeout_is_unknown(fresh_sb: Sandbox) -> None:
-    fresh_sb.inject("apply-then-stall", seconds=1.0, method="POST", path="/add_users")
+def test_put_unanswered_on_every_attempt_is_unknown(wire: Wire) -> None:
+    wire.then(timed_out(), timed_out())
 
-    with make_client(fresh_sb, timeout=0.3) as c, pytest.raises(NokoOutcomeUnknownError):
-        c.add_users_to_team(3, [1])
-
-    assert 1 in fresh_sb.store.teams[3].user_ids
-
-
-def test_put_held_on_every_attempt_is_unknown(fresh_sb: Sandbox) -> None:
-    fresh_sb.inject("apply-then-stall", seconds=0.6, method="PUT", path="/v2/teams/2", count=2)
-
-    with (
-        make_client(fresh_sb, timeout=0.2, max_retries=1) as c,
-        pytest.raises(NokoOutcomeUnknownError),
-    ):
+    with wired_client(wire, max_retries=1) as c, pytest.raises(NokoOutcomeUnknownError):
         c.edit_team(2, "Held rename")
 
-    assert fresh_sb.store.teams[2].name == "Held rename"
+    assert [s.method for s in wire.sent] == ["PUT", "PUT"]
 
 
-def test_put_resent_after_a_lost_answer_succeeds(
-    fresh_sb: Sandbox, fresh_client: NokoClient
-) -> None:
-    fresh_sb.inject("apply-then-drop", method="PUT", path="/v2/teams/2/remove_all_users")
+def test_put_resent_after_a_lost_answer_succeeds(wire: Wire, wired: NokoClient) -> None:
+    wire.then(dropped(), answer(204))
 
-    fresh_client.remove_all_users_from_team(2)
+    assert wired.remove_all_users_from_team(2) is None
 
-    assert [r.status for r in settled_requests(fresh_sb)] == [204, 204]
+    assert [(s.method, s.path) for s in wire.sent] == [("PUT", "/v2/teams/2/remove_all_users")] * 2
 
 
 def test_delete_resent_after_a_lost_answer_counts_404_as_done(
-    fresh_sb: Sandbox, fresh_client: NokoClient
+    wire: Wire, wired: NokoClient
 ) -> None:
-    fresh_sb.inject("apply-then-drop", method="DELETE", path="/v2/teams/2")
+    wire.then(dropped(), NOT_FOUND)
 
-    assert fresh_client.delete_team(2) is None
+    assert wired.delete_team(2) is None
 
-    assert 2 not in fresh_sb.store.teams
-    assert [(r.method, r.status) for r in settled_requests(fresh_sb)] == [
-        ("DELETE", 204),
-        ("DELETE", 404),
-    ]
+    assert [(s.method, s.path) for s in wire.sent] == [("DELETE", "/v2/teams/2")] * 2
 
 
-def test_delete_of_a_missing_team_is_still_not_found(fresh_client: NokoClient) -> None:
+def test_delete_of_a_missing_team_is_still_not_found(wire: Wire, wired: NokoClient) -> None:
+    wire.then(NOT_FOUND)
+
     with pytest.raises(NokoNotFoundError):
-        fresh_client.delete_team(999_999)
+        wired.delete_team(999_999)
+
+    assert len(wire.sent) == 1
 
 
-def test_delete_without_retries_after_a_lost_answer_is_unknown(fresh_sb: Sandbox) -> None:
-    fresh_sb.inject("apply-then-drop", method="DELETE", path="/v2/teams/2")
+def test_put_resent_after_a_lost_answer_then_404_is_unknown(wire: Wire, wired: NokoClient) -> None:
+    # Only a DELETE's 404 tells that the lost attempt did the work; a PUT's does not.
+    wire.then(dropped(), NOT_FOUND)
 
-    with make_client(fresh_sb, max_retries=0) as c, pytest.raises(NokoOutcomeUnknownError):
+    with pytest.raises(NokoOutcomeUnknownError) as caught:
+        wired.edit_team(2, "Renamed")
+
+    assert "then status 404" in str(caught.value)
+
+
+def test_delete_without_retries_after_a_lost_answer_is_unknown(wire: Wire) -> None:
+    wire.then(dropped())
+
+    with wired_client(wire, max_retries=0) as c, pytest.raises(NokoOutcomeUnknownError):
         c.delete_team(2)
 
+    assert len(wire.sent) == 1
 
-def test_resent_write_refused_after_a_lost_answer_is_unknown(fresh_sb: Sandbox) -> None:
-    fresh_sb.inject("apply-then-drop", method="PUT", path="/v2/teams/2")
-    fresh_sb.inject("status", status=503, method="PUT", path="/v2/teams/2", count=5)
 
-    with make_client(fresh_sb, max_retries=2) as c, pytest.raises(NokoOutcomeUnknownError) as e:
+def test_resent_write_refused_after_a_lost_answer_is_unknown(wire: Wire) -> None:
+    wire.then(dropped(), answer(503), answer(503))
+
+    with wired_client(wire, max_retries=2) as c, pytest.raises(NokoOutcomeUnknownError) as e:
         c.edit_team(2, "Renamed, answer lost")
 
     assert "then status 503" in str(e.value)
+    assert len(wire.sent) == 3
 
 
-def test_read_that_times_out_is_not_unknown(sb: Sandbox) -> None:
-    sb.inject("stall", seconds=0.6, method="GET", path="/v2/account")
+def test_read_that_times_out_is_not_unknown(wire: Wire) -> None:
+    wire.then(timed_out())
 
-    with make_client(sb, timeout=0.2, max_retries=0) as c, pytest.raises(NokoTransportError) as e:
+    with wired_client(wire, max_retries=0) as c, pytest.raises(NokoTransportError) as e:
         c.get_account()
 
     assert not isinstance(e.value, NokoOutcomeUnknownError)
+    assert str(e.value) == "GET /v2/account: no response within 30.0s"
 
 
-def test_refused_connection_is_not_unknown() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    client = NokoClient(TOKEN, base_url=f"http://127.0.0.1:{port}/v2", max_retries=0)
+def test_refused_connection_is_not_unknown(wire: Wire) -> None:
+    wire.then(refused())
 
-    with client, pytest.raises(NokoTransportError) as caught:
-        client.create_team(name="Never sent")
+    with wired_client(wire, max_retries=0) as c, pytest.raises(NokoTransportError) as caught:
+        c.create_team(name="Never sent")
 
     assert not isinstance(caught.value, NokoOutcomeUnknownError)
 
 
-def test_put_answered_by_a_gateway_timeout_on_every_attempt_is_unknown(fresh_sb: Sandbox) -> None:
-    fresh_sb.inject("status", status=504, method="PUT", path="/v2/teams/2", count=5)
+def test_put_answered_by_a_gateway_timeout_on_every_attempt_is_unknown(wire: Wire) -> None:
+    wire.then(answer(504), answer(504))
 
-    with make_client(fresh_sb, max_retries=1) as c, pytest.raises(NokoOutcomeUnknownError):
+    with wired_client(wire, max_retries=1) as c, pytest.raises(NokoOutcomeUnknownError):
         c.edit_team(2, "Behind a gateway")
 
-    assert [r.status for r in settled_requests(fresh_sb)] == [504, 504]
+    assert len(wire.sent) == 2
 
 
-def test_delete_after_a_gateway_timeout_then_404_is_done(fresh_sb: Sandbox) -> None:
+def test_get_answered_by_a_gateway_timeout_on_every_attempt_is_a_server_error(
+    wire: Wire,
+) -> None:
+    wire.then(answer(504), answer(504))
+
+    with wired_client(wire, max_retries=1) as c, pytest.raises(NokoServerError) as caught:
+        c.get_single_team(2)
+
+    assert not isinstance(caught.value, NokoOutcomeUnknownError)
+
+
+def test_delete_after_a_gateway_timeout_then_404_is_done(wire: Wire) -> None:
     # The gateway timed out while Noko deleted the team; the re-sent DELETE finds it gone.
-    fresh_sb.inject("status", status=502, method="DELETE", path="/v2/teams/4", count=1)
-    fresh_sb.store.teams.pop(4)
+    wire.then(answer(502), NOT_FOUND)
 
-    with make_client(fresh_sb, max_retries=2) as c:
-        c.delete_team(4)
+    with wired_client(wire, max_retries=2) as c:
+        assert c.delete_team(4) is None
 
-    assert [r.status for r in settled_requests(fresh_sb)] == [502, 404]
+    assert [(s.method, s.path) for s in wire.sent] == [("DELETE", "/v2/teams/4")] * 2

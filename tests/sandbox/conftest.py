@@ -1,4 +1,8 @@
-"""Fixtures for the sandbox's own tests: a fixed dataset, a running sandbox, an HTTP helper."""
+"""Fixtures for the sandbox's own tests: a fixed dataset, running sandboxes, an HTTP helper.
+
+One server per kind runs for the whole session; each test gets it reset to how it was built
+(the dataset's teams, no faults, an empty log, no rate-limit slots).
+"""
 
 from __future__ import annotations
 
@@ -18,16 +22,28 @@ def dataset() -> Dataset:
     return build_dataset(today=TODAY)
 
 
-@pytest.fixture
-def sandbox(dataset: Dataset) -> Iterator[Sandbox]:
+@pytest.fixture(scope="session")
+def _open_sandbox(dataset: Dataset) -> Iterator[Sandbox]:
     with Sandbox(rate_limit=False, dataset=dataset) as sb:
         yield sb
 
 
-@pytest.fixture
-def limited_sandbox(dataset: Dataset) -> Iterator[Sandbox]:
+@pytest.fixture(scope="session")
+def _limited_server(dataset: Dataset) -> Iterator[Sandbox]:
     with Sandbox(rate_limit=True, dataset=dataset) as sb:
         yield sb
+
+
+@pytest.fixture
+def sandbox(_open_sandbox: Sandbox) -> Sandbox:
+    _open_sandbox.reset()
+    return _open_sandbox
+
+
+@pytest.fixture
+def limited_sandbox(_limited_server: Sandbox) -> Sandbox:
+    _limited_server.reset()
+    return _limited_server
 
 
 @pytest.fixture

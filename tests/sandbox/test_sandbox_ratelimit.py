@@ -42,43 +42,38 @@ def _burst(sb: Sandbox, n: int) -> list[requests.Response]:
 
 
 def test_burst_gets_empty_429s_and_admits_at_half_second_spacing(limited_sandbox: Sandbox) -> None:
-    results = _burst(limited_sandbox, 16)
+    results = _burst(limited_sandbox, 12)
 
     refused = [r for r in results if r.status_code == 429]
     admitted = sorted(r.answered_at for r in limited_sandbox.requests if r.status == 200)
-    assert refused, "a burst of 16 requests must overflow the 5-request slow-down queue"
+    assert refused, "a burst of 12 requests must overflow the 5-request slow-down queue"
     assert all(r.content == b"" and "Retry-After" not in r.headers for r in refused)
     assert len(admitted) >= 6  # the first one plus five slowed down
-    assert len(admitted) + len(refused) == 16
+    assert len(admitted) + len(refused) == 12
     gaps = [b - a for a, b in itertools.pairwise(admitted)]
     assert min(gaps) >= SPACING
-
-
-def test_refused_requests_are_recorded_as_429(limited_sandbox: Sandbox) -> None:
-    results = _burst(limited_sandbox, 12)
-
+    # Refused requests are recorded too, as 429s.
     recorded = [r.status for r in limited_sandbox.requests]
     assert sorted(recorded) == sorted(r.status_code for r in results)
-    assert 429 in recorded
 
 
 def test_sequential_requests_are_slowed_not_refused(limited_sandbox: Sandbox) -> None:
     started = time.monotonic()
-    statuses = [_get(limited_sandbox).status_code for _ in range(5)]
+    statuses = [_get(limited_sandbox).status_code for _ in range(3)]
     elapsed = time.monotonic() - started
 
-    assert statuses == [200] * 5
-    assert elapsed >= 4 * SPACING
+    assert statuses == [200] * 3
+    assert elapsed >= 2 * SPACING
 
 
 def test_client_paced_at_two_per_second_gets_no_429(limited_sandbox: Sandbox) -> None:
     started = time.monotonic()
     statuses = []
-    for i in range(6):
+    for i in range(4):
         time.sleep(max(0.0, started + 0.5 * i - time.monotonic()))
         statuses.append(_get(limited_sandbox).status_code)
 
-    assert statuses == [200] * 6
+    assert statuses == [200] * 4
 
 
 def test_disabling_rate_limit_at_runtime_admits_a_burst(limited_sandbox: Sandbox) -> None:

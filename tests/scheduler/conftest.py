@@ -1,4 +1,5 @@
-"""Scheduler fixtures: databases, the Noko sandbox, FakeSlack and a runner on a manual clock."""
+"""Scheduler fixtures: databases, FakeSlack and a runner on a manual clock (the sandbox and `noko`
+come from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from bot.slack.directory import SlackDirectory
 from bot.slack.posting import SlackPoster, slack_client
 from bot.storage import Repository, open_repository
 
-TODAY = dt.date(2026, 11, 9)  # a Monday
 SANDBOX_USERS = [SlackUser("U0001", "Ada", email="ada.lovelace@example.com")]
 
 
@@ -31,23 +31,6 @@ def repo(database_url: str, clock: ManualClock) -> Iterator[Repository]:
     repository.close()
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[object]:
-    from noko_core.sandbox import Sandbox
-    from noko_core.sandbox.demo import build_dataset
-
-    with Sandbox(rate_limit=False, dataset=build_dataset(today=TODAY, seed=0)) as sb:
-        yield sb
-
-
-@pytest.fixture
-def noko(sandbox) -> object:
-    from noko_core import NokoClient
-
-    sandbox.clear_requests()
-    return NokoClient(sandbox.token, base_url=sandbox.base_url, requests_per_second=None)
-
-
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
     with FakeSlack(list(SANDBOX_USERS)) as fake:
@@ -55,15 +38,22 @@ def slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
+def poster_sleeps() -> list[float]:
+    """Every wait of the runner's poster (a 429's Retry-After), taken without waiting."""
+    return []
+
+
+@pytest.fixture
 def make_runner(
-    repo: Repository, noko, slack: FakeSlack, clock: ManualClock
+    repo: Repository, noko, slack: FakeSlack, clock: ManualClock, poster_sleeps: list[float]
 ) -> Callable[..., Runner]:
     def make(*, repository: Repository | None = None, timeout: int = 10,
              catch_up_hours: float = 6.0, **fields: object) -> Runner:  # fmt: skip
         client = slack_client("xoxb-test", slack.api_url, timeout=timeout)
         fields.setdefault("noko", noko)
         return Runner(
-            repo=repository or repo, poster=SlackPoster(client, pace_seconds=0.0),
+            repo=repository or repo,
+            poster=SlackPoster(client, pace_seconds=0.0, sleep=poster_sleeps.append),
             directory=SlackDirectory(client), clock=clock,
             policy=CatchUpPolicy.from_settings(catch_up_hours, 30.0), **fields,  # type: ignore[arg-type]
         )  # fmt: skip

@@ -45,18 +45,25 @@ class Clocks:
             **{CLOCK_FILE_ENV: str(self.clock_file)},
         )  # fmt: skip
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.logs: list[Path] = []
 
     def set(self, now: dt.datetime) -> None:
         FileClock.write(self.clock_file, now)
 
     def start(self, **extra: str) -> subprocess.Popen[bytes]:
-        log = open(self.tmp_path / f"clock-{len(self.procs)}.log", "wb")  # noqa: SIM115
+        self.logs.append(self.tmp_path / f"clock-{len(self.procs)}.log")
+        log = open(self.logs[-1], "wb")  # noqa: SIM115
         proc = subprocess.Popen(
             [sys.executable, "-c", SCRIPT], cwd=self.tmp_path, env={**self.env, **extra},
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.procs.append(proc)
         return proc
+
+    def ticks(self, proc: subprocess.Popen[bytes]) -> int:
+        """Ticks the process has finished (APScheduler logs each at INFO)."""
+        log = self.logs[self.procs.index(proc)].read_text(errors="replace")
+        return log.count("executed successfully")
 
     def stop_all(self) -> None:
         for proc in self.procs:
@@ -133,7 +140,8 @@ def test_kill_between_claim_and_post_never_posts_twice(database_url, clocks, sla
     stalled.kill()  # SIGKILL between claim and post
     stalled.wait(10)
     restarted = c.start()
-    time.sleep(2.0)  # ten ticks: a young claim is left alone, not re-posted
+    # A young claim is left alone, not re-posted: look after some ticks of the new process.
+    wait_until(lambda: c.ticks(restarted) >= 3, what="three ticks of the restarted clock")
     assert _states(repo, sub.id) == ["claimed"]
     c.set(at("2026-11-09T08:11:00"))  # the claim is now older than the stale threshold
     wait_until(lambda: _states(repo, sub.id) == ["unknown"], what="the unknown flag")
@@ -152,7 +160,7 @@ def test_sigterm_lets_the_in_flight_post_finish(tmp_path, clocks, slack) -> None
     c.set(at("2026-11-09T07:00:00"))
     repo = _repo(url, c)
     sub = daily(repo)
-    slack.inject("chat.postMessage", stall=2.0)
+    slack.inject("chat.postMessage", stall=1.0)  # still posting when SIGTERM arrives
     c.set(at("2026-11-09T08:00:05"))
     proc = c.start()
     wait_until(lambda: _states(repo, sub.id) == ["claimed"], what="the claim")

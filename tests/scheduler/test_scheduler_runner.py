@@ -130,14 +130,16 @@ def test_claim_race_between_runners_posts_once(
     assert len(slack.calls_to("chat.postMessage")) == 1
 
 
-def test_slack_429_then_200_posts_once_after_the_wait(repo, clock, slack, make_runner) -> None:
+def test_slack_429_then_200_posts_once_after_the_wait(
+    repo, clock, slack, make_runner, poster_sleeps
+) -> None:
     sub = daily(repo)
     slack.inject("chat.postMessage", status=429, retry_after=1)
     clock.set(at("2026-11-09T08:00:30"))
     make_runner().tick()
     first, second = slack.calls_to("chat.postMessage")
     assert (first.status, second.status) == (429, 200)
-    assert second.at - first.at >= 0.9
+    assert poster_sleeps == [1.0]  # Slack's Retry-After, waited before the second post
     assert repo.runs_for(sub.id)[0].state == "posted"
 
 
@@ -156,7 +158,7 @@ def test_slack_500_is_never_retried(repo, clock, slack, make_runner) -> None:
 
 def test_slack_timeout_is_never_retried(repo, clock, slack, make_runner) -> None:
     sub = daily(repo)
-    slack.inject("chat.postMessage", stall=2.5)
+    slack.inject("chat.postMessage", stall=1.5)  # longer than the client's timeout
     runner = make_runner(timeout=1)
     clock.set(at("2026-11-09T08:00:30"))
     runner.tick()
@@ -230,7 +232,10 @@ def test_team_too_large_for_one_message_continues_in_thread(
     from noko_core.sandbox.demo import build_dataset
 
     repo = open_repository(database_url, clock=clock.now)
-    dataset = build_dataset(today=dt.date(2026, 11, 9), big_team_size=400)
+    # 400 members, one entry a day for two weeks: more lines than one message holds.
+    dataset = build_dataset(
+        today=dt.date(2026, 11, 9), big_team_size=400, entries_per_member_day=1, weeks=2
+    )
     with Sandbox(rate_limit=False, dataset=dataset) as sb:
         noko = NokoClient(sb.token, base_url=sb.base_url, requests_per_second=None)
         daily(repo, cadence="weekly", weekday=0)

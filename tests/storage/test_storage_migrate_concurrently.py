@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ TABLES = {"alembic_version", "audit_log", "digest_subscriptions", "digest_runs"}
 LAUNCH = """
 import sys
 import alembic.command, sqlalchemy, bot.cli, bot.scheduler.cli, bot.storage.migrations
+print("imported", flush=True)
 sys.stdin.read(1)
 raise SystemExit(bot.cli.main(["db", "upgrade"]))
 """
@@ -38,7 +38,9 @@ def _upgrade_concurrently(database_url: str) -> list[subprocess.CompletedProcess
         subprocess.Popen([sys.executable, "-c", LAUNCH], env=env, text=True, **pipes)
         for _ in range(PROCESSES)
     ]
-    time.sleep(3)  # every process has imported and waits on stdin
+    for process in running:  # wait until every process has imported and waits on stdin
+        assert process.stdout is not None
+        assert process.stdout.readline() == "imported\n", process.stderr and process.stderr.read()
     for process in running:
         assert process.stdin is not None
         process.stdin.write("g")
