@@ -67,10 +67,17 @@ def people(dataset: Dataset) -> People:
     )
 
 
-@pytest.fixture
-def sandbox(dataset: Dataset) -> Iterator[Sandbox]:
+@pytest.fixture(scope="session")
+def bot_sandbox(dataset: Dataset) -> Iterator[Sandbox]:
+    """One server for the bot's tests; each test gets it reset to the dataset."""
     with Sandbox(rate_limit=False, dataset=copy.deepcopy(dataset)) as sb:
         yield sb
+
+
+@pytest.fixture
+def sandbox(bot_sandbox: Sandbox) -> Sandbox:
+    bot_sandbox.reset()
+    return bot_sandbox
 
 
 @pytest.fixture
