@@ -1,4 +1,4 @@
-"""The layering of STYLE.md, checked on the import statements of every module."""
+"""The layering (edges → services → storage, noko_core), checked on every module's imports."""
 
 from __future__ import annotations
 

@@ -33,8 +33,13 @@ class Case:
 
     @property
     def fields(self) -> dict[str, Any]:
-        return dict(cadence=self.cadence, weekday=self.weekday, day_of_month=self.day,
-                    local_time=self.time, timezone=self.zone)  # fmt: skip
+        return dict(
+            cadence=self.cadence,
+            weekday=self.weekday,
+            day_of_month=self.day,
+            local_time=self.time,
+            timezone=self.zone,
+        )
 
 
 def _time(text: str) -> str:
@@ -52,26 +57,66 @@ def _day(text: str) -> str:
 CASES = [
     Case("daily", "daily"),
     Case("weekly-monday", "weekly", weekday=0),
-    Case("weekly-sunday-late", "weekly", weekday=6, time="23:59",
-         zone="America/Argentina/Buenos_Aires"),
+    Case(
+        "weekly-sunday-late",
+        "weekly",
+        weekday=6,
+        time="23:59",
+        zone="America/Argentina/Buenos_Aires",
+    ),
     Case("monthly-first-midnight", "monthly", day=1, time="00:00", zone="UTC"),
     Case("monthly-31st", "monthly", day=31),
-    Case("weekday-on-daily", "daily", weekday=2, problems=("A daily digest has no weekday.",),
-         picked=False),
-    Case("day-on-daily", "daily", day=15, problems=("A daily digest has no day of the month.",),
-         picked=False),
-    Case("weekday-on-monthly", "monthly", weekday=2, day=15,
-         problems=("A monthly digest has no weekday.",), picked=False),
-    Case("day-on-weekly", "weekly", weekday=0, day=15,
-         problems=("A weekly digest has no day of the month.",), picked=False),
-    Case("weekly-without-weekday", "weekly", problems=("A weekly digest needs a weekday.",),
-         typed=False),
-    Case("monthly-without-day", "monthly",
-         problems=("A monthly digest needs a day of the month (1-31).",), typed=False),
+    Case(
+        "weekday-on-daily",
+        "daily",
+        weekday=2,
+        problems=("A daily digest has no weekday.",),
+        picked=False,
+    ),
+    Case(
+        "day-on-daily",
+        "daily",
+        day=15,
+        problems=("A daily digest has no day of the month.",),
+        picked=False,
+    ),
+    Case(
+        "weekday-on-monthly",
+        "monthly",
+        weekday=2,
+        day=15,
+        problems=("A monthly digest has no weekday.",),
+        picked=False,
+    ),
+    Case(
+        "day-on-weekly",
+        "weekly",
+        weekday=0,
+        day=15,
+        problems=("A weekly digest has no day of the month.",),
+        picked=False,
+    ),
+    Case(
+        "weekly-without-weekday",
+        "weekly",
+        problems=("A weekly digest needs a weekday.",),
+        typed=False,
+    ),
+    Case(
+        "monthly-without-day",
+        "monthly",
+        problems=("A monthly digest needs a day of the month (1-31).",),
+        typed=False,
+    ),
     Case("day-0", "monthly", day=0, problems=(_day("0"),)),
     Case("day-32", "monthly", day=32, problems=(_day("32"),)),
-    Case("weekday-7", "weekly", weekday=7,
-         problems=("“7” is not a weekday (0 Monday to 6 Sunday).",), typed=False),
+    Case(
+        "weekday-7",
+        "weekly",
+        weekday=7,
+        problems=("“7” is not a weekday (0 Monday to 6 Sunday).",),
+        typed=False,
+    ),
     Case("24:00", "daily", time="24:00", problems=(_time("24:00"),)),
     Case("9:5", "daily", time="9:5", problems=(_time("9:5"),)),
     Case("12:60", "daily", time="12:60", problems=(_time("12:60"),)),
@@ -80,11 +125,16 @@ CASES = [
     Case("zone-lowercase", "daily", zone="europe/berlin", problems=(_zone("europe/berlin"),)),
     Case("zone-path", "daily", zone="../../etc/passwd", problems=(_zone("../../etc/passwd"),)),
     Case("zone-directory", "daily", zone="America", problems=(_zone("America"),), typed=False),
-    Case("hourly", "hourly", problems=("“hourly” is not daily, weekly or monthly.",),
-         typed=False),
-    Case("three-problems", "monthly", day=32, time="24:00", zone="Mars/Olympus",
-         problems=(_day("32"), _time("24:00"), _zone("Mars/Olympus"))),
-]  # fmt: skip
+    Case("hourly", "hourly", problems=("“hourly” is not daily, weekly or monthly.",), typed=False),
+    Case(
+        "three-problems",
+        "monthly",
+        day=32,
+        time="24:00",
+        zone="Mars/Olympus",
+        problems=(_day("32"), _time("24:00"), _zone("Mars/Olympus")),
+    ),
+]
 
 
 def _id(case: Case) -> str:
@@ -110,13 +160,17 @@ def _submitted(case: Case) -> dict[str, Any]:
         BlockId.TEAM: {ActionId.TEAM_SELECT: _chosen("12")},
         BlockId.SUB_CHANNEL: {ActionId.SUB_CHANNEL: {"selected_conversation": "C0DESIGN"}},
         BlockId.SUB_CADENCE: {ActionId.SUB_CADENCE: _chosen(case.cadence)},
-        BlockId.SUB_DAY: {ActionId.SUB_DAY: {"selected_option": _chosen(day)["selected_option"]
-                                             if day else None}},
+        BlockId.SUB_DAY: {
+            ActionId.SUB_DAY: {"selected_option": _chosen(day)["selected_option"] if day else None}
+        },
         BlockId.SUB_TIME: {ActionId.SUB_TIME: {"selected_time": case.time}},
         BlockId.SUB_TIMEZONE: {ActionId.SUB_TIMEZONE: _chosen(case.zone)},
-    }  # fmt: skip
-    return {"callback_id": CallbackId.SUBSCRIBE, "private_metadata": SubscribeDraft().metadata(),
-            "state": {"values": values}}  # fmt: skip
+    }
+    return {
+        "callback_id": CallbackId.SUBSCRIBE,
+        "private_metadata": SubscribeDraft().metadata(),
+        "state": {"values": values},
+    }
 
 
 @pytest.fixture
@@ -127,8 +181,9 @@ def repo(database_url: str) -> Iterator[Repository]:
 
 
 def _create(repo: Repository, case: Case) -> Any:
-    return repo.create_subscription(team_id=1, team_name="Design", channel_id="C1",
-                                    created_by="U1", **case.fields)  # fmt: skip
+    return repo.create_subscription(
+        team_id=1, team_name="Design", channel_id="C1", created_by="U1", **case.fields
+    )
 
 
 # -- one verdict ---------------------------------------------------------------------------------
@@ -192,9 +247,10 @@ def test_schedule_modal_keys_each_problem_by_its_block() -> None:
     }
     three = next(c for c in CASES if c.id == "three-problems")
     assert subscribe_form(_submitted(three))[1] == {
-        BlockId.SUB_DAY: _day("32"), BlockId.SUB_TIME: _time("24:00"),
+        BlockId.SUB_DAY: _day("32"),
+        BlockId.SUB_TIME: _time("24:00"),
         BlockId.SUB_TIMEZONE: _zone("Mars/Olympus"),
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.problems], ids=_id)
@@ -206,8 +262,9 @@ def test_schedule_as_words_is_what_the_command_reads_back(case: Case) -> None:
 
 def test_schedule_command_defaults_and_short_hours() -> None:
     spec = SubscribeArgs.from_words(["Design", "monthly", "8:30"]).spec("C1", "Asia/Tokyo")
-    assert spec.schedule == Schedule(cadence="monthly", day_of_month=1, local_time="08:30",
-                                     timezone="Asia/Tokyo")  # fmt: skip
+    assert spec.schedule == Schedule(
+        cadence="monthly", day_of_month=1, local_time="08:30", timezone="Asia/Tokyo"
+    )
     inferred = SubscribeArgs.from_words(["Design", "UTC", "15"]).spec("C1", "Asia/Tokyo")
     assert (inferred.schedule.cadence, inferred.schedule.day_of_month) == ("monthly", 15)
 
@@ -217,17 +274,21 @@ def test_schedule_command_form_is_prefilled_only_with_what_the_rule_accepted() -
     draft = args.draft("C0GENERAL")
     assert args.problems == (_day("32"), _time("25:00"), _zone("Mars/Olympus"))
     assert (draft.cadence, draft.day, draft.local_time, draft.timezone) == (
-        "monthly", "m1", "09:00", None,
-    )  # fmt: skip
+        "monthly",
+        "m1",
+        "09:00",
+        None,
+    )
     assert draft.problems == args.problems and draft.channel_id == "C0GENERAL"
 
 
 def test_schedule_command_word_problems_come_before_schedule_problems() -> None:
     args = SubscribeArgs.from_words(["Design", "daily", "weekly", "friday", "soon"])
     assert args.problems == (
-        "“weekly”: the cadence is given twice.", "I don't understand “soon” here.",
+        "“weekly”: the cadence is given twice.",
+        "I don't understand “soon” here.",
         "A daily digest has no weekday.",
-    )  # fmt: skip
+    )
 
 
 # -- the repository's own inputs -----------------------------------------------------------------
@@ -249,8 +310,9 @@ def test_schedule_repository_refuses_odd_values_naming_the_field(
 ) -> None:
     values = {"weekday": None, "local_time": "09:00", "timezone": "UTC", **fields}
     with pytest.raises(SubscriptionError) as refused:
-        repo.create_subscription(team_id=1, team_name="D", channel_id="C1", created_by="U1",
-                                 **values)  # fmt: skip
+        repo.create_subscription(
+            team_id=1, team_name="D", channel_id="C1", created_by="U1", **values
+        )
     ((blamed, text),) = refused.value.problems
     assert blamed == field and str(refused.value).startswith(f"{field}: ")
     assert len(text) < 120 and "\x00" not in text and "\n" not in text

@@ -83,10 +83,18 @@ def test_a_full_queue_keeps_the_modal_open_with_an_inline_busy_error(
             "noko_users": {"noko_users_select": {"selected_options": [{"value": "1"}]}},
         }
     }
-    view = {"callback_id": "noko_add_members", "state": state, "blocks": [
-        {"type": "input", "block_id": "noko_team", "label": {"type": "plain_text", "text": "Team"},
-         "element": {"type": "external_select", "action_id": "noko_team_select"}},
-    ]}  # fmt: skip
+    view = {
+        "callback_id": "noko_add_members",
+        "state": state,
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "noko_team",
+                "label": {"type": "plain_text", "text": "Team"},
+                "element": {"type": "external_select", "action_id": "noko_team_select"},
+            },
+        ],
+    }
     response = slack.submit(people.supervisor, view)
     answer = json.loads(response.body)
     assert answer == {"response_action": "errors", "errors": {"noko_team": BUSY}}

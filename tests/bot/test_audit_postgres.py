@@ -93,9 +93,26 @@ def test_change_is_audited_as_pending_before_noko_is_asked(slack, people, sandbo
 # Team names as people (or forged payloads) may send them: control characters, NUL, invisible
 # and wide characters, markup, and lengths around and beyond the 100-character limit.
 PIECES = st.sampled_from(
-    ["\x00", "\t", "\n", "\x1b", "\x7f", "\u200b", "\u202e", " ", "  ", "&", "<b>", "'", "é",
-     "💥", "Team", "x" * 45, "R&D"]
-)  # fmt: skip
+    [
+        "\x00",
+        "\t",
+        "\n",
+        "\x1b",
+        "\x7f",
+        "\u200b",
+        "\u202e",
+        " ",
+        "  ",
+        "&",
+        "<b>",
+        "'",
+        "é",
+        "💥",
+        "Team",
+        "x" * 45,
+        "R&D",
+    ]
+)
 NAMES = st.lists(
     st.one_of(PIECES, st.text(st.characters(codec="utf-8"), max_size=12)), max_size=8
 ).map("".join)

@@ -35,8 +35,14 @@ MESSAGE_TEXT_BUDGET = 13_000
 
 
 def _user(i: int) -> dict:
-    return {"id": i, "first_name": f"Person{i}", "last_name": "X" * 30, "email": f"p{i}@ex.com",
-            "role": "coworker", "state": "active"}  # fmt: skip
+    return {
+        "id": i,
+        "first_name": f"Person{i}",
+        "last_name": "X" * 30,
+        "email": f"p{i}@ex.com",
+        "role": "coworker",
+        "state": "active",
+    }
 
 
 def _message_ok(reply) -> None:

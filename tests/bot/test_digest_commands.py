@@ -22,9 +22,16 @@ DESIGN_CHANNEL = "<#C0DESIGN|team-design>"
 
 def _subscribe(deps, people, **fields):
     team = next(t for t in deps.noko.list_teams() if t["name"] == "Design")
-    values = dict(team_id=team["id"], team_name="Design", channel_id="C0DESIGN",
-                  cadence="weekly", weekday=0, local_time="09:00", timezone="Europe/Berlin",
-                  created_by=people.admin.id)  # fmt: skip
+    values = dict(
+        team_id=team["id"],
+        team_name="Design",
+        channel_id="C0DESIGN",
+        cadence="weekly",
+        weekday=0,
+        local_time="09:00",
+        timezone="Europe/Berlin",
+        created_by=people.admin.id,
+    )
     return deps.repo.create_subscription(**{**values, **fields})
 
 
@@ -100,8 +107,11 @@ def test_subscribe_with_everything_given_creates_it_and_audits(slack, people, de
     reply = reply_text(slack.run(text, people.admin))
     (sub,) = deps.repo.list_subscriptions()
     assert (sub.team_name, sub.channel_id, sub.cadence, sub.weekday) == (
-        "Design", "C0DESIGN", "weekly", 0,
-    )  # fmt: skip
+        "Design",
+        "C0DESIGN",
+        "weekly",
+        0,
+    )
     assert (sub.local_time, sub.timezone, sub.created_by) == ("09:00", "Europe/Berlin", "UADMIN")
     assert "Subscribed <#C0DESIGN> to *Design*" in reply and "weekly on Monday at 09:00" in reply
     audit = deps.repo.list_audit()[0]
@@ -114,16 +124,24 @@ def test_subscribe_defaults_to_this_channel_weekly_monday_nine_in_the_users_zone
     slack.run("subscribe design", tokyo)
     (sub,) = deps.repo.list_subscriptions()
     assert (sub.channel_id, sub.cadence, sub.weekday, sub.local_time, sub.timezone) == (
-        "C0GENERAL", "weekly", 0, "09:00", "Asia/Tokyo",
-    )  # fmt: skip
+        "C0GENERAL",
+        "weekly",
+        0,
+        "09:00",
+        "Asia/Tokyo",
+    )
 
 
 def test_subscribe_monthly_on_a_day(slack, people, deps):
     slack.run("subscribe Design monthly 15 07:30 UTC", people.supervisor)
     (sub,) = deps.repo.list_subscriptions()
     assert (sub.cadence, sub.day_of_month, sub.weekday, sub.local_time, sub.timezone) == (
-        "monthly", 15, None, "07:30", "UTC",
-    )  # fmt: skip
+        "monthly",
+        15,
+        None,
+        "07:30",
+        "UTC",
+    )
 
 
 def test_subscribe_again_updates_the_same_subscription(slack, people, deps):
@@ -140,8 +158,10 @@ def test_subscribe_by_coworker_is_refused_and_audited(slack, people, deps):
     assert deps.repo.list_subscriptions() == []
     audit = deps.repo.list_audit()[0]
     assert (audit.action, audit.result, audit.slack_user_id) == (
-        "subscribe", "denied", people.coworker.id,
-    )  # fmt: skip
+        "subscribe",
+        "denied",
+        people.coworker.id,
+    )
 
 
 def test_subscribe_with_a_malformed_part_opens_the_form_instead(slack, people, fake, deps):
@@ -156,8 +176,9 @@ def test_subscribe_with_a_malformed_part_opens_the_form_instead(slack, people, f
 # -- subscriptions, pause, resume, unsubscribe ----------------------------------------------------
 def test_subscriptions_lists_ids_schedule_and_next_due(slack, people, deps):
     weekly = _subscribe(deps, people)
-    monthly = _subscribe(deps, people, channel_id="C0OTHER", cadence="monthly",
-                        weekday=None, day_of_month=1)  # fmt: skip
+    monthly = _subscribe(
+        deps, people, channel_id="C0OTHER", cadence="monthly", weekday=None, day_of_month=1
+    )
     text = reply_text(slack.run("subscriptions", people.coworker))
     assert f"`#{weekly.id}` *Design* → <#C0DESIGN>" in text and "next Mon" in text
     assert f"`#{monthly.id}`" in text and "monthly on day 1 at 09:00 (Europe/Berlin)" in text
@@ -193,8 +214,9 @@ def test_pause_by_coworker_is_refused_and_audited(slack, people, deps):
     assert "can't pause digests" in reply_text(slack.run(f"pause {sub.id}", people.coworker))
     assert not deps.repo.get_subscription(sub.id).paused
     assert (deps.repo.list_audit()[0].action, deps.repo.list_audit()[0].result) == (
-        "pause", "denied",
-    )  # fmt: skip
+        "pause",
+        "denied",
+    )
 
 
 def test_unsubscribe_by_id_and_by_team_in_a_channel(slack, people, deps):

@@ -15,9 +15,16 @@ from tests.blockkit import block_by_id, block_text
 
 def _subscribe(deps, people, **fields):
     team = next(t for t in deps.noko.list_teams() if t["name"] == "Design")
-    values = dict(team_id=team["id"], team_name="Design", channel_id="C0DESIGN",
-                  cadence="weekly", weekday=0, local_time="09:00", timezone="Europe/Berlin",
-                  created_by=people.admin.id)  # fmt: skip
+    values = dict(
+        team_id=team["id"],
+        team_name="Design",
+        channel_id="C0DESIGN",
+        cadence="weekly",
+        weekday=0,
+        local_time="09:00",
+        timezone="Europe/Berlin",
+        created_by=people.admin.id,
+    )
     return deps.repo.create_subscription(**{**values, **fields})
 
 
@@ -29,8 +36,12 @@ def _row_buttons(view, sub_id):
 
 def _click(slack, user, button):
     # Home tab clicks carry the home view and no response_url.
-    slack.action(user, {"action_id": button["action_id"], "value": button["value"]},
-                 view={"id": "VHOME", "type": "home"}, response_url=None)  # fmt: skip
+    slack.action(
+        user,
+        {"action_id": button["action_id"], "value": button["value"]},
+        view={"id": "VHOME", "type": "home"},
+        response_url=None,
+    )
 
 
 def test_home_lists_each_subscription_with_its_buttons(slack, people, deps, fake):

@@ -37,9 +37,15 @@ def sandbox() -> Iterator[Sandbox]:
 
 def _weekly(deps) -> Subscription:
     return deps.repo.create_subscription(
-        team_id=ENGINEERING, team_name="Engineering", channel_id=CHANNEL, cadence="weekly",
-        weekday=0, local_time="09:00", timezone="Europe/Berlin", created_by="UADMIN",
-    )  # fmt: skip
+        team_id=ENGINEERING,
+        team_name="Engineering",
+        channel_id=CHANNEL,
+        cadence="weekly",
+        weekday=0,
+        local_time="09:00",
+        timezone="Europe/Berlin",
+        created_by="UADMIN",
+    )
 
 
 def _covered(deps, sub: Subscription, due: dt.datetime) -> Period:
@@ -72,8 +78,13 @@ def test_post_button_and_scheduler_post_the_same_threaded_digest(
 ):
     sub = _weekly(deps)
     due = next_due(sub, sub.created_at)
-    runner = build_runner(settings, deps.repo, ManualClock(due + dt.timedelta(seconds=30)),
-                          deps.noko, threading.Event())  # fmt: skip
+    runner = build_runner(
+        settings,
+        deps.repo,
+        ManualClock(due + dt.timedelta(seconds=30)),
+        deps.noko,
+        threading.Event(),
+    )
 
     assert runner.tick().posted == [sub.id]
     scheduled = _posts(fake)

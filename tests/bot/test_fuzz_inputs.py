@@ -20,9 +20,20 @@ FUZZ = settings(
 
 # Subcommands that change no Noko team (subscriptions live in the test's own database).
 SUBCOMMANDS = st.sampled_from(
-    ["show", "members", "hours", "digest", "subscribe", "subscriptions", "unsubscribe", "pause",
-     "resume", "list", "help"]
-)  # fmt: skip
+    [
+        "show",
+        "members",
+        "hours",
+        "digest",
+        "subscribe",
+        "subscriptions",
+        "unsubscribe",
+        "pause",
+        "resume",
+        "list",
+        "help",
+    ]
+)
 UNICODE_DIGITS = st.text(
     st.characters(categories=["Nd", "No"], exclude_characters="0123456789"), min_size=1, max_size=4
 )
@@ -32,17 +43,56 @@ EDGE_DATES = st.one_of(
 )
 RANGES = st.tuples(EDGE_DATES, EDGE_DATES).map(lambda d: f"{d[0]}..{d[1]}")
 ODD_ZONES = st.sampled_from(
-    ["America", "Europe", "../../etc", "/etc/passwd", "zone.tab", "tzdata.zi", "Europe/Berlin/",
-     "Europe/../UTC", "posixrules", "Factory", "UTC", "GMT", "Asia/Tokyo", "x/y", "A" * 80, ""]
-)  # fmt: skip
+    [
+        "America",
+        "Europe",
+        "../../etc",
+        "/etc/passwd",
+        "zone.tab",
+        "tzdata.zi",
+        "Europe/Berlin/",
+        "Europe/../UTC",
+        "posixrules",
+        "Factory",
+        "UTC",
+        "GMT",
+        "Asia/Tokyo",
+        "x/y",
+        "A" * 80,
+        "",
+    ]
+)
 CHANNELS = st.sampled_from(
-    ["<#C0DESIGN|design>", "<#C0PRIVATE>", "&lt;#C0PRIVATE&gt;", "&amp;lt;#C0PRIVATE&amp;gt;",
-     "#design", "<#G0HIDDEN|hidden>", "<#C0DESIGN", "&lt;@UADMIN&gt;"]
-)  # fmt: skip
+    [
+        "<#C0DESIGN|design>",
+        "<#C0PRIVATE>",
+        "&lt;#C0PRIVATE&gt;",
+        "&amp;lt;#C0PRIVATE&amp;gt;",
+        "#design",
+        "<#G0HIDDEN|hidden>",
+        "<#C0DESIGN",
+        "&lt;@UADMIN&gt;",
+    ]
+)
 OTHER = st.sampled_from(
-    ["Design", "weekly", "monthly", "daily", "monday", "09:00", "٠٩:٣٠", "31", "0", "#1", "#",
-     "last-week", "today", "“Design”", "--share"]
-)  # fmt: skip
+    [
+        "Design",
+        "weekly",
+        "monthly",
+        "daily",
+        "monday",
+        "09:00",
+        "٠٩:٣٠",
+        "31",
+        "0",
+        "#1",
+        "#",
+        "last-week",
+        "today",
+        "“Design”",
+        "--share",
+    ]
+)
 WORD = st.one_of(UNICODE_DIGITS, HUGE, RANGES, ODD_ZONES, CHANNELS, OTHER)
 # Mostly about a real team, so the words after it reach the period, channel and zone parsing.
 TEAM = st.one_of(st.just("Design"), st.just("Design"), WORD)
@@ -85,7 +135,10 @@ def test_fuzz_post_button_values(slack, people, deps, fake, caplog, team, start,
     if team is None:  # the real team, so the dates decide
         team = next(t["id"] for t in deps.cache.teams() if t["name"] == "Design")
     value = json.dumps({"t": team, "s": str(start), "e": str(end), "k": kind})
-    key = slack.action(people.coworker, {"action_id": ActionId.POST_DIGEST, "value": value},
-                       channel={"id": "C0GENERAL"})  # fmt: skip
+    key = slack.action(
+        people.coworker,
+        {"action_id": ActionId.POST_DIGEST, "value": value},
+        channel={"id": "C0GENERAL"},
+    )
     assert slack.reply(key).args["text"]
     _assert_no_unexpected_error(fake, caplog, since)

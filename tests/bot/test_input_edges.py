@@ -122,8 +122,11 @@ def test_subscribe_form_takes_only_ascii_times_and_days(slack, people, deps, tim
         BlockId.SUB_TIME: {ActionId.SUB_TIME: {"selected_time": time}},
         BlockId.SUB_TIMEZONE: {ActionId.SUB_TIMEZONE: chosen("UTC")},
     }
-    view = {"callback_id": CallbackId.SUBSCRIBE, "private_metadata": SubscribeDraft().metadata(),
-            "state": {"values": values}}  # fmt: skip
+    view = {
+        "callback_id": CallbackId.SUBSCRIBE,
+        "private_metadata": SubscribeDraft().metadata(),
+        "state": {"values": values},
+    }
     response = slack.submit(people.admin, view)
     assert json.loads(response.body)["response_action"] == "errors"
     assert deps.repo.list_subscriptions() == []

@@ -57,8 +57,9 @@ def test_post_with_thread_uncertain_main_message_is_unknown_and_not_continued() 
     )
 
 
-@pytest.mark.parametrize("failure", [PostRefusedError("too big", "invalid_blocks"),
-                                     PostUncertainError("timed out")])  # fmt: skip
+@pytest.mark.parametrize(
+    "failure", [PostRefusedError("too big", "invalid_blocks"), PostUncertainError("timed out")]
+)
 def test_post_with_thread_failing_reply_is_noted_and_the_digest_stays_posted(
     failure: Exception,
 ) -> None:

@@ -6,10 +6,35 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 WORDS = st.sampled_from(
-    ["list", "show", "members", "hours", "add", "remove", "create", "rename", "delete", "clear",
-     "help", "Design", "“Engineering Ops”", '"', "“", "<@UMATE|m>", "<mailto:a@b.c|a@b.c>",
-     "<", ">", "&amp;", "--share", "last-week", "2024-01-01..2024-02-30", "12", "leader", "é"]
-)  # fmt: skip
+    [
+        "list",
+        "show",
+        "members",
+        "hours",
+        "add",
+        "remove",
+        "create",
+        "rename",
+        "delete",
+        "clear",
+        "help",
+        "Design",
+        "“Engineering Ops”",
+        '"',
+        "“",
+        "<@UMATE|m>",
+        "<mailto:a@b.c|a@b.c>",
+        "<",
+        ">",
+        "&amp;",
+        "--share",
+        "last-week",
+        "2024-01-01..2024-02-30",
+        "12",
+        "leader",
+        "é",
+    ]
+)
 TEXT = st.one_of(st.text(max_size=60), st.lists(WORDS, max_size=5).map(" ".join))
 
 

@@ -13,8 +13,12 @@ from bot.listeners.views.subscribe import SubscribeDraft
 from bot.services.command_text import mention_user_id, tokenize
 
 # What Slack sends when someone types "<#C0PRIVATE>" or "&lt;#C0PRIVATE&gt;" by hand.
-TYPED = ["&lt;#C0PRIVATE&gt;", "&amp;lt;#C0PRIVATE&amp;gt;", "&lt;#C0PRIVATE|secret&gt;",
-         '"&lt;#C0PRIVATE&gt;"']  # fmt: skip
+TYPED = [
+    "&lt;#C0PRIVATE&gt;",
+    "&amp;lt;#C0PRIVATE&amp;gt;",
+    "&lt;#C0PRIVATE|secret&gt;",
+    '"&lt;#C0PRIVATE&gt;"',
+]
 
 
 @pytest.mark.parametrize("typed", TYPED)
@@ -86,8 +90,11 @@ def test_form_submission_for_a_channel_the_subscriber_is_not_in_is_refused(
         BlockId.SUB_TIME: {ActionId.SUB_TIME: {"selected_time": "09:00"}},
         BlockId.SUB_TIMEZONE: {ActionId.SUB_TIMEZONE: {"selected_option": {**opt, "value": "UTC"}}},
     }
-    view = {"callback_id": CallbackId.SUBSCRIBE, "private_metadata": SubscribeDraft().metadata(),
-            "state": {"values": values}}  # fmt: skip
+    view = {
+        "callback_id": CallbackId.SUBSCRIBE,
+        "private_metadata": SubscribeDraft().metadata(),
+        "state": {"values": values},
+    }
     slack.submit(people.supervisor, view)
     result = json.dumps(fake.wait_for("views.update")[0].args["view"])
     assert "not a member of <#C0PRIVATE>" in result

@@ -20,8 +20,9 @@ def _opt(value):
     return {"text": {"type": "plain_text", "text": value}, "value": value}
 
 
-def _state(team_id=None, channel="C0DESIGN", cadence="weekly", day="w0", time="09:00",
-           tz="Europe/Berlin"):  # fmt: skip
+def _state(
+    team_id=None, channel="C0DESIGN", cadence="weekly", day="w0", time="09:00", tz="Europe/Berlin"
+):
     values = {
         BlockId.SUB_CHANNEL: {ActionId.SUB_CHANNEL: {"selected_conversation": channel}},
         BlockId.SUB_CADENCE: {ActionId.SUB_CADENCE: {"selected_option": _opt(cadence)}},
@@ -88,14 +89,23 @@ def test_valid_submission_subscribes_and_shows_the_result(slack, people, deps, f
     assert "Subscribed <#C0DESIGN> to *Design*" in result
     (sub,) = deps.repo.list_subscriptions()
     assert (sub.cadence, sub.day_of_month, sub.local_time, sub.timezone, sub.created_by) == (
-        "monthly", 3, "17:45", "Asia/Tokyo", people.supervisor.id,
-    )  # fmt: skip
+        "monthly",
+        3,
+        "17:45",
+        "Asia/Tokyo",
+        people.supervisor.id,
+    )
     assert deps.repo.list_audit()[0].action == "subscribe"
 
 
 def test_submission_falls_back_to_the_prefilled_values_slack_left_out(slack, people, deps, fake):
-    draft = SubscribeDraft(team_id=_team_id(deps), channel_id="C0DESIGN", cadence="daily",
-                           local_time="06:00", timezone="UTC")  # fmt: skip
+    draft = SubscribeDraft(
+        team_id=_team_id(deps),
+        channel_id="C0DESIGN",
+        cadence="daily",
+        local_time="06:00",
+        timezone="UTC",
+    )
     slack.submit(people.admin, _view({"values": {}}, draft))
     fake.wait_for("views.update")
     (sub,) = deps.repo.list_subscriptions()
@@ -110,8 +120,11 @@ def test_invalid_submission_gets_inline_errors_and_changes_nothing(slack, people
     assert body["response_action"] == "errors"
     # Every block's problem at once (weekly with a day of the month too), so one fix is enough.
     assert set(body["errors"]) == {
-        BlockId.TEAM, BlockId.SUB_CHANNEL, BlockId.SUB_DAY, BlockId.SUB_TIMEZONE,
-    }  # fmt: skip
+        BlockId.TEAM,
+        BlockId.SUB_CHANNEL,
+        BlockId.SUB_DAY,
+        BlockId.SUB_TIMEZONE,
+    }
     assert deps.repo.list_subscriptions() == [] and not fake.calls_to("views.update")
 
 

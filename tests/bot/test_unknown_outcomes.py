@@ -160,9 +160,13 @@ def test_unknown_create_in_the_modal_offers_check_there(slack, people, sandbox, 
 
 def test_resent_delete_answered_404_counts_as_done(settings, sandbox, deps, driver_for, people):
     noko = NokoClient(
-        sandbox.token, base_url=sandbox.base_url, timeout=2.0, max_retries=2,
-        backoff_base=0.01, requests_per_second=None,
-    )  # fmt: skip
+        sandbox.token,
+        base_url=sandbox.base_url,
+        timeout=2.0,
+        max_retries=2,
+        backoff_base=0.01,
+        requests_per_second=None,
+    )
     retrying = Deps(noko=noko, repo=deps.repo, cache=NokoCache(noko), clock=deps.clock)
     slack = driver_for(create_app(settings, retrying))
     _inject(sandbox, deps, "delete", "apply-then-drop")

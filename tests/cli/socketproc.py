@@ -78,8 +78,9 @@ class SocketProcess:
 class SocketWorld:
     """Everything the socket process talks to, and a way to start it on them."""
 
-    def __init__(self, tmp_path: Path, sandbox: Sandbox, slack: FakeSlack,
-                 socket_mode: FakeSocketMode) -> None:  # fmt: skip
+    def __init__(
+        self, tmp_path: Path, sandbox: Sandbox, slack: FakeSlack, socket_mode: FakeSocketMode
+    ) -> None:
         self.tmp_path, self.sandbox, self.slack, self.socket_mode = (
             tmp_path,
             sandbox,
@@ -100,12 +101,16 @@ class SocketWorld:
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(STRIP)}
         env.update(
-            SLACK_APP_TOKEN=DEFAULT_APP_TOKEN, SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_API_URL=self.slack.api_url, NOKO_ACCESS_TOKEN=self.sandbox.token,
-            NOKO_API_URL=self.sandbox.base_url, DATABASE_URL=self.database_url,
-            DIGEST_POLL_SECONDS="0.2", DIGEST_CATCH_UP_HOURS="6",
+            SLACK_APP_TOKEN=DEFAULT_APP_TOKEN,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_API_URL=self.slack.api_url,
+            NOKO_ACCESS_TOKEN=self.sandbox.token,
+            NOKO_API_URL=self.sandbox.base_url,
+            DATABASE_URL=self.database_url,
+            DIGEST_POLL_SECONDS="0.2",
+            DIGEST_CATCH_UP_HOURS="6",
             **{CLOCK_FILE_ENV: str(self.clock_file)},
-        )  # fmt: skip
+        )
         env.update(extra)
         return env
 

@@ -44,9 +44,14 @@ def world(tmp_path: Path, sandbox: Sandbox) -> Iterator[SocketWorld]:
 
 def subscribe_daily(repo: Repository) -> Subscription:
     return repo.create_subscription(
-        team_id=1, team_name="Engineering", channel_id="CDIGEST", cadence="daily",
-        local_time="09:00", timezone="Europe/Berlin", created_by=SOFIA.id,
-    )  # fmt: skip
+        team_id=1,
+        team_name="Engineering",
+        channel_id="CDIGEST",
+        cadence="daily",
+        local_time="09:00",
+        timezone="Europe/Berlin",
+        created_by=SOFIA.id,
+    )
 
 
 def states(repo: Repository, sub: Subscription) -> list[str]:

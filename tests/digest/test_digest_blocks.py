@@ -21,28 +21,41 @@ PERIOD = week_period(dt.date(2026, 11, 9), 0)
 
 def _users(count: int) -> list[dict]:
     return [
-        {"id": i, "email": f"Person{i}@Example.com", "first_name": f"Person{i:03d}",
-         "last_name": "Longname-Hyphenated & Co"}
+        {
+            "id": i,
+            "email": f"Person{i}@Example.com",
+            "first_name": f"Person{i:03d}",
+            "last_name": "Longname-Hyphenated & Co",
+        }
         for i in range(1, count + 1)
-    ]  # fmt: skip
+    ]
 
 
 def _entries(users: list[dict], minutes: int = 60) -> list[dict]:
     return [
-        {"minutes": minutes * (1 + u["id"] % 5), "billable": u["id"] % 2 == 0,
-         "approved_at": None, "user": u,
-         "project": {"id": u["id"] % 30, "name": f"Proj {u['id'] % 30}"}}
+        {
+            "minutes": minutes * (1 + u["id"] % 5),
+            "billable": u["id"] % 2 == 0,
+            "approved_at": None,
+            "user": u,
+            "project": {"id": u["id"] % 30, "name": f"Proj {u['id'] % 30}"},
+        }
         for u in users
-    ]  # fmt: skip
+    ]
 
 
 def _digest(users, working, *, previous=None, late=False, slack=None):
     summary = summarize(_entries(working), users, PERIOD)
     before = summarize(previous, users, previous_period(PERIOD)) if previous is not None else None
     return build_digest(
-        summary, before, team_name="R&D", period=PERIOD,
-        noko_url="https://secure.nokotime.com/", slack_ids_by_email=slack or {}, late=late,
-    )  # fmt: skip
+        summary,
+        before,
+        team_name="R&D",
+        period=PERIOD,
+        noko_url="https://secure.nokotime.com/",
+        slack_ids_by_email=slack or {},
+        late=late,
+    )
 
 
 def _assert_within_limits(messages) -> None:

@@ -13,8 +13,11 @@ from bot.settings import Settings
 @pytest.fixture
 def settings(sandbox, tmp_path, monkeypatch) -> Settings:
     monkeypatch.chdir(tmp_path)  # no developer .env leaks in
-    return Settings(noko_access_token=sandbox.token, noko_api_url=sandbox.base_url,
-                    slack_api_url="http://127.0.0.1:9/api/")  # fmt: skip
+    return Settings(
+        noko_access_token=sandbox.token,
+        noko_api_url=sandbox.base_url,
+        slack_api_url="http://127.0.0.1:9/api/",
+    )
 
 
 def test_digest_preview_by_name_prints_text(settings) -> None:

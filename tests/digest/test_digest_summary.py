@@ -11,8 +11,12 @@ PERIOD = day_period(dt.date(2026, 11, 9))
 
 
 def _user(uid: int, first: str, last: str = "Doe") -> dict:
-    return {"id": uid, "email": f"{first.lower()}@example.com", "first_name": first,
-            "last_name": last}  # fmt: skip
+    return {
+        "id": uid,
+        "email": f"{first.lower()}@example.com",
+        "first_name": first,
+        "last_name": last,
+    }
 
 
 def _entry(user: dict, minutes: int, *, billable=True, approved=True, project=None) -> dict:
@@ -89,5 +93,11 @@ def test_summarize_consumes_a_generator_once() -> None:
 
 def test_format_hours() -> None:
     assert [format_hours(m) for m in (0, 45, 60, 450, 61 * 60, -90, 100_000 * 60)] == [
-        "0h", "45m", "1h", "7h 30m", "61h", "-1h 30m", "100,000h",
-    ]  # fmt: skip
+        "0h",
+        "45m",
+        "1h",
+        "7h 30m",
+        "61h",
+        "-1h 30m",
+        "100,000h",
+    ]

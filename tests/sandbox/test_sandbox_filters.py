@@ -1,4 +1,4 @@
-"""List filters in the query string (§10, §11.1, §12), their strict parsing, and sort orders."""
+"""List filters in the query string, their strict parsing, and sort orders."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pagination (§5): page sizes, the per_page cap and the exact recorded Link header format."""
+"""Pagination: page sizes, the per_page cap and the exact recorded Link header format."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Noko's rate limit (§6): 2 req/s per IP, up to 5 requests slowed down, the rest an empty 429.
+"""Noko's rate limit: 2 req/s per IP, up to 5 requests slowed down, the rest an empty 429.
 
 Timing assertions are lower bounds only, with a 10% margin, so a slow machine cannot break them.
 """

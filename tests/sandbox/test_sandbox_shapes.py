@@ -1,4 +1,4 @@
-"""Object shapes (§8): key sets, embedded objects, absolute URLs and timestamp formats."""
+"""Object shapes: key sets, embedded objects, absolute URLs and timestamp formats."""
 
 from __future__ import annotations
 
@@ -15,21 +15,54 @@ SIMPLE_TEAM = {"id", "name", "url"}
 SIMPLE_PROJECT = {"id", "name", "billing_increment", "enabled", "billable", "color", "url"}
 SIMPLE_TAG = {"id", "name", "billable", "formatted_name", "url"}
 USER = SIMPLE_USER | {
-    "state", "role", "teams", "entries", "entries_url", "expenses", "expenses_url",
-    "give_access_to_projects_url", "revoke_access_to_projects_url",
-    "revoke_access_to_all_projects_url", "activate_url", "deactivate_url", "created_at",
+    "state",
+    "role",
+    "teams",
+    "entries",
+    "entries_url",
+    "expenses",
+    "expenses_url",
+    "give_access_to_projects_url",
+    "revoke_access_to_projects_url",
+    "revoke_access_to_all_projects_url",
+    "activate_url",
+    "deactivate_url",
+    "created_at",
     "updated_at",
-}  # fmt: skip
+}
 TEAM = {
-    "id", "name", "users", "url", "entries_url", "users_url", "created_at", "updated_at",
-    "add_users_url", "remove_users_url", "remove_all_users_url",
-}  # fmt: skip
+    "id",
+    "name",
+    "users",
+    "url",
+    "entries_url",
+    "users_url",
+    "created_at",
+    "updated_at",
+    "add_users_url",
+    "remove_users_url",
+    "remove_all_users_url",
+}
 ENTRY = {
-    "id", "date", "billable", "minutes", "description", "created_at", "updated_at",
-    "approved_at", "source_url", "user", "approved_by", "tags", "project", "url",
-    "invoiced_outside_of_freckle_url", "invoiced_outside_of_noko_url", "approved_url",
+    "id",
+    "date",
+    "billable",
+    "minutes",
+    "description",
+    "created_at",
+    "updated_at",
+    "approved_at",
+    "source_url",
+    "user",
+    "approved_by",
+    "tags",
+    "project",
+    "url",
+    "invoiced_outside_of_freckle_url",
+    "invoiced_outside_of_noko_url",
+    "approved_url",
     "unapproved_url",
-}  # fmt: skip
+}
 INVOICED = {"invoiced_at", "invoice", "import"}
 
 

@@ -1,4 +1,4 @@
-"""Team endpoints (§9): create, edit, delete, membership actions, validation and body errors."""
+"""Team endpoints: create, edit, delete, membership actions, validation and body errors."""
 
 from __future__ import annotations
 

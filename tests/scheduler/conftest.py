@@ -47,15 +47,22 @@ def poster_sleeps() -> list[float]:
 def make_runner(
     repo: Repository, noko, slack: FakeSlack, clock: ManualClock, poster_sleeps: list[float]
 ) -> Callable[..., Runner]:
-    def make(*, repository: Repository | None = None, timeout: int = 10,
-             catch_up_hours: float = 6.0, **fields: object) -> Runner:  # fmt: skip
+    def make(
+        *,
+        repository: Repository | None = None,
+        timeout: int = 10,
+        catch_up_hours: float = 6.0,
+        **fields: object,
+    ) -> Runner:
         client = slack_client("xoxb-test", slack.api_url, timeout=timeout)
         fields.setdefault("noko", noko)
         return Runner(
             repo=repository or repo,
             poster=SlackPoster(client, pace_seconds=0.0, sleep=poster_sleeps.append),
-            directory=SlackDirectory(client), clock=clock,
-            policy=CatchUpPolicy.from_settings(catch_up_hours, 30.0), **fields,  # type: ignore[arg-type]
-        )  # fmt: skip
+            directory=SlackDirectory(client),
+            clock=clock,
+            policy=CatchUpPolicy.from_settings(catch_up_hours, 30.0),
+            **fields,  # type: ignore[arg-type]
+        )
 
     return make

@@ -19,8 +19,13 @@ def at(text: str) -> dt.datetime:
 
 def daily(repo: Repository, **overrides: object) -> Subscription:
     fields: dict[str, object] = dict(
-        team_id=1, team_name="Engineering", channel_id="C1", cadence="daily",
-        local_time="09:00", timezone="Europe/Berlin", created_by="U1",
-    )  # fmt: skip
+        team_id=1,
+        team_name="Engineering",
+        channel_id="C1",
+        cadence="daily",
+        local_time="09:00",
+        timezone="Europe/Berlin",
+        created_by="U1",
+    )
     fields.update(overrides)
     return repo.create_subscription(**fields)  # type: ignore[arg-type]

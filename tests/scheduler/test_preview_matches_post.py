@@ -83,9 +83,14 @@ def test_home_preview_covers_the_period_the_clock_posts(
     try:
         moment[0] = opened - dt.timedelta(days=40)  # created long before: nothing is "too new"
         sub = repo.create_subscription(
-            team_id=1, team_name="Engineering", channel_id="C1", local_time="09:00",
-            timezone="Europe/Berlin", created_by="U1", **schedule,  # type: ignore[arg-type]
-        )  # fmt: skip
+            team_id=1,
+            team_name="Engineering",
+            channel_id="C1",
+            local_time="09:00",
+            timezone="Europe/Berlin",
+            created_by="U1",
+            **schedule,  # type: ignore[arg-type]
+        )
         preview = subscription_digest(noko, repo, NokoCache(noko), sub.id, opened)
         due = next_due(sub, opened)
         assert due is not None
@@ -94,10 +99,13 @@ def test_home_preview_covers_the_period_the_clock_posts(
 
         client = slack_client("xoxb-test", slack.api_url)
         Runner(
-            repo=repo, noko=noko, poster=SlackPoster(client, pace_seconds=0.0),
-            directory=SlackDirectory(client), clock=clock,
+            repo=repo,
+            noko=noko,
+            poster=SlackPoster(client, pace_seconds=0.0),
+            directory=SlackDirectory(client),
+            clock=clock,
             policy=CatchUpPolicy.from_settings(6.0, 30.0),
-        ).tick()  # fmt: skip
+        ).tick()
 
         posted = posts(slack)
         assert len(posted) == 1, f"the clock posted {len(posted)} messages"

@@ -18,8 +18,10 @@ from bot.scheduler.cli import CLOCK_FILE_ENV, NO_LOCK_ENV, STALL_ENV
 from bot.scheduler.clock import FileClock
 from bot.storage import Repository, open_repository
 
-SCRIPT = "from bot.scheduler.cli import run_clock; from bot.settings import Settings; " \
-    "raise SystemExit(run_clock(Settings()))"  # fmt: skip
+SCRIPT = (
+    "from bot.scheduler.cli import run_clock; from bot.settings import Settings; "
+    "raise SystemExit(run_clock(Settings()))"
+)
 STRIP = ("DATABASE_URL", "NOKO_", "SLACK_", "DIGEST_")
 
 
@@ -39,11 +41,15 @@ class Clocks:
         self.tmp_path = tmp_path
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(STRIP)}
         self.env.update(
-            DATABASE_URL=database_url, NOKO_ACCESS_TOKEN=sandbox.token,
-            NOKO_API_URL=sandbox.base_url, SLACK_BOT_TOKEN="xoxb-test",
-            SLACK_API_URL=slack.api_url, DIGEST_POLL_SECONDS="0.2", DIGEST_CATCH_UP_HOURS="6",
+            DATABASE_URL=database_url,
+            NOKO_ACCESS_TOKEN=sandbox.token,
+            NOKO_API_URL=sandbox.base_url,
+            SLACK_BOT_TOKEN="xoxb-test",
+            SLACK_API_URL=slack.api_url,
+            DIGEST_POLL_SECONDS="0.2",
+            DIGEST_CATCH_UP_HOURS="6",
             **{CLOCK_FILE_ENV: str(self.clock_file)},
-        )  # fmt: skip
+        )
         self.procs: list[subprocess.Popen[bytes]] = []
         self.logs: list[Path] = []
 
@@ -54,9 +60,12 @@ class Clocks:
         self.logs.append(self.tmp_path / f"clock-{len(self.procs)}.log")
         log = open(self.logs[-1], "wb")  # noqa: SIM115
         proc = subprocess.Popen(
-            [sys.executable, "-c", SCRIPT], cwd=self.tmp_path, env={**self.env, **extra},
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [sys.executable, "-c", SCRIPT],
+            cwd=self.tmp_path,
+            env={**self.env, **extra},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         self.procs.append(proc)
         return proc
 

@@ -26,10 +26,14 @@ def test_clock_in_a_thread_posts_the_due_digest_and_stops_on_its_event(
     sub = daily(repo)  # 09:00 in Berlin
     FileClock.write(clock_file, at("2026-11-01T08:00:05"))  # 09:00:05 in Berlin: due
     settings = Settings(
-        _env_file=None, database_url=database_url, noko_access_token=sandbox.token,
-        noko_api_url=sandbox.base_url, slack_bot_token="xoxb-test", slack_api_url=slack.api_url,
+        _env_file=None,
+        database_url=database_url,
+        noko_access_token=sandbox.token,
+        noko_api_url=sandbox.base_url,
+        slack_bot_token="xoxb-test",
+        slack_api_url=slack.api_url,
         digest_poll_seconds=0.2,
-    )  # fmt: skip
+    )
     stop = threading.Event()
     outcome: list[int | BaseException] = []
 

@@ -21,10 +21,20 @@ EPOCH = dt.datetime(2020, 1, 1, tzinfo=UTC)
 
 def _sub(cadence="daily", *, at="09:00", tz="Europe/Berlin", weekday=None, day=None):
     return Subscription(
-        id=1, team_id=1, team_name="T", channel_id="C1", cadence=cadence, weekday=weekday,
-        day_of_month=day, local_time=at, timezone=tz, created_by="U1", paused=False,
-        created_at=EPOCH, updated_at=EPOCH,
-    )  # fmt: skip
+        id=1,
+        team_id=1,
+        team_name="T",
+        channel_id="C1",
+        cadence=cadence,
+        weekday=weekday,
+        day_of_month=day,
+        local_time=at,
+        timezone=tz,
+        created_by="U1",
+        paused=False,
+        created_at=EPOCH,
+        updated_at=EPOCH,
+    )
 
 
 def _utc(text: str) -> dt.datetime:
@@ -88,13 +98,19 @@ def test_weekly_and_monthly_occurrences() -> None:
     weekly = _sub("weekly", weekday=0, tz="UTC")
     found = occurrences_between(weekly, _utc("2026-11-01T00:00:00"), _utc("2026-11-30T00:00:00"))
     assert [o.local_date.isoformat() for o in found] == [
-        "2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23",
-    ]  # fmt: skip
+        "2026-11-02",
+        "2026-11-09",
+        "2026-11-16",
+        "2026-11-23",
+    ]
     monthly = _sub("monthly", day=31, tz="UTC")
     found = occurrences_between(monthly, _utc("2026-01-01T00:00:00"), _utc("2026-05-01T00:00:00"))
     assert [o.local_date.isoformat() for o in found] == [
-        "2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30",
-    ]  # fmt: skip
+        "2026-01-31",
+        "2026-02-28",
+        "2026-03-31",
+        "2026-04-30",
+    ]
 
 
 def test_occurrence_window_is_half_open() -> None:

@@ -10,10 +10,20 @@ from bot.storage import Subscription
 CREATED = dt.datetime(2026, 11, 1, 0, 0, tzinfo=dt.UTC)
 DUE = dt.datetime(2026, 11, 9, 9, 0, tzinfo=dt.UTC)
 SUB = Subscription(
-    id=1, team_id=1, team_name="T", channel_id="C1", cadence="daily", weekday=None,
-    day_of_month=None, local_time="09:00", timezone="UTC", created_by="U1", paused=False,
-    created_at=CREATED, updated_at=CREATED,
-)  # fmt: skip
+    id=1,
+    team_id=1,
+    team_name="T",
+    channel_id="C1",
+    cadence="daily",
+    weekday=None,
+    day_of_month=None,
+    local_time="09:00",
+    timezone="UTC",
+    created_by="U1",
+    paused=False,
+    created_at=CREATED,
+    updated_at=CREATED,
+)
 # Every period before today is done: 31 Oct (posted on 1 Nov) to 7 Nov.
 TAKEN = {1: {f"daily:{dt.date(2026, 10, 31) + dt.timedelta(days=d)}" for d in range(8)}}
 

@@ -46,8 +46,15 @@ def test_finish_audit_refuses_a_result_that_is_not_an_ending(repo: Repository, r
 def test_audit_holds_long_names_nul_and_surrogates(repo: Repository) -> None:
     name = "Ä" * 3000 + "\x00" + "\ud800"
 
-    repo.record_audit(slack_user_id="U1", action="rename", team_id=1, team_name=name,
-                      noko_user_ids=[], result="denied", detail="\x00why")  # fmt: skip
+    repo.record_audit(
+        slack_user_id="U1",
+        action="rename",
+        team_id=1,
+        team_name=name,
+        noko_user_ids=[],
+        result="denied",
+        detail="\x00why",
+    )
 
     [row] = repo.list_audit()
     assert row.team_name == "Ä" * 3000 + "\ufffd?"
@@ -65,8 +72,14 @@ def test_upgrade_from_0001_keeps_audit_rows(database_url: str) -> None:
     engine.dispose()
 
     repo = open_repository(database_url)
-    repo.record_audit(slack_user_id="U2", action="rename", team_id=1, team_name="x" * 600,
-                      noko_user_ids=[], result="ok")  # fmt: skip
+    repo.record_audit(
+        slack_user_id="U2",
+        action="rename",
+        team_id=1,
+        team_name="x" * 600,
+        noko_user_ids=[],
+        result="ok",
+    )
 
     assert [len(r.team_name or "") for r in repo.list_audit()] == [600, 3]
     repo.close()

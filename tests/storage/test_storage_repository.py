@@ -14,9 +14,15 @@ from bot.storage import Repository, SubscriptionError, open_repository, upgrade
 
 def _weekly(repo: Repository, **overrides: object):
     fields = dict(
-        team_id=7, team_name="R&D", channel_id="C1", cadence="weekly", weekday=0,
-        local_time="09:00", timezone="Europe/Berlin", created_by="U1",
-    )  # fmt: skip
+        team_id=7,
+        team_name="R&D",
+        channel_id="C1",
+        cadence="weekly",
+        weekday=0,
+        local_time="09:00",
+        timezone="Europe/Berlin",
+        created_by="U1",
+    )
     fields.update(overrides)
     return repo.create_subscription(**fields)
 
@@ -45,11 +51,24 @@ def test_open_repository_accepts_heroku_postgres_url(database_url: str) -> None:
 
 
 def test_record_audit_lists_newest_first_in_utc(repo: Repository, clock) -> None:
-    repo.record_audit(slack_user_id="U1", action="add", team_id=3, team_name="Ops",
-                      noko_user_ids=[5, 6], result="ok")  # fmt: skip
+    repo.record_audit(
+        slack_user_id="U1",
+        action="add",
+        team_id=3,
+        team_name="Ops",
+        noko_user_ids=[5, 6],
+        result="ok",
+    )
     clock.advance(minutes=1)
-    repo.record_audit(slack_user_id="U2", action="remove", team_id=None, team_name=None,
-                      noko_user_ids=[], result="denied", detail="not an admin")  # fmt: skip
+    repo.record_audit(
+        slack_user_id="U2",
+        action="remove",
+        team_id=None,
+        team_name=None,
+        noko_user_ids=[],
+        result="denied",
+        detail="not an admin",
+    )
     newest, oldest = repo.list_audit()
     assert (newest.action, newest.result, newest.detail) == ("remove", "denied", "not an admin")
     assert oldest.noko_user_ids == (5, 6)
