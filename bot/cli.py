@@ -41,7 +41,9 @@ def _build_parser() -> argparse.ArgumentParser:
     preview.add_argument("team", help="team name (case-insensitive) or id")
     preview.add_argument("period", nargs="?", default=None, help="e.g. last-week (default)")
     demo = sub.add_parser("demo", help="the no-account walk-through: sandbox + local Slack")
-    demo.add_argument("--fast", action="store_true", help="turn the sandbox's rate limit off")
+    demo.add_argument(
+        "--fast", action="store_true", help="turn off the sandbox's rate limit and the bot's pacing"
+    )
     return parser
 
 

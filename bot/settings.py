@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     noko_access_token: SecretStr | None = None
     noko_api_url: str = DEFAULT_NOKO_API_URL
+    # The bot's own pace against Noko, per process. Noko allows 2 requests/second per IP: lower
+    # it when several processes share an IP; only a local sandbox may take more.
+    noko_requests_per_second: float = Field(default=2.0, gt=0, le=1000)
     slack_api_url: str = DEFAULT_SLACK_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)

@@ -24,4 +24,5 @@ def make_noko_client(settings: Settings) -> NokoClient:
         base_url=settings.noko_api_url,
         timeout=NOKO_TIMEOUT_SECONDS,
         max_retries=NOKO_MAX_RETRIES,
+        requests_per_second=settings.noko_requests_per_second,
     )

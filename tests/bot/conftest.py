@@ -108,6 +108,7 @@ def settings(sandbox: Sandbox, fake: FakeSlack, bot_database_url: str) -> Settin
         database_url=bot_database_url,
         audit_channel="CAUDIT",
         noko_bot_admins="ubotadmin@corp.example",
+        noko_requests_per_second=1000,  # the sandbox's rate limit is off too
     )
 
 

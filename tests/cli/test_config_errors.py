@@ -44,7 +44,13 @@ def test_cli_missing_setting_names_variable_and_exits_2(
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("NOKO_API_URL", "ftp://example.com"), ("PORT", "eighty"), ("DATABASE_URL", "mysql://x")],
+    [
+        ("NOKO_API_URL", "ftp://example.com"),
+        ("PORT", "eighty"),
+        ("DATABASE_URL", "mysql://x"),
+        ("NOKO_REQUESTS_PER_SECOND", "0"),
+        ("NOKO_REQUESTS_PER_SECOND", "fast"),
+    ],
 )
 def test_cli_invalid_setting_is_one_line(name: str, value: str, tmp_path: Path) -> None:
     result = _run(["check"], {name: value}, tmp_path)

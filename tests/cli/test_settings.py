@@ -27,6 +27,7 @@ def test_settings_defaults_need_no_account() -> None:
     assert settings.database_url.startswith("sqlite:///")
     assert settings.noko_api_url == "https://api.nokotime.com/v2"
     assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.noko_requests_per_second == 2.0  # Noko's own limit per IP
     assert not settings.socket_mode
 
 

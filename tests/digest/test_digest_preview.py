@@ -17,6 +17,7 @@ def settings(sandbox, tmp_path, monkeypatch) -> Settings:
         noko_access_token=sandbox.token,
         noko_api_url=sandbox.base_url,
         slack_api_url="http://127.0.0.1:9/api/",
+        noko_requests_per_second=1000,
     )
 
 
