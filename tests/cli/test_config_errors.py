@@ -48,7 +48,7 @@ def test_cli_missing_setting_names_variable_and_exits_2(
         ("NOKO_API_URL", "ftp://example.com"),
         ("PORT", "eighty"),
         ("DATABASE_URL", "mysql://x"),
-        ("NOKO_REQUESTS_PER_SECOND", "0"),
+        ("NOKO_REQUESTS_PER_SECOND", "-1"),
         ("NOKO_REQUESTS_PER_SECOND", "fast"),
     ],
 )
