@@ -117,10 +117,3 @@ class SlackDirectory:
             slack_id = None  # cached: someone without a Slack account stays without one
         self._emails[email] = (now, slack_id)
         return slack_id
-
-
-class NoDirectory:
-    """For previews without a Slack token: nobody is mentioned, names are shown."""
-
-    def slack_ids(self, emails: Iterable[str]) -> dict[str, str]:
-        return {}
