@@ -161,32 +161,32 @@ def clear_team(ctx: ChangeContext, query: str) -> ChangeOutcome:
 
 
 def add_members(ctx: ChangeContext, query: str, member_words: Sequence[str]) -> ChangeOutcome:
-    query, words = clean_team_query(query), clean_member_words(member_words)
-
-    def work(target: _Target) -> ChangeOutcome:
-        team = _fresh_team(ctx, query, target)
-        users = _members(ctx, words, target)
-        present = {u["id"] for u in team["users"]}
-        target.asked = new = [u for u in users if u["id"] not in present]
-        if new:
-            ctx.noko.add_users_to_team(team["id"], [u["id"] for u in new])
-        old = [u for u in users if u["id"] in present]
-        return ChangeOutcome("add", team["id"], team["name"], new, old)
-
-    return _attempt(ctx, "add", query, work)
+    return _membership(ctx, "add", query, member_words)
 
 
 def remove_members(ctx: ChangeContext, query: str, member_words: Sequence[str]) -> ChangeOutcome:
+    return _membership(ctx, "remove", query, member_words)
+
+
+def _membership(
+    ctx: ChangeContext, action: str, query: str, member_words: Sequence[str]
+) -> ChangeOutcome:
+    """Add or remove people; those already in (add) or not in (remove) the team are skipped."""
     query, words = clean_team_query(query), clean_member_words(member_words)
 
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
         users = _members(ctx, words, target)
         present = {u["id"] for u in team["users"]}
-        target.asked = gone = [u for u in users if u["id"] in present]
-        if gone:
-            ctx.noko.remove_users_from_team(team["id"], [u["id"] for u in gone])
-        absent = [u for u in users if u["id"] not in present]
-        return ChangeOutcome("remove", team["id"], team["name"], gone, absent)
+        inside = [u for u in users if u["id"] in present]
+        outside = [u for u in users if u["id"] not in present]
+        asked, skipped = (outside, inside) if action == "add" else (inside, outside)
+        target.asked = asked
+        if asked:
+            change = (
+                ctx.noko.add_users_to_team if action == "add" else ctx.noko.remove_users_from_team
+            )
+            change(team["id"], [u["id"] for u in asked])
+        return ChangeOutcome(action, team["id"], team["name"], asked, skipped)
 
-    return _attempt(ctx, "remove", query, work)
+    return _attempt(ctx, action, query, work)
