@@ -4,9 +4,9 @@ Each run starts the sandbox and `noko-bot web` (as bench_ack.py does), opens ``-
 that each announce a 10,000-byte body and send one byte every 2 s, and meanwhile sends a signed
 `/noko-team help` every 0.5 s for ``--seconds`` seconds, timing each answer (Slack gives 3 s;
 a command unanswered after ``--timeout`` s counts as failed). The designs alternate within the
-process: before, after, before, after, ...
+process: before, after, before, after, ... (No p99: of 30 commands it would be the max.)
 
-    .venv/bin/python bench/bench_slow_clients.py [--slow 10 100] [--seconds 20] [--runs 3]
+    .venv/bin/python bench/bench_slow_clients.py [--slow 10 100] [--seconds 15] [--runs 3]
 
 Exit code: 0 when the after design answered every command with a 2xx within 3 s in every run;
 1 otherwise.
@@ -29,7 +29,6 @@ from benchkit import (
     commit_tree,
     free_port,
     head_commit,
-    percentile,
     runs_argument,
     start,
     stop,
@@ -113,7 +112,6 @@ def _summary(times: list[float], timeout: float) -> Metrics:
     return {
         "commands": len(times),
         "ack_p50_ms": statistics.median(answered) * 1000 if answered else nan,
-        "ack_p99_ms": percentile(answered, 99) * 1000 if answered else nan,
         "ack_max_ms": max(answered) * 1000 if answered else nan,
         f"no_2xx_in_{timeout:g}s": len(times) - len(answered),
         "acks_over_3s": sum(1 for t in times if t > 3.0),
@@ -124,7 +122,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     runs_argument(parser)
     parser.add_argument("--slow", type=int, nargs="+", default=[10, 100])
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--timeout", type=float, default=10.0, help="client timeout per command")
     parser.add_argument("--baseline", default=BASELINE)
     parser.add_argument("--after", default=head_commit())
