@@ -24,11 +24,11 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import requests
-from benchkit import ROOT, cell, runs_argument, verdict
+from benchkit import ROOT, cell, runs_argument, synthetic_entries, verdict
 
 from bot.blocks.digest import digest_messages
 from bot.services.digest import digest_from_data
@@ -57,18 +57,6 @@ def timed(work: Callable[[], Any], traced: bool) -> tuple[float, float, Any]:
     if traced:
         tracemalloc.stop()
     return elapsed, peak, result
-
-
-def synthetic_entries(count: int, users: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    rng = random.Random(0)
-    projects = [{"id": i, "name": f"Project {i}"} for i in range(60)] + [None]
-    for i in range(count):
-        yield {
-            "id": i, "date": "2026-11-03", "minutes": rng.choice((15, 30, 60, 90, 120)),
-            "billable": rng.random() < 0.7,
-            "approved_at": "2026-11-04T09:00:00Z" if rng.random() < 0.5 else None,
-            "user": users[i % len(users)], "project": rng.choice(projects),
-        }  # fmt: skip
 
 
 def bench_build(runs: int) -> Check:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import random
 import socket
 import statistics
 import subprocess
@@ -12,6 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -123,3 +125,16 @@ def commit_tree(commit: str) -> Iterator[Path]:
             check=False,
             capture_output=True,
         )
+
+
+def synthetic_entries(count: int, users: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Noko-shaped entries for the digest build: one week, 60 projects (and none), seeded."""
+    rng = random.Random(0)
+    projects = [{"id": i, "name": f"Project {i}"} for i in range(60)] + [None]
+    for i in range(count):
+        yield {
+            "id": i, "date": "2026-11-03", "minutes": rng.choice((15, 30, 60, 90, 120)),
+            "billable": rng.random() < 0.7,
+            "approved_at": "2026-11-04T09:00:00Z" if rng.random() < 0.5 else None,
+            "user": users[i % len(users)], "project": rng.choice(projects),
+        }  # fmt: skip
