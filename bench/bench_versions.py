@@ -91,6 +91,11 @@ def run_child(tree: Path, kind: str, seed_python: str) -> dict[str, float]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def _cell(values: list[float]) -> str:
+    whole = all(float(v).is_integer() for v in values)
+    return cell(values, digits=None if whole else 3)
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("kind", choices=("seed", "digest"))
@@ -122,9 +127,7 @@ def main() -> int:
     keys = list(results[args.old][0])
     print(f"\n| commit | {' | '.join(keys)} |\n|---|{'---|' * len(keys)}")
     for commit, rows in results.items():
-        print(
-            f"| {commit} | " + " | ".join(cell([r[k] for r in rows], digits=3) for k in keys) + " |"
-        )
+        print(f"| {commit} | " + " | ".join(_cell([r[k] for r in rows]) for k in keys) + " |")
     old_median = statistics.median(r["wall_s"] for r in results[args.old])
     new_median = statistics.median(r["wall_s"] for r in results[args.new])
     change = new_median / old_median - 1
