@@ -113,23 +113,31 @@ def start_sandbox(per_day: int) -> tuple[subprocess.Popen[str], str]:
     return process, line.split(" at ", 1)[1].split()[0]
 
 
-def bench_fetch_and_build(runs: int, per_day: int) -> Check:
-    process, base_url = start_sandbox(per_day)
+def sandbox_fetcher(base_url: str, sent: list[int]) -> Callable[[], TeamData]:
+    """Fetches the sandbox's big team for its one week, unpaced, counting requests in ``sent``."""
     session = requests.Session()
-    sent: list[int] = []
     session.hooks["response"].append(lambda response, **_: sent.append(1))
     today = dt.date.today()
     # The sandbox's week ends today; a range one day wider each side survives midnight.
-    period = range_period(today - dt.timedelta(days=7), today + dt.timedelta(days=1))
-    team_id = 1  # the sandbox's big team
+    request = TeamRequest(
+        1, range_period(today - dt.timedelta(days=7), today + dt.timedelta(days=1))
+    )
 
     def fetch() -> TeamData:
         noko = NokoClient("sandbox-token", base_url=base_url, requests_per_second=None,
                           session=session)  # fmt: skip
-        result = fetch_teams(noko, [TeamRequest(team_id, period)])[TeamRequest(team_id, period)]
+        result = fetch_teams(noko, [request])[request]
         if not isinstance(result, TeamData):
             raise RuntimeError(f"fetch failed: {result!r}")
         return result
+
+    return fetch
+
+
+def bench_fetch_and_build(runs: int, per_day: int) -> Check:
+    process, base_url = start_sandbox(per_day)
+    sent: list[int] = []
+    fetch = sandbox_fetcher(base_url, sent)
 
     def fetch_and_build() -> tuple[float, TeamData, int]:
         started = time.perf_counter()
@@ -150,13 +158,17 @@ def bench_fetch_and_build(runs: int, per_day: int) -> Check:
     finally:
         process.terminate()
         process.wait(10)
+    print_fetch_table(rows, peaks)
+    return "(b) every run fetched the team in 1 + ceil(entries/1000) requests and built it", ok
+
+
+def print_fetch_table(rows: list[tuple[float, float, float, int, int]], peaks: list[float]) -> None:
     print("\n### (b) Fetch + build: one 400-member team's week from the sandbox\n")
     print("| entries | requests | fetch s | build s | total s | peak MiB (traced run) |")
     print("|---|---|---|---|---|---|")
     columns = [cell([row[i] for row in rows], digits=2) for i in range(3)]
     counts, sizes = cell([row[3] for row in rows]), cell([row[4] for row in rows])
     print(f"| {sizes} | {counts} | {' | '.join(columns)} | {cell(peaks, digits=1)} |")
-    return "(b) every run fetched the team in 1 + ceil(entries/1000) requests and built it", ok
 
 
 def add_teams(sb: Sandbox, noko: NokoClient, total: int) -> list[int]:
