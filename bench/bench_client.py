@@ -1,13 +1,18 @@
-"""Benchmark: noko_core.NokoClient vs python-freckle-client 1.1.2 against a rate-limited sandbox.
+"""Benchmark: noko_core.NokoClient vs python-freckle-client 1.1.2 against the Noko sandbox.
 
-Cases: (a) the big team's entries for 12 weeks with a from/to filter, (b) list_teams,
-(c) get_users_in_team with a role filter. Per case and client: requests made and 429s (from
-the sandbox's log), wall time, items returned, and whether the filters were honoured (compared
-with ground truth computed from the dataset). A second pass with the sandbox's rate limit off
-shows what the seed client sends when it is not stopped by 429s.
+Cases: (a) the big team's entries for the last weeks with a from/to filter, (b) list_teams,
+(c) get_users_in_team with a role filter. Per case and client: requests made and 429s (from the
+sandbox's log), wall time, items returned, and whether the filters were honoured (against ground
+truth from the dataset). Each pass (sandbox rate limit on, then off) repeats every case
+``--runs`` times, the two clients alternating (ours, seed, ours, seed, ...) so that load on the
+machine hits both alike; ratios are taken within each adjacent pair.
 
-    bash bench/setup_bench.sh          # once: bench/.venv-freckle with python-freckle-client
-    .venv/bin/python bench/bench_client.py [--write-docs docs/benchmarks.md]
+    bash bench/setup_bench.sh    # once: bench/.venv-freckle with python-freckle-client
+    .venv/bin/python bench/bench_client.py [--runs 3] [--passes on off] [--per-day 1]
+
+The seed client may instead come from the project's ``bench`` extra (``--seed-python``).
+Exit code: 0 when noko_core's case (a) meets its request budget with no 429 and the right
+items in every run, 1 when it does not, 2 when the seed client is missing.
 """
 
 from __future__ import annotations
@@ -24,13 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchkit import COULD_NOT_RUN, cell, runs_argument, verdict
+
 from noko_core import NokoClient
 from noko_core.sandbox import Sandbox, build_dataset
 
 HERE = Path(__file__).resolve().parent
-FRECKLE_PYTHON = HERE / ".venv-freckle" / "bin" / "python"
+DEFAULT_SEED_PYTHON = HERE / ".venv-freckle" / "bin" / "python"
 TOKEN = "bench-token-0123456789"
-SETTLE = 1.5  # idle seconds between runs, so one run's queue at the sandbox never meets the next
+OURS, SEED = "noko_core", "freckle 1.1.2"
 
 
 @dataclass
@@ -51,7 +58,7 @@ class Row:
     http_429: int
     wall: float
     items: int
-    honoured: str
+    honoured: bool
     error: str | None
 
 
@@ -72,6 +79,9 @@ def build_cases(sb: Sandbox, weeks: int) -> list[Case]:
     ]  # fmt: skip
 
 
+Runner = Callable[[Sandbox, Case], tuple[list[int], str | None, float]]
+
+
 def run_ours(sb: Sandbox, case: Case) -> tuple[list[int], str | None, float]:
     with NokoClient(TOKEN, base_url=sb.base_url) as client:
         call: Callable[..., list[Any]] = getattr(client, case.method)
@@ -83,150 +93,147 @@ def run_ours(sb: Sandbox, case: Case) -> tuple[list[int], str | None, float]:
         return [item["id"] for item in items], error, time.monotonic() - started
 
 
-def run_freckle(sb: Sandbox, case: Case) -> tuple[list[int], str | None, float]:
-    spec = {"base_url": sb.base_url, "token": TOKEN, "case": case.method,
-            "args": case.args, "kwargs": case.kwargs}  # fmt: skip
-    runner = [str(FRECKLE_PYTHON), str(HERE / "client_freckle_runner.py"), json.dumps(spec)]
-    done = subprocess.run(runner, capture_output=True, text=True, check=True)
-    result = json.loads(done.stdout)
-    return result["ids"], result["error"], result["wall"]
+def seed_runner(python: Path) -> Runner:
+    def run_seed(sb: Sandbox, case: Case) -> tuple[list[int], str | None, float]:
+        spec = {"base_url": sb.base_url, "token": TOKEN, "case": case.method,
+                "args": case.args, "kwargs": case.kwargs}  # fmt: skip
+        runner = [str(python), str(HERE / "client_freckle_runner.py"), json.dumps(spec)]
+        done = subprocess.run(runner, capture_output=True, text=True, check=True)
+        result = json.loads(done.stdout)
+        return result["ids"], result["error"], result["wall"]
+
+    return run_seed
 
 
-def measure(sb: Sandbox, case: Case, name: str, runner: Callable[..., Any]) -> Row:
-    time.sleep(SETTLE)
+def measure(sb: Sandbox, case: Case, name: str, runner: Runner) -> Row:
+    sb.reset_rate_limit()  # each run starts with Noko's limiter idle, as after a quiet minute
     sb.clear_requests()
     ids, error, wall = runner(sb, case)
     time.sleep(0.2)  # the sandbox records a request just after answering it
     seen = sb.requests
-    honoured = "yes" if set(ids) == case.truth and len(ids) == len(case.truth) else "no"
-    if error:
-        honoured = "n/a (failed)"
+    honoured = not error and set(ids) == case.truth and len(ids) == len(case.truth)
     return Row(case.key, name, len(seen), sum(r.status == 429 for r in seen), wall, len(ids),
                honoured, error)  # fmt: skip
 
 
-def run_pass(sb: Sandbox, cases: list[Case], with_freckle: bool) -> list[Row]:
+def run_pass(sb: Sandbox, cases: list[Case], runs: int, seed: Runner | None) -> list[Row]:
     rows = []
-    for case in cases:
-        rows.append(measure(sb, case, "noko_core", run_ours))
-        if with_freckle:
-            rows.append(measure(sb, case, "freckle 1.1.2", run_freckle))
+    for run in range(runs):
+        for case in cases:
+            rows.append(measure(sb, case, OURS, run_ours))
+            if seed is not None:
+                rows.append(measure(sb, case, SEED, seed))
+        print(f"  run {run + 1}/{runs} done", file=sys.stderr, flush=True)
     return rows
 
 
 def table(rows: list[Row], cases: list[Case]) -> list[str]:
-    labels = {c.key: f"({c.key}) {c.label} [truth {len(c.truth)}]" for c in cases}
-    lines = ["| case | client | requests | 429s | wall s | items | filters honoured | error |",
+    lines = ["| case | client | requests | 429s | wall s | items | filters honoured | errors |",
              "|---|---|---:|---:|---:|---:|---|---|"]  # fmt: skip
-    for r in rows:
-        lines.append(f"| {labels[r.case]} | {r.client} | {r.requests} | {r.http_429} | "
-                     f"{r.wall:.3f} | {r.items} | {r.honoured} | {r.error or ''} |")  # fmt: skip
+    for case in cases:
+        for client in (OURS, SEED):
+            mine = [r for r in rows if r.case == case.key and r.client == client]
+            if not mine:
+                continue
+            errors = sorted({r.error for r in mine if r.error})
+            honoured = sum(r.honoured for r in mine)
+            lines.append(
+                f"| ({case.key}) {case.label} [truth {len(case.truth)}] | {client} | "
+                f"{cell([r.requests for r in mine])} | {cell([r.http_429 for r in mine])} | "
+                f"{cell([r.wall for r in mine], digits=3)} | {cell([r.items for r in mine])} | "
+                f"{_honoured(honoured, len(mine))} | "
+                f"{'; '.join(e for e in errors if e)} |"
+            )
     return lines
 
 
-def ratios(rows: list[Row]) -> list[str]:
+def _honoured(count: int, runs: int) -> str:
+    if count == runs:
+        return "yes"
+    return "no" if count == 0 else f"in {count} of {runs} runs"
+
+
+def ratios(rows: list[Row], cases: list[Case]) -> list[str]:
+    """Seed wall / ours wall, per adjacent pair (same run, same case), then median [min-max]."""
     lines = []
-    for key in sorted({r.case for r in rows}):
-        ours = [r for r in rows if r.case == key and r.client == "noko_core"]
-        seed = [r for r in rows if r.case == key and r.client != "noko_core"]
-        if ours and seed and ours[0].wall > 0:
-            note = " (seed run failed)" if seed[0].error else ""
-            lines.append(f"- ({key}) wall time freckle / noko_core = "
-                         f"{seed[0].wall / ours[0].wall:.2f}{note}")  # fmt: skip
+    for case in cases:
+        ours = [r for r in rows if r.case == case.key and r.client == OURS]
+        seed = [r for r in rows if r.case == case.key and r.client == SEED]
+        pairs = [s.wall / o.wall for o, s in zip(ours, seed, strict=False) if o.wall > 0]
+        if pairs:
+            lines.append(f"- ({case.key}) wall time freckle / noko_core, per pair: "
+                         f"{cell(pairs, digits=2)} ({len(pairs)} pairs)")  # fmt: skip
     return lines
 
 
-def check_acceptance(rows: list[Row], cases: list[Case]) -> str:
+def acceptance(rows: list[Row], cases: list[Case]) -> tuple[str, bool]:
     entries = next(c for c in cases if c.key == "a")
-    ours = next(r for r in rows if r.case == "a" and r.client == "noko_core")
+    ours = [r for r in rows if r.case == "a" and r.client == OURS]
     limit = math.ceil(len(entries.truth) / 1000) + 1
-    ok = ours.requests <= limit and ours.http_429 == 0 and ours.honoured == "yes"
-    verdict = "PASS" if ok else "FAIL"
-    return (
-        f"Acceptance (a): noko_core made {ours.requests} requests (limit ceil(N/1000)+1 = "
-        f"{limit}), {ours.http_429} 429s, filters honoured: {ours.honoured} -> {verdict}"
-    )
+    ok = all(r.requests <= limit and r.http_429 == 0 and r.honoured for r in ours)
+    label = (f"noko_core case (a) in all {len(ours)} runs: requests "
+             f"{sorted({r.requests for r in ours})} <= ceil(N/1000)+1 = {limit}, 429s "
+             f"{sorted({r.http_429 for r in ours})}, items exactly the truth")  # fmt: skip
+    return label, ok
 
 
-def main() -> int:
+def find_seed_python(given: Path | None) -> Path | None:
+    """bench/.venv-freckle's python, else this one if the ``bench`` extra is installed here."""
+    candidates = [given] if given else [DEFAULT_SEED_PYTHON, Path(sys.executable)]
+    for python in candidates:
+        probe = [str(python), "-c", "import noko_client.client"]
+        if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
+            return python
+    return None
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    runs_argument(parser)
+    parser.add_argument(
+        "--passes",
+        nargs="+",
+        choices=("on", "off"),
+        default=["on", "off"],
+        help="sandbox rate limit on and/or off (default both, on first)",
+    )
     parser.add_argument("--data-weeks", type=int, default=16)
     parser.add_argument("--weeks", type=int, default=12)
     parser.add_argument("--big-team-size", type=int, default=40)
-    parser.add_argument("--per-day", type=int, default=9)
-    parser.add_argument("--no-freckle", action="store_true")
-    parser.add_argument("--write-docs", type=Path)
-    args = parser.parse_args()
-    with_freckle = not args.no_freckle
-    if with_freckle and not FRECKLE_PYTHON.exists():
-        print(f"missing {FRECKLE_PYTHON}: run bash bench/setup_bench.sh", file=sys.stderr)
-        return 2
+    parser.add_argument("--per-day", type=int, default=1, help="entries per member per workday")
+    parser.add_argument("--no-freckle", action="store_true", help="time noko_core only")
+    parser.add_argument("--seed-python", type=Path, help="a python with python-freckle-client")
+    return parser.parse_args()  # fmt: skip
+
+
+def main() -> int:
+    args = parse_args()
+    seed = None
+    if not args.no_freckle:
+        python = find_seed_python(args.seed_python)
+        if python is None:
+            hint = "run `bash bench/setup_bench.sh` (or install the `bench` extra) or --no-freckle"
+            print(f"python-freckle-client not found: {hint}", file=sys.stderr)
+            return COULD_NOT_RUN
+        seed = seed_runner(python)
     dataset = build_dataset(weeks=args.data_weeks, big_team_size=args.big_team_size,
                             entries_per_member_day=args.per_day)  # fmt: skip
+    print(f"Sandbox dataset: {args.data_weeks} weeks, big team of {args.big_team_size}, "
+          f"{args.per_day} entries per member per workday; case (a) asks for the last "
+          f"{args.weeks} weeks. Median [min-max] of {args.runs} runs.")  # fmt: skip
+    everything: list[Row] = []
     with Sandbox(token=TOKEN, rate_limit=True, dataset=dataset) as sb:
         cases = build_cases(sb, args.weeks)
-        limited = run_pass(sb, cases, with_freckle)
-        sb.rate_limit = False
-        unlimited = run_pass(sb, cases, with_freckle)
-    report = render(args, limited, unlimited, cases)
-    print("\n".join(report))
-    if args.write_docs:
-        write_section(args.write_docs, report)
-    return 0 if "-> PASS" in report[-1] else 1
-
-
-def render(
-    args: argparse.Namespace, limited: list[Row], unlimited: list[Row], cases: list[Case]
-) -> list[str]:
-    command = "bash bench/setup_bench.sh && .venv/bin/python bench/bench_client.py"
-    if args.write_docs:
-        command += f" --write-docs {args.write_docs}"
-    return [
-        "## Noko client", "",
-        f"Command: `{command}` (run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC).", "",
-        f"Sandbox dataset: {args.data_weeks} weeks, big team of {args.big_team_size}, "
-        f"{args.per_day} entries per member per workday; case (a) asks for the last "
-        f"{args.weeks} weeks.",
-        "The seed client reaches the sandbox through a shim that rewrites its hard-coded host and "
-        "copies its legacy `X-FreckleToken` into `X-NokoToken` (the sandbox has no legacy-header "
-        "option); nothing else about its requests is changed.", "",
-        "### Sandbox rate limit on (Noko's 2 requests/s, 5 queued, then 429)", "",
-        *table(limited, cases), "", *ratios(limited), "",
-        "### Sandbox rate limit off (what each client sends when nothing stops it)", "",
-        *table(unlimited, cases), "", *ratios(unlimited), "",
-        check_acceptance(limited, cases), "",
-        *NOTES,
-    ]  # fmt: skip
-
-
-NOTES = [
-    "Reading the figures:",
-    "- The seed client sends one request at a time, so Noko's limiter only *slows* it (a queue "
-    "of one never reaches the 5 that trigger a 429): with the limit on, each of its 960 "
-    "requests (30 per page, no `per_page`) waits its 0.5 s slot.",
-    "- It sends the entry and user filters as a JSON body on GET, which the server ignores: "
-    "case (a) returns the team's whole history (all weeks) and case (c) every member.",
-    "- noko_core paces itself at 2 requests/s even when the server would not stop it (the "
-    "rate-limit-off pass), because the real Noko limit is per IP; its cost for (a) is "
-    "ceil(N/1000) requests at 0.5 s each.",
-    "- Ratios for (b) and (c) compare millisecond timings and are noise, except the seed's "
-    "extra page in (c), which costs a 0.5 s slot under the limit.",
-]
-
-
-def write_section(path: Path, report: list[str]) -> None:
-    """Replace (or append) the '## Noko client' section, leaving every other section alone."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == "## Noko client"), None)
-    if start is None:
-        lines += ["", *report]
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        lines[start:end] = [*report, ""] if end < len(lines) else report
-    path.write_text("\n".join(lines).rstrip() + "\n")
+        for name in args.passes:
+            sb.rate_limit = name == "on"
+            print(f"pass: rate limit {name}", file=sys.stderr, flush=True)
+            rows = run_pass(sb, cases, args.runs, seed)
+            everything += rows
+            title = "on (2 requests/s, 5 queued, then 429)" if name == "on" else "off"
+            print(f"\n### Sandbox rate limit {title}\n")
+            print("\n".join([*table(rows, cases), "", *ratios(rows, cases)]))
+    print()
+    return verdict([acceptance(everything, cases)])
 
 
 if __name__ == "__main__":

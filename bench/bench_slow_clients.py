@@ -2,15 +2,19 @@
 
 Each run starts the sandbox and `noko-bot web` (as bench_ack.py does), opens ``--slow`` sockets
 that each announce a 10,000-byte body and send one byte every 2 s, and meanwhile sends a signed
-`/noko-team help` every 0.5 s for ``--seconds`` seconds, timing each answer (Slack gives 3 s).
+`/noko-team help` every 0.5 s for ``--seconds`` seconds, timing each answer (Slack gives 3 s;
+a command unanswered after ``--timeout`` s counts as failed). The designs alternate within the
+process: before, after, before, after, ... (No p99: of 30 commands it would be the max.)
 
-    .venv/bin/python bench/bench_slow_clients.py [--slow 10 100] [--seconds 40] [--runs 3]
+    .venv/bin/python bench/bench_slow_clients.py [--slow 10 100] [--seconds 15] [--runs 3]
+
+Exit code: 0 when the after design answered every command with a 2xx within 3 s in every run;
+1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import statistics
 import sys
@@ -19,72 +23,62 @@ import threading
 import time
 
 import requests
-from bench_ack import (
-    BASELINE,
-    SECRET,
-    Design,
-    _cell,
-    _free_port,
-    _percentile,
-    _start,
-    _wait_http,
+from bench_ack import BASELINE, SECRET, Design, Metrics, bot_env
+from benchkit import (
+    cell,
     commit_tree,
+    free_port,
     head_commit,
-)
-from bench_ack import (
-    stop as stop_process,
+    runs_argument,
+    start,
+    stop,
+    verdict,
+    wait_http,
 )
 
 from bot.devtools.fake_slack import FakeSlack, SlackUser
 from bot.devtools.slack_requests import signed_headers, slash_command_body
 
+NO_ANSWER = float("inf")
 
-def _trickle(port: int, stop: threading.Event) -> None:
+
+def _trickle(port: int, stop_event: threading.Event) -> None:
     try:
         sock = socket.create_connection(("127.0.0.1", port), timeout=5)
         sock.sendall(
             b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 10000\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\n\r\n"
         )
-        while not stop.wait(2.0):
+        while not stop_event.wait(2.0):
             sock.sendall(b"a")
         sock.close()
     except OSError:
         pass
 
 
-def run_once(design: Design, slow: int, seconds: float) -> dict[str, float]:
-    sandbox_port, app_port = _free_port(), _free_port()
-    env = {**os.environ, "PYTHONPATH": str(design.tree)}
+def run_once(design: Design, slow: int, seconds: float, timeout: float) -> Metrics:
+    sandbox_port, app_port = free_port(), free_port()
     py = sys.executable
-    sandbox = _start([py, "-m", "noko_core.sandbox", "--port", str(sandbox_port)], env, design.tree)
     with FakeSlack([SlackUser("UBENCH", "Bench")]) as fake, tempfile.TemporaryDirectory() as tmp:
-        env.update(
-            PORT=str(app_port),
-            SLACK_BOT_TOKEN="xoxb-bench",
-            SLACK_SIGNING_SECRET=SECRET,
-            NOKO_ACCESS_TOKEN="sandbox-token",
-            NOKO_API_URL=f"http://127.0.0.1:{sandbox_port}/v2",
-            SLACK_API_URL=fake.api_url,
-            DATABASE_URL=f"sqlite:///{tmp}/bench.db",
-            LOG_LEVEL="WARNING",
+        env = bot_env(design.tree, sandbox_port, app_port, fake, f"{tmp}/bench.db")
+        sandbox = start(
+            [py, "-m", "noko_core.sandbox", "--port", str(sandbox_port)], env, design.tree
         )
-        app = _start([py, "-m", "bot", "web"], env, design.tree)
-        stop = threading.Event()
+        app = start([py, "-m", "bot", "web"], env, design.tree)
+        trickling = threading.Event()
         try:
-            _wait_http(f"http://127.0.0.1:{app_port}/healthz")
-            url = f"http://127.0.0.1:{app_port}/slack/events"
+            wait_http(f"http://127.0.0.1:{app_port}/healthz")
             for _ in range(slow):
-                threading.Thread(target=_trickle, args=(app_port, stop), daemon=True).start()
+                threading.Thread(target=_trickle, args=(app_port, trickling), daemon=True).start()
             time.sleep(1.0)
-            return _probe(url, fake, seconds)
+            return _probe(f"http://127.0.0.1:{app_port}/slack/events", fake, seconds, timeout)
         finally:
-            stop.set()
-            stop_process(app)
-            stop_process(sandbox)
+            trickling.set()
+            stop(app)
+            stop(sandbox)
 
 
-def _probe(url: str, fake: FakeSlack, seconds: float) -> dict[str, float]:
+def _probe(url: str, fake: FakeSlack, seconds: float, timeout: float) -> Metrics:
     times: list[float] = []
     lock = threading.Lock()
 
@@ -94,42 +88,50 @@ def _probe(url: str, fake: FakeSlack, seconds: float) -> dict[str, float]:
         )
         started = time.monotonic()
         try:
-            ok = requests.post(url, data=body, headers=signed_headers(SECRET, body), timeout=60).ok
+            headers = signed_headers(SECRET, body)
+            ok = requests.post(url, data=body, headers=headers, timeout=timeout).ok
         except requests.RequestException:
             ok = False
         with lock:
-            times.append(time.monotonic() - started if ok else float("inf"))
+            times.append(time.monotonic() - started if ok else NO_ANSWER)
 
-    threads = []
+    threads: list[threading.Thread] = []
     end = time.monotonic() + seconds
-    index = 0
     while time.monotonic() < end:
-        thread = threading.Thread(target=one, args=(index,))
-        thread.start()
-        threads.append(thread)
-        index += 1
+        threads.append(threading.Thread(target=one, args=(len(threads),)))
+        threads[-1].start()
         time.sleep(0.5)
     for thread in threads:
         thread.join()
-    finite = [t for t in times if t != float("inf")]
+    return _summary(times, timeout)
+
+
+def _summary(times: list[float], timeout: float) -> Metrics:
+    answered = [t for t in times if t != NO_ANSWER]
+    nan = float("nan")
     return {
         "commands": len(times),
-        "ack_p50_ms": statistics.median(finite) * 1000 if finite else float("nan"),
-        "ack_p99_ms": _percentile(finite, 99) * 1000 if finite else float("nan"),
-        "ack_max_ms": max(finite) * 1000 if finite else float("nan"),
+        "ack_p50_ms": statistics.median(answered) * 1000 if answered else nan,
+        "ack_max_ms": max(answered) * 1000 if answered else nan,
+        f"no_2xx_in_{timeout:g}s": len(times) - len(answered),
         "acks_over_3s": sum(1 for t in times if t > 3.0),
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    runs_argument(parser)
     parser.add_argument("--slow", type=int, nargs="+", default=[10, 100])
-    parser.add_argument("--seconds", type=float, default=40.0)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--timeout", type=float, default=10.0, help="client timeout per command")
     parser.add_argument("--baseline", default=BASELINE)
     parser.add_argument("--after", default=head_commit())
-    args = parser.parse_args()
-    results: dict[tuple[str, int], list[dict[str, float]]] = {}
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    results: dict[tuple[str, int], list[Metrics]] = {}
     with commit_tree(args.baseline) as old_tree, commit_tree(args.after) as new_tree:
         designs = [
             Design(f"before ({args.baseline})", old_tree),
@@ -138,17 +140,20 @@ def main() -> None:
         for run in range(args.runs):
             for slow in args.slow:
                 for design in designs:
-                    result = run_once(design, slow, args.seconds)
+                    result = run_once(design, slow, args.seconds, args.timeout)
                     results.setdefault((design.name, slow), []).append(result)
                     print(f"run {run + 1} {design.name} slow={slow}: {result}", flush=True)
     for slow in args.slow:
-        print(f"\n### {slow} slow clients, `help` every 0.5 s for {args.seconds:.0f} s\n")
+        print(f"\n### {slow} slow clients, `help` every 0.5 s for {args.seconds:g} s\n")
         print("| metric | " + " | ".join(d.name for d in designs) + " |")
         print("|---|" + "---|" * len(designs))
         for key in results[(designs[0].name, slow)][0]:
-            cells = [_cell([r[key] for r in results[(d.name, slow)]]) for d in designs]
+            cells = [cell([r[key] for r in results[(d.name, slow)]]) for d in designs]
             print(f"| {key} | " + " | ".join(cells) + " |")
+    after = [r for slow in args.slow for r in results[(designs[1].name, slow)]]
+    ok = all(r["acks_over_3s"] == 0 and r["commands"] > 0 for r in after)
+    return verdict([(f"after design, all {len(after)} runs: every command acked within 3 s", ok)])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

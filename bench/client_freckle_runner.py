@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 import requests
-from noko_client.client import NokoClient
+from noko_client.client import NokoClient  # type: ignore[import-not-found]  # the seed venv only
 
 REAL_BASE = "https://api.nokotime.com/v2"
 
