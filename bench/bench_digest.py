@@ -25,16 +25,17 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import requests
 from benchkit import ROOT, cell, runs_argument, synthetic_entries, verdict
 
 from bot.blocks.digest import digest_messages
+from bot.services.cache import NokoCache
 from bot.services.digest import digest_from_data
-from bot.services.fetch import TeamData, TeamRequest, fetch_teams, fetch_week_start
+from bot.services.fetch import TeamData, TeamRequest, fetch_teams
 from bot.services.periods import range_period, week_period
-from noko_core import NokoClient
+from noko_core import Entry, NokoClient, SimpleUser
 from noko_core.sandbox import Sandbox, build_dataset
 
 TODAY = dt.date(2026, 11, 9)
@@ -63,13 +64,13 @@ def bench_build(runs: int) -> Check:
     users = [{"id": i, "email": f"u{i}@example.com", "first_name": f"User{i}",
               "last_name": "Bench"} for i in range(400)]  # fmt: skip
     period = week_period(TODAY - dt.timedelta(days=7), 0)
-    data = TeamData(team_id=1, team_name="Bench", members=tuple(users), period=period,
-                    entries=list(synthetic_entries(ENTRIES, users)), previous=None,
-                    previous_entries=[])  # fmt: skip
+    data = TeamData(team_id=1, team_name="Bench", members=tuple(cast(list[SimpleUser], users)),
+                    period=period, previous=None, previous_entries=[],
+                    entries=cast(list[Entry], list(synthetic_entries(ENTRIES, users))))  # fmt: skip
 
     def build() -> tuple[int, int]:
         digest = digest_from_data(data, slack_ids=no_slack)
-        return digest.entry_count, len(digest_messages(digest))
+        return digest.summary.entry_count, len(digest_messages(digest))
 
     seconds, peaks, results = [], [], []
     for _ in range(runs):
@@ -184,13 +185,13 @@ def add_teams(sb: Sandbox, noko: NokoClient, total: int) -> list[int]:
 
 
 def shared(noko: NokoClient, team_ids: list[int]) -> None:
-    week = week_period(TODAY - dt.timedelta(days=7), fetch_week_start(noko))
+    week = week_period(TODAY - dt.timedelta(days=7), NokoCache(noko).week_start())
     fetch_teams(noko, [TeamRequest(team_id, week) for team_id in team_ids])
 
 
 def per_subscription(noko: NokoClient, team_ids: list[int]) -> None:
     for team_id in team_ids:  # the same bot code, called for each subscription on its own
-        week = week_period(TODAY - dt.timedelta(days=7), fetch_week_start(noko))
+        week = week_period(TODAY - dt.timedelta(days=7), NokoCache(noko).week_start())
         fetch_teams(noko, [TeamRequest(team_id, week)])
 
 
