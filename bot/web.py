@@ -15,9 +15,9 @@ import time
 
 from flask import Flask, Response, jsonify, request
 from pydantic import ValidationError
-from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
+from slack_bolt.adapter.flask.handler import to_flask_response
 
-from bot.app import create_app
+from bot.app import SlackRequest, create_app
 from bot.deps import Deps, build_deps
 from bot.settings import Settings, check_required, describe_validation_error
 from bot.verification import MAX_BODY_BYTES, signature_problem
@@ -52,7 +52,11 @@ def create_web_app(settings: Settings, deps: Deps | None = None) -> Flask:
                 )
                 return _json_error(401, "invalid request")
         try:
-            bolt_request = to_bolt_request(request)
+            bolt_request = SlackRequest(
+                body=request.get_data(as_text=True),
+                query=request.query_string.decode("utf-8"),
+                headers=request.headers,
+            )
         except (AttributeError, TypeError, ValueError) as error:
             # Signed, yet not a payload Bolt can read (``[]``, ``null``, a JSON string).
             logger.warning("refused a signed request Bolt cannot parse (%s)", type(error).__name__)

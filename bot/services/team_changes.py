@@ -135,29 +135,29 @@ def rename_team(ctx: ChangeContext, query: str, new_name: str) -> ChangeOutcome:
 
 
 def delete_team(ctx: ChangeContext, query: str) -> ChangeOutcome:
-    query = clean_team_query(query)
-
-    def work(target: _Target) -> ChangeOutcome:
-        team = _fresh_team(ctx, query, target)
-        target.people(team["users"])
-        target.asked = team["users"]
-        ctx.noko.delete_team(team["id"])
-        return ChangeOutcome("delete", team["id"], team["name"], [], team["users"])
-
-    return _attempt(ctx, "delete", query, work)
+    """Delete the team; its people stay in Noko (the outcome lists them as unchanged)."""
+    return _whole_team(ctx, "delete", query)
 
 
 def clear_team(ctx: ChangeContext, query: str) -> ChangeOutcome:
+    """Remove everyone from the team (the outcome lists them as changed)."""
+    return _whole_team(ctx, "clear", query)
+
+
+def _whole_team(ctx: ChangeContext, action: str, query: str) -> ChangeOutcome:
     query = clean_team_query(query)
 
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
         target.people(team["users"])
         target.asked = team["users"]
+        if action == "delete":
+            ctx.noko.delete_team(team["id"])
+            return ChangeOutcome(action, team["id"], team["name"], [], team["users"])
         ctx.noko.remove_all_users_from_team(team["id"])
-        return ChangeOutcome("clear", team["id"], team["name"], team["users"])
+        return ChangeOutcome(action, team["id"], team["name"], team["users"])
 
-    return _attempt(ctx, "clear", query, work)
+    return _attempt(ctx, action, query, work)
 
 
 def add_members(ctx: ChangeContext, query: str, member_words: Sequence[str]) -> ChangeOutcome:

@@ -13,11 +13,11 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltResponse
 from slack_sdk.models.blocks import Option
 from slackkit import BOT_TOKEN, SIGNING_SECRET, check_payload, check_view, signed_headers
 
-from bot.app import create_app
+from bot.app import SlackRequest, create_app
 from bot.deps import Deps
 from bot.devtools.fake_slack import FakeSlack, SlackCall, SlackUser
 from bot.services.cache import NokoCache
@@ -151,7 +151,7 @@ class Driver:
         self._keys = itertools.count(1)
 
     def dispatch(self, body: str, content_type: str) -> BoltResponse:
-        request = BoltRequest(body=body, headers=signed_headers(body, content_type))
+        request = SlackRequest(body=body, headers=signed_headers(body, content_type))
         return self.app.dispatch(request)
 
     def interactive(self, payload: dict[str, Any]) -> BoltResponse:
