@@ -16,6 +16,7 @@ from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
 from bot.devtools.fake_slack import FakeSlack
+from bot.devtools.slack_requests import slash_command_fields
 
 DEFAULT_APP_TOKEN = "xapp-1-A0001-fake-app-token"
 # Slack refuses more than 10 open connections per app-level token.
@@ -134,21 +135,16 @@ class FakeSocketMode:
         command: str = "/noko-team",
     ) -> str:
         """A slash command as Socket Mode carries it: the HTTP form's fields as a JSON object."""
-        payload = {
-            "token": "legacy-verification-token",
-            "team_id": "T0001",
-            "team_domain": "fake",
-            "channel_id": channel_id,
-            "channel_name": "general",
-            "user_id": user_id,
-            "user_name": user_id.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": self._app_id,
-            "is_enterprise_install": "false",
-            "response_url": response_url,
-            "trigger_id": f"{uuid.uuid4().int % 10**12}.1.fake",
-        }
+        payload: dict[str, str] = slash_command_fields(
+            text,
+            user_id=user_id,
+            response_url=response_url,
+            channel_id=channel_id,
+            trigger_id=f"{uuid.uuid4().int % 10**12}.1.fake",
+            command=command,
+            app_id=self._app_id,
+        )
+        payload["is_enterprise_install"] = "false"
         return self.send_envelope("slash_commands", payload)
 
     def request_refresh(self) -> None:

@@ -21,7 +21,7 @@ def signed_headers(secret: str, body: str, *, timestamp: int | None = None) -> d
     }
 
 
-def slash_command_body(
+def slash_command_fields(
     text: str,
     *,
     user_id: str,
@@ -29,23 +29,27 @@ def slash_command_body(
     channel_id: str = "C0DEMO",
     trigger_id: str = "1337.42.abcdef",
     command: str = "/noko-team",
-) -> str:
-    return urlencode(
-        {
-            "token": "legacy-verification-token",
-            "team_id": "T0001",
-            "team_domain": "demo",
-            "channel_id": channel_id,
-            "channel_name": "general",
-            "user_id": user_id,
-            "user_name": user_id.lower(),
-            "command": command,
-            "text": text,
-            "response_url": response_url,
-            "trigger_id": trigger_id,
-            "api_app_id": "A0001",
-        }
-    )
+    app_id: str = "A0001",
+) -> dict[str, str]:
+    """The fields Slack sends for a slash command (a form over HTTP, JSON over Socket Mode)."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": "T0001",
+        "team_domain": "demo",
+        "channel_id": channel_id,
+        "channel_name": "general",
+        "user_id": user_id,
+        "user_name": user_id.lower(),
+        "command": command,
+        "text": text,
+        "response_url": response_url,
+        "trigger_id": trigger_id,
+        "api_app_id": app_id,
+    }
+
+
+def slash_command_body(text: str, **fields: str) -> str:
+    return urlencode(slash_command_fields(text, **fields))
 
 
 def interaction_body(payload: dict[str, Any]) -> str:
