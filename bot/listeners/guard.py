@@ -147,8 +147,10 @@ def deferred_view(
 
 
 def _submit_then_ack(args: Args, work: Callable[[], None], ack: Callable[[], object]) -> bool:
-    """Queue ``work`` and ack; the work starts only once the ack is decided, so that nothing it
-    sends Slack (a views.update, a reply) can overtake the ack. False when the queue is full."""
+    """Queue ``work`` and ack; the work starts only once the ack is decided (so it knows whether
+    it was taken). Bolt writes the ack's HTTP response after this returns, so a reply the work
+    sends within microseconds could still reach Slack first; every work item calls Noko or Slack
+    before it answers, which in practice orders them. False when the queue is full."""
     acked = threading.Event()
 
     def after_ack() -> None:
