@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -14,7 +14,7 @@ from bot.scheduler.clock import Clock
 from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
 from bot.services.cache import NokoCache
 from bot.services.fetch import TeamData
-from bot.services.posting import PostOutcome
+from bot.services.posting import Message, PostOutcome
 from bot.services.schedule import covered_period
 from bot.services.team_digest import DigestJob, digest_for, fetch_for
 from bot.storage import Repository, Run
@@ -25,7 +25,12 @@ STALE_CLAIM_AFTER = dt.timedelta(minutes=10)
 
 
 class Poster(Protocol):
-    def post(self, channel: str, messages: Sequence[Any], metadata: Any = None) -> PostOutcome: ...
+    def post(
+        self,
+        channel: str,
+        messages: Sequence[Message],
+        metadata: Mapping[str, Any] | None = None,
+    ) -> PostOutcome: ...
 
 
 class Directory(Protocol):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot.services.people import display_name
 from bot.services.periods import Period
+from noko_core import Entry, SimpleUser
 
 NO_PROJECT = "No project"
 
@@ -46,7 +46,7 @@ class TeamSummary:
 
 
 def summarize(
-    entries: Iterable[Mapping[str, Any]], members: Sequence[Mapping[str, Any]], period: Period
+    entries: Iterable[Entry], members: Sequence[SimpleUser], period: Period
 ) -> TeamSummary:
     """One pass over Noko Entry dicts; only per-user and per-project counters are kept."""
     tally = _Tally()
@@ -59,28 +59,28 @@ def summarize(
         entry_count=tally.count,
         unapproved_minutes=tally.unapproved,
         per_member=_members(tally.users, tally.by_user),
-        per_project=_projects(tally.by_project),
+        per_project=_projects(tally),
         members_without_time=_idle(members, tally.by_user),
     )
 
 
 class _Tally:
-    """Running counters; per user [minutes, billable minutes], per project [name, minutes]."""
+    """Running counters: per user [minutes, billable minutes], per project a name and minutes."""
 
     def __init__(self) -> None:
-        self.users: dict[int, Mapping[str, Any]] = {}
+        self.users: dict[int, SimpleUser] = {}
         self.by_user: dict[int, list[int]] = {}
-        self.by_project: dict[int | None, list[Any]] = {}
+        self.project_names: dict[int | None, str] = {}
+        self.by_project: dict[int | None, int] = {}
         self.total = self.billable = self.unapproved = self.count = 0
 
-    def add(self, entry: Mapping[str, Any]) -> None:
-        minutes = int(entry.get("minutes") or 0)
-        user = entry.get("user") or {}
-        user_id = int(user.get("id", 0))
-        counters = self.by_user.get(user_id)
+    def add(self, entry: Entry) -> None:
+        minutes = entry["minutes"] or 0
+        user = entry["user"]
+        counters = self.by_user.get(user["id"])
         if counters is None:
-            counters = self.by_user[user_id] = [0, 0]
-            self.users[user_id] = user
+            counters = self.by_user[user["id"]] = [0, 0]
+            self.users[user["id"]] = user
         counters[0] += minutes
         self.count += 1
         self.total += minutes
@@ -89,22 +89,15 @@ class _Tally:
             self.billable += minutes
         if not entry.get("approved_at"):
             self.unapproved += minutes
-        _add_project(self.by_project, entry.get("project"), minutes)
-
-
-def _add_project(
-    by_project: dict[int | None, list[Any]], project: Mapping[str, Any] | None, minutes: int
-) -> None:
-    project_id = int(project["id"]) if project and project.get("id") is not None else None
-    slot = by_project.get(project_id)
-    if slot is None:
-        name = str(project.get("name") or NO_PROJECT) if project else NO_PROJECT
-        slot = by_project[project_id] = [name, 0]
-    slot[1] += minutes
+        project = entry.get("project")
+        project_id = project["id"] if project else None
+        if project_id not in self.project_names:
+            self.project_names[project_id] = project["name"] if project else NO_PROJECT
+        self.by_project[project_id] = self.by_project.get(project_id, 0) + minutes
 
 
 def _members(
-    users: Mapping[int, Mapping[str, Any]], by_user: Mapping[int, list[int]]
+    users: Mapping[int, SimpleUser], by_user: Mapping[int, list[int]]
 ) -> tuple[MemberHours, ...]:
     rows = [
         MemberHours(uid, display_name(users[uid]), users[uid].get("email"), mins, bill)
@@ -114,19 +107,21 @@ def _members(
     return tuple(rows)
 
 
-def _projects(by_project: Mapping[int | None, list[Any]]) -> tuple[ProjectHours, ...]:
-    rows = [ProjectHours(pid, name, mins) for pid, (name, mins) in by_project.items()]
+def _projects(tally: _Tally) -> tuple[ProjectHours, ...]:
+    rows = [
+        ProjectHours(pid, tally.project_names[pid], mins) for pid, mins in tally.by_project.items()
+    ]
     rows.sort(key=lambda p: (-p.minutes, p.name.lower()))
     return tuple(rows)
 
 
 def _idle(
-    members: Sequence[Mapping[str, Any]], by_user: Mapping[int, list[int]]
+    members: Sequence[SimpleUser], by_user: Mapping[int, list[int]]
 ) -> tuple[MemberHours, ...]:
     idle = {
-        int(m["id"]): MemberHours(int(m["id"]), display_name(m), m.get("email"), 0, 0)
+        m["id"]: MemberHours(m["id"], display_name(m), m.get("email"), 0, 0)
         for m in members
-        if not by_user.get(int(m["id"]), (0,))[0]
+        if not by_user.get(m["id"], (0,))[0]
     }
     return tuple(sorted(idle.values(), key=lambda m: (m.name.lower(), m.user_id)))
 
