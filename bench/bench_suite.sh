@@ -11,7 +11,7 @@ trap 'git -C "$root" worktree remove --force "$work/base" >/dev/null 2>&1 || tru
 git -C "$root" worktree add -q --detach "$work/base" "$base"
 git -C "$root" worktree add -q --detach "$work/head" HEAD
 for side in base head; do
-  (cd "$work/$side" && python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' >/dev/null)
+  (cd "$work/$side" && python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' >/dev/null 2>&1)
 done
 for run in $(seq "$runs"); do
   for side in base head; do
