@@ -16,8 +16,8 @@ def help_reply(entries: Sequence[tuple[str, str]], problem: str | None = None) -
     blocks += line_sections(lines, max_blocks=40)
     blocks.append(
         context(
-            "<team> is a name (any case; a unique start is enough; quote names with spaces) "
-            "or a Noko team id. Members are @mentions, e-mail addresses or Noko user ids. "
+            "<team> is a name (any case; a unique start or part is enough; quote names with "
+            "spaces) or a Noko team id. Members are @mentions, e-mail addresses or Noko user ids. "
             "Replies are only visible to you; add `--share` to post one in the channel."
         )
     )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bot.errors import InputError, safe
 
 MAX_TEAM_NAME = 100  # the create form's limit; Noko documents none
-MAX_TEAM_QUERY = 200  # a name, a unique start of one, or an id
+MAX_TEAM_QUERY = 200  # a name, a unique start or part of one, or an id
 MAX_MEMBER_WORD = 320  # an e-mail address (RFC 5321) or a Slack mention
 # Control characters, and surrogates (which no UTF-8 database or JSON body accepts).
 _DROPPED = frozenset({"Cc", "Cs"})

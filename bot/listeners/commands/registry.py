@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import importlib
 import pkgutil
@@ -95,7 +96,7 @@ def run_subcommand(ctx: CommandContext, name: str, words: Sequence[str]) -> Repl
         return help_reply([(wanted.usage, wanted.summary)]) if wanted else help_for(registry)
     sub = registry.get(name)
     if sub is None:
-        return help_for(registry, f"I don't know the subcommand “{safe(name[:40])}”.")
+        return unknown_subcommand(registry, name)
     try:
         args = sub.parse(words)
     except UsageError as error:
@@ -103,6 +104,16 @@ def run_subcommand(ctx: CommandContext, name: str, words: Sequence[str]) -> Repl
     except ValidationError as error:
         raise UsageError(_first_problem(error), sub.usage) from None
     return sub.run(ctx, args)
+
+
+def unknown_subcommand(registry: dict[str, Subcommand], name: str) -> Reply:
+    """The nearest subcommand when one is close ("lst" → list), else the whole help."""
+    problem = f"I don't know the subcommand “{safe(name[:40])}”."
+    near = difflib.get_close_matches(name.lower()[:40], list(registry), n=1, cutoff=0.6)
+    if not near:
+        return help_for(registry, problem)
+    wanted = registry[near[0]]
+    return help_reply([(wanted.usage, wanted.summary)], f"{problem} Did you mean `{wanted.usage}`?")
 
 
 def _first_problem(error: ValidationError) -> str:
