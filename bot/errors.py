@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 
@@ -49,7 +50,10 @@ class TeamNotFoundError(BotError):
         hint = ""
         if suggestions:
             hint = " Did you mean " + ", ".join(f"*{safe(s)}*" for s in suggestions) + "?"
-        super().__init__(f"Team not found: no Noko team matches “{safe(query)}”.{hint}")
+        elif _MARKUP.search(query):
+            hint = " That is a mention or a link: name the team first, then the people."
+        shown = safe(readable(query))
+        super().__init__(f"Team not found: no Noko team matches “{shown}”.{hint}")
         self.query = query
         self.suggestions = list(suggestions)
 
@@ -60,7 +64,8 @@ class AmbiguousTeamError(BotError):
     def __init__(self, query: str, candidates: Sequence[str]) -> None:
         names = ", ".join(f"*{safe(c)}*" for c in candidates)
         super().__init__(
-            f"“{safe(query)}” matches several teams: {names}. Type more of the name, or use quotes."
+            f"“{safe(readable(query))}” matches several teams: {names}. "
+            "Type more of the name, or use quotes."
         )
         self.candidates = list(candidates)
 
@@ -80,6 +85,25 @@ class MembersNotFoundError(BotError):
         listed = "; ".join(problems)
         super().__init__(f"Nothing was changed: I couldn't match {listed}.")
         self.problems = list(problems)
+
+
+# Slack's markup in what people type: <@U123|name>, <#C123|name>, <!here>, <https://…|label>.
+_MARKUP = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def readable(text: str) -> str:
+    """What people saw when they typed ``text``: a mention as "@name", a channel as "#name", a
+    link as its label; never the raw markup (ids and URLs are not what they wrote)."""
+
+    def shown(match: re.Match[str]) -> str:
+        sigil, target, label = match.groups()
+        if sigil == "!":
+            return "@" + (label or target.split("^")[0]).lstrip("@")
+        if sigil in ("@", "#"):
+            return sigil + (label or "someone" if sigil == "@" else label or "a channel")
+        return label or target
+
+    return _MARKUP.sub(shown, text)
 
 
 def safe(text: str) -> str:
