@@ -43,6 +43,6 @@ def authorize_change(
         why = f"your Noko role is {noko_user.get('role') or 'unknown'}"
     return Decision(
         False,
-        "Only Slack workspace admins, bot admins and Noko supervisors or leaders may change "
-        f"teams, and {why}.",
+        "Only Slack workspace admins, bot admins and Noko supervisors or leaders may do that, "
+        f"and {why}.",
     )

@@ -106,6 +106,12 @@ def test_delete_asks_then_deletes_on_confirm(slack, people, deps, fake):
     assert "Deleted team *Marketing*" in done.args["text"] and done.args["replace_original"]
     assert all(t["name"] != "Marketing" for t in deps.noko.list_teams())
     assert deps.repo.list_audit()[0].action == "delete"
+    # A second click on the used button says the team is gone, not "no team matches “6”".
+    again = slack.reply(
+        slack.action(people.admin, {"action_id": button["action_id"], "value": button["value"]})
+    )
+    assert again.args["text"].startswith("Nothing was changed: that team is no longer in Noko")
+    assert "matches" not in again.args["text"]
 
 
 def test_delete_by_coworker_is_refused_before_confirmation(slack, people, deps):

@@ -155,6 +155,7 @@ def test_subscribe_again_updates_the_same_subscription(slack, people, deps):
 def test_subscribe_by_coworker_is_refused_and_audited(slack, people, deps):
     reply = reply_text(slack.run("subscribe Design", people.coworker))
     assert "can't subscribe channels to digests" in reply and "your Noko role is coworker" in reply
+    assert "change teams" not in reply  # the refusal speaks of what was asked
     assert deps.repo.list_subscriptions() == []
     audit = deps.repo.list_audit()[0]
     assert (audit.action, audit.result, audit.slack_user_id) == (

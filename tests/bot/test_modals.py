@@ -82,6 +82,18 @@ def test_remove_submission_removes(slack, people, deps, fake):
     assert gone["id"] not in {u["id"] for u in _team(deps, "Design")["users"]}
 
 
+def test_remove_submission_says_who_was_left_alone(slack, people, deps, fake):
+    design = _team(deps, "Design")
+    gone = design["users"][0]
+    outsider = next(
+        u for u in deps.cache.users() if u["id"] not in {m["id"] for m in design["users"]}
+    )
+    state = _state(design["id"], [gone["id"], outsider["id"]])
+    slack.submit(people.admin, _view(CallbackId.REMOVE_MEMBERS, state, "remove"))
+    shown = json.dumps(fake.wait_for("views.update")[0].args["view"], ensure_ascii=False)
+    assert "Removed" in shown and "Not members, left alone" in shown
+
+
 def test_members_submission_without_team_or_people_gets_inline_errors(slack, people, fake):
     response = slack.submit(people.supervisor, _view(CallbackId.ADD_MEMBERS, _state(), "add"))
     body = json.loads(response.body)

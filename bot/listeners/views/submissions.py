@@ -70,7 +70,8 @@ def _show_result(
     user_id: str,
     outcome: ChangeOutcome,
 ) -> None:
+    # The reply's blocks, not just its text: the notes on people left alone, or a Check button.
     reply = change_reply(outcome)
-    blocks = reply.blocks if outcome.unknown else ()  # the Check button of an unknown outcome
-    client.views_update(view_id=view["id"], view=result_view(outcome.action, reply.text, blocks))
+    view_ = result_view(outcome.action, reply.text, reply.blocks)
+    client.views_update(view_id=view["id"], view=view_)
     audit.post(Reply(audit_text(outcome, user_id)))
