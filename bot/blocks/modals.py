@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.blocks.common import (
+    OPTION_CHARS,
     Block,
     clip,
     context,
@@ -67,10 +68,17 @@ def working_view(callback_id: object) -> dict[str, Any]:
     return result_view(modal_kind(callback_id), WORKING)
 
 
-def user_option(user: Mapping[str, object]) -> dict[str, Any]:
+def user_option(user: Mapping[str, object], *, in_team: bool = False) -> dict[str, Any]:
+    """ "Name (e-mail)", then what a picker must not hide: a state other than active, or that
+    the person is already in the team. The notes survive Slack's 75 characters; the name and
+    e-mail are shortened first."""
     email = user.get("email")
+    notes = [str(user["state"])] if user.get("state") not in (None, "", "active") else []
+    if in_team:
+        notes.append("in the team")
+    suffix = "".join(f" · {note}" for note in notes)
     label = f"{display_name(user)} ({email})" if email else display_name(user)
-    return option(label, str(user["id"]))
+    return option(clip(label, OPTION_CHARS - len(suffix)) + suffix, str(user["id"]))
 
 
 def team_option(team_id: int, name: str, member_count: int | None = None) -> dict[str, Any]:

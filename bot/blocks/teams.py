@@ -60,6 +60,9 @@ def team_detail_reply(detail: TeamDetail) -> Reply:
     return message(safe(text), [header(text), *body, context(f"Noko team id {detail.id}")])
 
 
+INACTIVE = ("suspended", "disabled")
+
+
 def change_reply(outcome: ChangeOutcome) -> Reply:
     """What the bot did, naming every person added or removed (and those left as they were)."""
     if outcome.unknown:
@@ -70,6 +73,10 @@ def change_reply(outcome: ChangeOutcome) -> Reply:
         blocks.append(context(f"Already members: {_names(outcome.unchanged)}"))
     if outcome.unchanged and outcome.action == "remove":
         blocks.append(context(f"Not members, left alone: {_names(outcome.unchanged)}"))
+    inactive = [u for u in outcome.changed if u.get("state") in INACTIVE]
+    if inactive and outcome.action in ("add", "create"):
+        who = ", ".join(f"{safe(display_name(u))} ({u.get('state')})" for u in inactive)
+        blocks.append(context(f"Not active in Noko, so they can't log time yet: {who}"))
     return message(text, blocks)
 
 

@@ -20,7 +20,7 @@ from bot.blocks.common import (
 from bot.blocks.help import help_reply
 from bot.blocks.home import home_view
 from bot.blocks.hours import hours_reply
-from bot.blocks.modals import members_modal
+from bot.blocks.modals import members_modal, user_option
 from bot.blocks.render import unescape
 from bot.blocks.teams import change_reply, team_detail_reply, team_list_reply
 from bot.errors import safe
@@ -154,3 +154,16 @@ def test_unescape_is_the_exact_inverse_of_safe(text):
     escaped = safe(text)
     assert "<" not in escaped and ">" not in escaped
     assert unescape(escaped) == text
+
+
+def test_user_option_keeps_its_notes_within_75_characters():
+    user = {
+        "id": 7,
+        "first_name": "A" * 60,
+        "last_name": "B",
+        "email": "x" * 50 + "@example.com",
+        "state": "suspended",
+    }
+    label = user_option(user, in_team=True)["text"]["text"]
+    assert len(label) <= 75 and label.endswith(" · suspended · in the team")
+    assert label.startswith("AAAA")

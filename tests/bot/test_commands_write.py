@@ -35,6 +35,16 @@ def test_add_by_mention_and_email_as_supervisor(slack, people, deps, fake, datas
     )
 
 
+def test_adding_a_suspended_or_disabled_person_is_flagged(slack, people, deps, dataset):
+    inactive = [u for u in dataset.users if u.state in ("suspended", "disabled")]
+    active = next(u for u in dataset.users if u.state == "active" and u.id not in _ids(deps, "R&D"))
+    words = " ".join(str(u.id) for u in [*inactive, active])
+    reply = reply_text(slack.run(f"add R&D {words}", people.admin))
+    assert "Not active in Noko, so they can't log time yet:" in reply
+    assert all(f"{u.full_name} ({u.state})" in reply for u in inactive)
+    assert f"{active.full_name} (" not in reply.split("Not active in Noko", 1)[1]
+
+
 def test_add_names_people_who_cannot_be_mapped_and_changes_nothing(slack, people, deps):
     before = _ids(deps, "Design")
     text = f"add Design <@{people.stranger.id}> nobody@example.com <@{people.no_email.id}> 99999"

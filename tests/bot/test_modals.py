@@ -166,3 +166,18 @@ def test_help_for_one_subcommand(slack, people):
 
     text = reply_text(slack.run("help add", people.coworker))
     assert "/noko-team add <team> [members]" in text and "/noko-team list" not in text
+
+
+def test_user_options_in_add_modal_label_members_and_inactive_people(slack, people, deps):
+    design = _team(deps, "Design")
+    users = deps.cache.users()
+    deps.cache.teams()
+    view = {"callback_id": CallbackId.ADD_MEMBERS, "state": _state(design["id"])}
+    response = slack.suggest(people.coworker, ActionId.USERS_SELECT, "", view)
+    labels = {int(o["value"]): o["text"]["text"] for o in json.loads(response.body)["options"]}
+    members = {u["id"] for u in design["users"]}
+    assert members and all(labels[i].endswith("· in the team") for i in members if i in labels)
+    assert not any("in the team" in text for i, text in labels.items() if i not in members)
+    inactive = [u for u in users if u["state"] != "active" and u["id"] in labels]
+    assert inactive and all(f"· {u['state']}" in labels[u["id"]] for u in inactive)
+    assert all(len(text) <= 75 for text in labels.values())

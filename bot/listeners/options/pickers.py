@@ -27,20 +27,21 @@ def load_team_options(ack: Ack, payload: dict[str, Any], deps: Deps) -> None:
 def load_user_options(ack: Ack, payload: dict[str, Any], body: dict[str, Any], deps: Deps) -> None:
     cache = deps.cache
     users = cache.peek_users(wait=COLD_CACHE_WAIT) or []
-    only = _members_of_selected_team(body, cache.peek_teams(wait=0) or [])
-    found = matching_users(users, str(payload.get("value") or ""), only)
-    ack(options=[user_option(u) for u in found])
-
-
-def _members_of_selected_team(body: dict[str, Any], teams: list[Team]) -> set[int] | None:
-    # In "Remove members", offer only people who are in the team picked above.
     view = body.get("view") or {}
-    if view.get("callback_id") != CallbackId.REMOVE_MEMBERS:
-        return None
+    members = _members_of_selected_team(view, cache.peek_teams(wait=0) or [])
+    # "Remove members" offers only the team's members; "Add members" labels them.
+    removing = view.get("callback_id") == CallbackId.REMOVE_MEMBERS
+    found = matching_users(users, str(payload.get("value") or ""), members if removing else None)
+    in_team = members if not removing and members is not None else set()
+    ack(options=[user_option(u, in_team=u["id"] in in_team) for u in found])
+
+
+def _members_of_selected_team(view: dict[str, Any], teams: list[Team]) -> set[int] | None:
+    """Ids of the members of the team picked above (or the one the modal was opened for)."""
     values = (view.get("state") or {}).get("values") or {}
     team = selected_value(values, BlockId.TEAM, ActionId.TEAM_SELECT)
     team_id = parse_id(team or "")
     if team_id is not None:
         return member_ids(teams, team_id)
-    opened_for = modal_metadata(view, "remove").team_id
+    opened_for = modal_metadata(view, "add").team_id
     return member_ids(teams, opened_for) if opened_for is not None else None
