@@ -4,18 +4,46 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.services.cache import NokoCache
-from bot.services.periods import parse_period
+from bot.services.periods import PERIOD_LEADS, PeriodError, parse_period
 from bot.services.summary import TeamSummary, summarize
 from bot.services.teams import find_team
 from noko_core import NokoClient
 
-PERIOD_WORDS = frozenset(
-    {"today", "yesterday", "this-week", "last-week", "this-month", "last-month"}
-)
+# A phrase at the end of `hours <team> [period]` is the period when it reads as one; the
+# longest that does wins ("Engineering last 7 days"). The fixed day only checks the form.
+_ANY_DAY = dt.date(2000, 6, 15)
 _DATEISH = re.compile(r"^[0-9]{4}-")
+MAX_PERIOD_WORDS = 4
+
+
+@dataclass(frozen=True)
+class TeamAndPeriod:
+    """What `hours`/`digest` were given: the team's words, the period (None: the default),
+    and a trailing phrase that starts like a period but doesn't read as one (``unread``)."""
+
+    team: str
+    period: str | None
+    unread: str | None = None
+
+
+def split_team_and_period(words: Sequence[str]) -> TeamAndPeriod:
+    for size in range(min(MAX_PERIOD_WORDS, len(words) - 1), 0, -1):
+        tail = " ".join(words[-size:])
+        try:
+            parse_period(tail, today=_ANY_DAY, week_start=0)
+        except PeriodError:
+            continue
+        return TeamAndPeriod(" ".join(words[:-size]), tail)
+    if len(words) > 1 and (".." in words[-1] or _DATEISH.match(words[-1])):
+        # Dates that don't make a period ("2024-01-01..2024-02-30"): say what is wrong with them.
+        parse_period(words[-1], today=_ANY_DAY, week_start=0)
+    lead = next((i for i in range(1, len(words)) if words[i].lower() in PERIOD_LEADS), None)
+    unread = " ".join(words[lead:]) if lead is not None else None
+    return TeamAndPeriod(" ".join(words), None, unread)
 
 
 @dataclass(frozen=True)
@@ -23,12 +51,6 @@ class TeamHours:
     team_id: int
     team_name: str
     summary: TeamSummary
-
-
-def looks_like_period(word: str) -> bool:
-    """Whether the last word of `hours <team> [period]` is meant as a period, not a name."""
-    lowered = word.lower().replace("_", "-")
-    return lowered in PERIOD_WORDS or ".." in word or bool(_DATEISH.match(word))
 
 
 def team_hours(

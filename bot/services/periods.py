@@ -11,12 +11,21 @@ from typing import Literal
 PeriodKind = Literal["day", "week", "month", "range"]
 MAX_RANGE_DAYS = 366
 ACCEPTED = (
-    "today, yesterday, this-week, last-week, this-month, last-month or YYYY-MM-DD..YYYY-MM-DD"
+    "today, yesterday, this week, last week, this month, last month, last 7 days, "
+    "since monday, november, 2026-11, Q3 or YYYY-MM-DD..YYYY-MM-DD"
 )
 DASH = "\u2013"  # en dash, as in "1\u201315 Nov 2026"
 # A digest compares with the period before; near date.min there is none (OverflowError).
 EARLIEST = dt.date.min + dt.timedelta(days=MAX_RANGE_DAYS + 31)
 _RANGE = re.compile(r"^(\S+)\s*\.\.\s*(\S+)$")
+_LAST_DAYS = re.compile(r"^(?:last|past)-([0-9]{1,3})-days?$")
+_YEAR_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+_QUARTER = re.compile(r"^(?:q([1-4])(?:-([0-9]{4}))?|([0-9]{4})-q([1-4]))$")
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+# Words that start a period in what people type ("last week", "since monday", "past 7 days").
+PERIOD_LEADS = frozenset({"today", "yesterday", "this", "last", "past", "since"})
 
 
 class PeriodError(ValueError):
@@ -81,12 +90,16 @@ def previous_period(period: Period) -> Period:
 def parse_period(text: str | None, *, today: dt.date, week_start: int) -> Period:
     """Read what a user typed (default ``this-week``); raise PeriodError saying what is wrong."""
     word = (text or "this-week").strip().lower().replace("_", "-").replace(" ", "-")
-    named = _named(word, today, week_start)
+    word = re.sub(r"-+", "-", word)
+    named = _named(word, today, week_start) or _phrase(word, today)
+    if named is not None and named.start < EARLIEST:
+        raise PeriodError(f"That period starts too early: the earliest date is {EARLIEST}.")
     if named is not None:
         return named
     match = _RANGE.match((text or "").strip())
     if not match:
-        raise PeriodError(f"I don't understand the period {text!r}. Use {ACCEPTED}.")
+        shown = " ".join((text or "").split())[:60]
+        raise PeriodError(f"I couldn't read “{shown}” as a period. Use {ACCEPTED}.")
     return checked_range(_date(match.group(1)), _date(match.group(2)), shown=repr(text))
 
 
@@ -101,6 +114,33 @@ def checked_range(start: dt.date, end: dt.date, *, shown: str | None = None) -> 
     if start < EARLIEST:
         raise PeriodError(f"The range {shown} starts too early: the earliest date is {EARLIEST}.")
     return range_period(start, end)
+
+
+def _phrase(word: str, today: dt.date) -> Period | None:
+    """Periods in the words people use: last 7 days, since monday, november, 2026-11, Q3."""
+    if match := _LAST_DAYS.match(word):
+        days = int(match.group(1))
+        if not 1 <= days <= MAX_RANGE_DAYS:
+            raise PeriodError(f"“{word.replace('-', ' ')}” is not 1 to {MAX_RANGE_DAYS} days.")
+        return range_period(today - dt.timedelta(days=days - 1), today)
+    if word.startswith("since-") and word[6:] in WEEKDAYS:
+        back = (today.weekday() - WEEKDAYS[word[6:]]) % 7
+        return range_period(today - dt.timedelta(days=back), today)
+    if word in MONTHS:  # the latest such month that has begun
+        year = today.year if MONTHS[word] <= today.month else today.year - 1
+        return month_period(year, MONTHS[word])
+    if (match := _YEAR_MONTH.match(word)) and 1 <= int(match.group(2)) <= 12:
+        return month_period(int(match.group(1)), int(match.group(2)))
+    if match := _QUARTER.match(word):
+        quarter = int(match.group(1) or match.group(4))
+        year_text = match.group(2) or match.group(3)
+        year = int(year_text) if year_text else today.year
+        if not year_text and 3 * quarter - 2 > today.month:
+            year -= 1  # "Q4" in May: last year's
+        first = dt.date(year, 3 * quarter - 2, 1)
+        last = month_period(year, 3 * quarter).end
+        return Period(first, last, f"Q{quarter} {year}", "range")
+    return None
 
 
 def _named(word: str, today: dt.date, week_start: int) -> Period | None:

@@ -53,14 +53,18 @@ def test_parse_period_last_month_in_january() -> None:
         ("2026-11-15..2026-11-01", "ends before it starts"),
         ("2026-02-30..2026-03-01", "not a valid date"),
         ("2025-01-01..2026-01-02", "longer than 366 days"),
-        ("fortnight", "don't understand"),
+        ("fortnight", "couldn't read “fortnight” as a period"),
+        ("last wek", "couldn't read “last wek” as a period"),
+        ("last 400 days", "not 1 to 366 days"),
+        ("2026-13", "couldn't read “2026-13”"),
+        ("0001-01", "starts too early"),
     ],
 )
 def test_parse_period_errors_name_the_problem(text, fragment) -> None:
     with pytest.raises(PeriodError, match=fragment) as info:
         parse_period(text, today=TODAY, week_start=0)
     assert "\n" not in str(info.value)
-    assert "last-week" in str(info.value) or "366" in str(info.value)
+    assert any(hint in str(info.value) for hint in ("last week", "366", "earliest"))
 
 
 def test_parse_period_accepts_exactly_366_days() -> None:
@@ -92,3 +96,27 @@ def test_previous_period_of_sunday_week_keeps_sunday_start() -> None:
 @pytest.mark.parametrize(("value", "expected"), [("monday", 0), ("Sunday", 6), ("", 0), (None, 0)])
 def test_week_start_from_noko(value, expected) -> None:
     assert week_start_from_noko(value) == expected
+
+
+# Sunday 29 November 2026; weeks start on Monday.
+PHRASES = [
+    ("last week", "2026-11-16", "2026-11-22"),
+    ("Last  Week", "2026-11-16", "2026-11-22"),
+    ("this month", "2026-11-01", "2026-11-30"),
+    ("last 7 days", "2026-11-23", "2026-11-29"),
+    ("past 1 day", "2026-11-29", "2026-11-29"),
+    ("since monday", "2026-11-23", "2026-11-29"),
+    ("since sunday", "2026-11-29", "2026-11-29"),
+    ("november", "2026-11-01", "2026-11-30"),
+    ("dec", "2025-12-01", "2025-12-31"),  # the latest December that has begun
+    ("2026-11", "2026-11-01", "2026-11-30"),
+    ("Q3", "2026-07-01", "2026-09-30"),
+    ("q4 2025", "2025-10-01", "2025-12-31"),
+    ("2026-Q1", "2026-01-01", "2026-03-31"),
+]
+
+
+@pytest.mark.parametrize(("text", "start", "end"), PHRASES)
+def test_parse_period_reads_the_words_people_use(text: str, start: str, end: str) -> None:
+    period = parse_period(text, today=dt.date(2026, 11, 29), week_start=0)
+    assert (period.start.isoformat(), period.end.isoformat()) == (start, end)

@@ -17,7 +17,7 @@ from bot.blocks.subscriptions import (
     subscriptions_reply,
     unsubscribed_reply,
 )
-from bot.errors import UsageError
+from bot.errors import TeamNotFoundError, UsageError
 from bot.listeners.actions.digests import DigestButton
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.commands.subcommands.teams_read import HoursArgs
@@ -208,9 +208,12 @@ def _row(ctx: CommandContext, sub: Subscription) -> ScheduledDigest:
 
 def run_digest(ctx: CommandContext, args: DigestArgs) -> Reply:
     today = today_for(ctx.deps, ctx.changes)
-    team_id, digest = subscriptions.preview_digest(
-        ctx.deps.noko, ctx.deps.cache, args.team, args.period, today
-    )
+    try:
+        team_id, digest = subscriptions.preview_digest(
+            ctx.deps.noko, ctx.deps.cache, args.team, args.period, today
+        )
+    except TeamNotFoundError as error:
+        raise args.explain(error) from None
     value = DigestButton.for_digest(team_id, digest)
     return digest_preview_reply(digest_messages(digest, max_blocks=48), value)
 

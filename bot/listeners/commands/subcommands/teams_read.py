@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Literal
 
@@ -11,11 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.blocks.common import Reply
 from bot.blocks.hours import hours_reply
 from bot.blocks.teams import team_detail_reply, team_list_reply
-from bot.errors import UsageError
+from bot.errors import BotError, TeamNotFoundError, UsageError, safe
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.context import today_for
-from bot.services.hours import looks_like_period, team_hours
-from bot.services.periods import PeriodError, parse_period
+from bot.services.hours import split_team_and_period, team_hours
+from bot.services.periods import ACCEPTED, PeriodError
 from bot.services.teams import ROLES, STATES, list_teams, show_team, team_members
 
 Role = Literal["supervisor", "leader", "coworker", "contractor"]
@@ -68,17 +67,24 @@ class MembersArgs(TeamArgs):
 
 class HoursArgs(TeamArgs):
     period: str | None = None
+    unread_period: str | None = None  # trailing words that start like a period but aren't one
 
     @classmethod
     def from_words(cls, words: Sequence[str]) -> HoursArgs:
-        rest = list(words)
-        period = rest.pop() if len(rest) > 1 and looks_like_period(rest[-1]) else None
-        if period is not None:
-            try:  # Only the format is checked here; the real dates depend on today and Noko.
-                parse_period(period, today=dt.date(2000, 1, 1), week_start=0)
-            except PeriodError as error:
-                raise UsageError(str(error)) from None
-        return cls(team=require_team(rest), period=period)
+        try:
+            split = split_team_and_period(words)
+        except PeriodError as error:
+            raise UsageError(str(error)) from None
+        return cls(team=require_team([split.team]), period=split.period,
+                   unread_period=split.unread)  # fmt: skip
+
+    def explain(self, error: TeamNotFoundError) -> BotError:
+        """No team matched: when the words ended like a period, that part is what was unread
+        ("hours Engineering last wek" is about the period, not a team)."""
+        if self.unread_period is None:
+            return error
+        shown = safe(self.unread_period[:60])
+        return UsageError(f"I couldn't read “{shown}” as a period. Use {ACCEPTED}.")
 
 
 def run_list(ctx: CommandContext, args: ListArgs) -> Reply:
@@ -100,6 +106,8 @@ def run_hours(ctx: CommandContext, args: HoursArgs) -> Reply:
         hours = team_hours(ctx.deps.noko, ctx.deps.cache, args.team, args.period, today)
     except PeriodError as error:
         raise UsageError(str(error)) from None
+    except TeamNotFoundError as error:
+        raise args.explain(error) from None
     return hours_reply(hours)
 
 
@@ -112,8 +120,8 @@ SUBCOMMANDS = (
                "and state (active, pending, disabled, suspended).",
                MembersArgs.from_words, run_members, 12),
     Subcommand("hours", "<team> [period]",
-               "Total hours, billable share, hours per member and per project. Periods: today, "
-               "yesterday, this-week (default), last-week, this-month, last-month, "
-               "YYYY-MM-DD..YYYY-MM-DD.",
+               "Total hours, billable share, hours per member and per project. Periods: this week "
+               "(default), today, yesterday, last week, this month, last month, last 7 days, "
+               "since monday, november, 2026-11, Q3, YYYY-MM-DD..YYYY-MM-DD.",
                HoursArgs.from_words, run_hours, 13),
 )  # fmt: skip
