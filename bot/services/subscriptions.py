@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.errors import BotError, NotAllowedError, UsageError, safe
 from bot.services.cache import NokoCache
-from bot.services.changes import AuditTarget, ChangeContext, guarded, refuse_early
+from bot.services.changes import AuditTarget, ChangeContext, guarded
 from bot.services.digest import Digest
 from bot.services.numbers import parse_id
 from bot.services.periods import (
@@ -54,13 +54,12 @@ class ScheduledDigest:
 
 def scheduled(sub: Subscription, now: dt.datetime, cache: NokoCache) -> ScheduledDigest:
     """``sub`` with its next post; the week start is read only for weekly digests."""
-    week_start = cache.week_start() if sub.cadence == "weekly" else 0
-    return ScheduledDigest(sub, next_post(sub, now, week_start))
+    return ScheduledDigest(sub, next_post(sub, now, _week_start_for(sub, cache)))
 
 
-def refuse_early_subscribe(ctx: ChangeContext, team: str) -> None:
-    """Before the subscribe form opens: the people who may change teams may change digests."""
-    refuse_early(ctx, "subscribe", team)
+def _week_start_for(sub: Subscription, cache: NokoCache) -> int:
+    """Only a weekly period depends on the week start: the others need no Noko call."""
+    return cache.week_start() if sub.cadence == "weekly" else 0
 
 
 def _schedule_text(spec: SubscriptionSpec) -> str:
@@ -217,8 +216,7 @@ def subscription_digest(
     sub = repo.get_subscription(subscription_id)
     if sub is None:
         raise BotError(f"There is no digest subscription #{subscription_id} any more.")
-    week_start = cache.week_start() if sub.cadence == "weekly" else 0
-    upcoming = next_post(sub, now, week_start, even_if_paused=True)
+    upcoming = next_post(sub, now, _week_start_for(sub, cache), even_if_paused=True)
     if upcoming is None:
         raise BotError(f"Digest subscription #{subscription_id} has no next post.")
     job = DigestJob(sub.team_id, upcoming.period, team_name=sub.team_name, options=sub.options)

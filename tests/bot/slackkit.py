@@ -55,3 +55,19 @@ def signed_headers(body: str, content_type: str, timestamp: int | None = None) -
         "x-slack-request-timestamp": [ts],
         "x-slack-signature": [signature],
     }
+
+
+def subscribe_design(deps: Any, people: Any, **fields: Any) -> Any:
+    """A weekly Monday 09:00 (Berlin) digest of Design to #C0DESIGN, stored directly."""
+    team = next(t for t in deps.noko.list_teams() if t["name"] == "Design")
+    values = dict(
+        team_id=team["id"],
+        team_name="Design",
+        channel_id="C0DESIGN",
+        cadence="weekly",
+        weekday=0,
+        local_time="09:00",
+        timezone="Europe/Berlin",
+        created_by=people.admin.id,
+    )
+    return deps.repo.create_subscription(**{**values, **fields})

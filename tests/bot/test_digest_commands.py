@@ -7,7 +7,7 @@ import json
 import re
 import threading
 
-from slackkit import reply_text
+from slackkit import reply_text, subscribe_design
 
 from bot.devtools.fake_slack import SlackUser
 from bot.ids import ActionId, BlockId, CallbackId
@@ -18,21 +18,6 @@ from bot.services.schedule import next_due
 from tests.blockkit import block_by_id, element_by_action
 
 DESIGN_CHANNEL = "<#C0DESIGN|team-design>"
-
-
-def _subscribe(deps, people, **fields):
-    team = next(t for t in deps.noko.list_teams() if t["name"] == "Design")
-    values = dict(
-        team_id=team["id"],
-        team_name="Design",
-        channel_id="C0DESIGN",
-        cadence="weekly",
-        weekday=0,
-        local_time="09:00",
-        timezone="Europe/Berlin",
-        created_by=people.admin.id,
-    )
-    return deps.repo.create_subscription(**{**values, **fields})
 
 
 def _tick(settings, deps, at):
@@ -176,8 +161,8 @@ def test_subscribe_with_a_malformed_part_opens_the_form_instead(slack, people, f
 
 # -- subscriptions, pause, resume, unsubscribe ----------------------------------------------------
 def test_subscriptions_lists_ids_schedule_and_next_due(slack, people, deps):
-    weekly = _subscribe(deps, people)
-    monthly = _subscribe(
+    weekly = subscribe_design(deps, people)
+    monthly = subscribe_design(
         deps, people, channel_id="C0OTHER", cadence="monthly", weekday=None, day_of_month=1
     )
     text = reply_text(slack.run("subscriptions", people.coworker))
@@ -189,7 +174,7 @@ def test_subscriptions_lists_ids_schedule_and_next_due(slack, people, deps):
 
 
 def test_subscriptions_of_a_team_and_of_an_unknown_team(slack, people, deps):
-    _subscribe(deps, people)
+    subscribe_design(deps, people)
     assert "No digest subscriptions for Marketing" in reply_text(
         slack.run("subscriptions Marketing", people.coworker)
     )
@@ -197,7 +182,7 @@ def test_subscriptions_of_a_team_and_of_an_unknown_team(slack, people, deps):
 
 
 def test_pause_and_resume_by_id_are_audited(slack, people, deps):
-    sub = _subscribe(deps, people)
+    sub = subscribe_design(deps, people)
     assert "Paused the digest" in reply_text(slack.run(f"pause {sub.id}", people.supervisor))
     assert deps.repo.get_subscription(sub.id).paused
     assert "Resumed" in reply_text(slack.run(f"resume #{sub.id}", people.supervisor))
@@ -211,7 +196,7 @@ def test_pause_malformed_or_unknown(slack, people, deps):
 
 
 def test_pause_by_coworker_is_refused_and_audited(slack, people, deps):
-    sub = _subscribe(deps, people)
+    sub = subscribe_design(deps, people)
     assert "can't pause digests" in reply_text(slack.run(f"pause {sub.id}", people.coworker))
     assert not deps.repo.get_subscription(sub.id).paused
     assert (deps.repo.list_audit()[0].action, deps.repo.list_audit()[0].result) == (
@@ -221,8 +206,8 @@ def test_pause_by_coworker_is_refused_and_audited(slack, people, deps):
 
 
 def test_unsubscribe_by_id_and_by_team_in_a_channel(slack, people, deps):
-    first = _subscribe(deps, people)
-    second = _subscribe(deps, people, channel_id="C0OTHER")
+    first = subscribe_design(deps, people)
+    second = subscribe_design(deps, people, channel_id="C0OTHER")
     assert "Stopped the digest" in reply_text(slack.run(f"unsubscribe {first.id}", people.admin))
     slack.run("unsubscribe design <#C0OTHER|other>", people.admin)
     assert deps.repo.get_subscription(second.id) is None and deps.repo.list_subscriptions() == []
@@ -236,7 +221,7 @@ def test_unsubscribe_malformed_or_not_subscribed(slack, people, deps):
 
 
 def test_unsubscribe_by_coworker_is_refused(slack, people, deps):
-    sub = _subscribe(deps, people)
+    sub = subscribe_design(deps, people)
     text = reply_text(slack.run(f"unsubscribe {sub.id}", people.coworker))
     assert "can't unsubscribe channels" in text and deps.repo.get_subscription(sub.id)
     assert deps.repo.list_audit()[0].result == "denied"
@@ -260,7 +245,7 @@ def test_a_resubscribe_changing_the_time_moves_the_next_scheduled_post(
 
 
 def test_a_paused_subscription_is_skipped_until_resumed(slack, people, deps, fake, settings):
-    sub = _subscribe(deps, people)
+    sub = subscribe_design(deps, people)
     due = next_due(sub, sub.created_at)
     slack.run(f"pause {sub.id}", people.admin)
     assert _tick(settings, deps, due + dt.timedelta(seconds=30)).posted == []
@@ -291,7 +276,7 @@ def test_subscription_changes_are_announced_in_the_audit_channel(slack, people, 
 
 
 def test_refused_subscription_changes_are_not_announced(slack, people, deps, fake):
-    sub = _subscribe(deps, people)
+    sub = subscribe_design(deps, people)
 
     slack.run(f"pause {sub.id}", people.coworker)
 

@@ -6,26 +6,13 @@ import datetime as dt
 import json
 import threading
 
+from slackkit import subscribe_design
+
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.scheduler.cli import build_runner
 from bot.scheduler.clock import ManualClock
 from bot.services.schedule import next_due
 from tests.blockkit import block_by_id, block_text
-
-
-def _subscribe(deps, people, **fields):
-    team = next(t for t in deps.noko.list_teams() if t["name"] == "Design")
-    values = dict(
-        team_id=team["id"],
-        team_name="Design",
-        channel_id="C0DESIGN",
-        cadence="weekly",
-        weekday=0,
-        local_time="09:00",
-        timezone="Europe/Berlin",
-        created_by=people.admin.id,
-    )
-    return deps.repo.create_subscription(**{**values, **fields})
 
 
 def _row_buttons(view, sub_id):
@@ -45,8 +32,8 @@ def _click(slack, user, button):
 
 
 def test_home_lists_each_subscription_with_its_buttons(slack, people, deps, fake):
-    sub = _subscribe(deps, people)
-    paused = _subscribe(deps, people, channel_id="C0OTHER", paused=True)
+    sub = subscribe_design(deps, people)
+    paused = subscribe_design(deps, people, channel_id="C0OTHER", paused=True)
     slack.event({"type": "app_home_opened", "user": people.coworker.id, "tab": "home"})
     view = fake.wait_for("views.publish")[0].args["view"]
     text = json.dumps(view, ensure_ascii=False)
@@ -65,7 +52,7 @@ def test_home_without_subscriptions_says_how_to_add_one(slack, people, fake):
 
 
 def test_pause_then_resume_buttons_change_it_and_republish(slack, people, deps, fake):
-    sub = _subscribe(deps, people)
+    sub = subscribe_design(deps, people)
     _click(slack, people.supervisor, {"action_id": ActionId.SUB_PAUSE, "value": str(sub.id)})
     republished = fake.wait_for("views.publish")[0].args
     assert republished["user_id"] == people.supervisor.id
@@ -78,7 +65,7 @@ def test_pause_then_resume_buttons_change_it_and_republish(slack, people, deps, 
 
 
 def test_delete_button_removes_it(slack, people, deps, fake):
-    sub = _subscribe(deps, people)
+    sub = subscribe_design(deps, people)
     _click(slack, people.admin, {"action_id": ActionId.SUB_DELETE, "value": str(sub.id)})
     view = fake.wait_for("views.publish")[0].args["view"]
     assert deps.repo.get_subscription(sub.id) is None
@@ -88,7 +75,7 @@ def test_delete_button_removes_it(slack, people, deps, fake):
 
 
 def test_preview_button_opens_the_digest_in_a_modal(slack, people, deps, fake):
-    sub = _subscribe(deps, people)
+    sub = subscribe_design(deps, people)
     _click(slack, people.coworker, {"action_id": ActionId.SUB_PREVIEW, "value": str(sub.id)})
     assert "Loading" in json.dumps(fake.wait_for("views.open")[0].args["view"])
     view = fake.wait_for("views.update")[0].args["view"]
@@ -99,7 +86,7 @@ def test_preview_button_opens_the_digest_in_a_modal(slack, people, deps, fake):
 
 
 def test_pause_button_by_coworker_is_refused_by_dm_and_audited(slack, people, deps, fake):
-    sub = _subscribe(deps, people)
+    sub = subscribe_design(deps, people)
     _click(slack, people.coworker, {"action_id": ActionId.SUB_PAUSE, "value": str(sub.id)})
     message = fake.wait_for("chat.postMessage")[0].args
     assert message["channel"] == people.coworker.id and "can't pause digests" in message["text"]
@@ -108,7 +95,7 @@ def test_pause_button_by_coworker_is_refused_by_dm_and_audited(slack, people, de
 
 
 def test_a_pause_from_home_stops_the_next_scheduled_post(slack, people, deps, fake, settings):
-    sub = _subscribe(deps, people)
+    sub = subscribe_design(deps, people)
     due = next_due(sub, sub.created_at)
     clock = ManualClock(due + dt.timedelta(seconds=30))
     runner = build_runner(settings, deps.repo, clock, deps.noko, threading.Event())

@@ -16,7 +16,7 @@ from bot.errors import AmbiguousTeamError, TeamNotFoundError, ViewFailedError
 from bot.ids import ActionId, BlockId
 from bot.listeners.context import AuditChannel, caller_zone
 from bot.services import subscriptions
-from bot.services.changes import ChangeContext
+from bot.services.changes import ChangeContext, refuse_early
 from bot.services.subscriptions import SubscriptionSpec
 from bot.services.teams import find_team
 from bot.storage.records import Cadence, Schedule, schedule_problems
@@ -101,7 +101,7 @@ def open_subscribe_modal(
 
 
 def _filled(deps: Deps, changes: ChangeContext, draft: SubscribeDraft) -> Any:
-    subscriptions.refuse_early_subscribe(changes, draft.team or "")
+    refuse_early(changes, "subscribe", draft.team or "")
     team, problems = None, list(draft.problems)
     if draft.team:
         try:
