@@ -26,6 +26,8 @@ def hours_reply(hours: TeamHours) -> Reply:
         rest = len(projects) - MAX_PROJECT_LINES
         projects = [*projects[:MAX_PROJECT_LINES], f"…and {rest} more projects"]
     blocks = [header(title), section(totals)]
+    if s.withheld:
+        blocks.append(context(s.withheld))
     if members:
         blocks += [section("*Per member*"), *line_sections(members, max_blocks=15, max_chars=6000)]
     if projects:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.services.access import Sight
 from bot.services.cache import NokoCache
 from bot.services.periods import PERIOD_LEADS, PeriodError, parse_period
 from bot.services.summary import TeamSummary, summarize
@@ -54,12 +55,19 @@ class TeamHours:
 
 
 def team_hours(
-    noko: NokoClient, cache: NokoCache, query: str, period_text: str | None, today: dt.date
+    noko: NokoClient,
+    cache: NokoCache,
+    query: str,
+    period_text: str | None,
+    today: dt.date,
+    sight: Sight,
 ) -> TeamHours:
-    """Resolve the team, read the period in Noko's week convention, and sum the entries."""
+    """Resolve the team, read the period in Noko's week convention, and sum the entries that
+    ``sight`` may read."""
+    sight.require_time()
     team = find_team(cache, query)
     week_start = cache.week_start()
     period = parse_period(period_text, today=today, week_start=week_start)
     entries = noko.iter_entries_for_users_in_team(team["id"], from_=period.start, to=period.end)
     members = noko.get_users_in_team(team["id"])
-    return TeamHours(team["id"], team["name"], summarize(entries, members, period))
+    return TeamHours(team["id"], team["name"], summarize(entries, members, period, sight))
