@@ -20,9 +20,9 @@ from bot.errors import BotError, noko_error_message
 from bot.scheduler.clock import Clock, FileClock, SystemClock
 from bot.scheduler.plan import CatchUpPolicy
 from bot.scheduler.runner import Runner
+from bot.services.access import EVERYONE
 from bot.services.cache import NokoCache
 from bot.services.noko import NokoTokenMissingError, make_noko_client
-from bot.services.access import EVERYONE
 from bot.services.subscriptions import preview_digest
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory

@@ -61,7 +61,9 @@ class Sight:
         if self.user_id is not None and entry["user"]["id"] == self.user_id:
             return True
         project = entry.get("project")
-        return self.level == "projects" and project is not None and project["id"] in self.project_ids
+        return (
+            self.level == "projects" and project is not None and project["id"] in self.project_ids
+        )
 
     def narrower_than(self, level: str | None) -> bool:
         """Sees less than ``level`` (None: a subscription made before levels were recorded,
@@ -127,7 +129,6 @@ class Reader:
         return sight_of(profile, self.cache.users(), self.cache.projects)
 
 
-
 @dataclass
 class Withheld:
     """What a Sight left out of a summary, counted so the reply can say so."""
@@ -162,6 +163,8 @@ def withheld_note(sight: Sight, withheld: Withheld) -> str | None:
             parts.append("other people's time without a project is not shown")
     elif withheld.people:
         count = len(withheld.people)
-        parts.append(f"the time of {count} other {'people' if count != 1 else 'person'} is not shown")
+        parts.append(
+            f"the time of {count} other {'people' if count != 1 else 'person'} is not shown"
+        )
     parts.append("who logged no time is not shown")
     return "; ".join(parts) + "."

@@ -232,9 +232,7 @@ def preview_digest(
     return found["id"], build_team_digest(noko, DigestJob(found["id"], period, sight=sight))
 
 
-def subscription_digest(
-    ctx: ChangeContext, subscription_id: int, now: dt.datetime
-) -> Digest:
+def subscription_digest(ctx: ChangeContext, subscription_id: int, now: dt.datetime) -> Digest:
     """What the channel gets at the subscription's next post (as if resumed, when paused): the
     period ``next_post`` says, the one the clock will cover then, as its owner may read it --
     unless the viewer may read less: nobody previews more than Noko shows them."""

@@ -107,9 +107,7 @@ def run_members(ctx: CommandContext, args: MembersArgs) -> Reply:
 def run_hours(ctx: CommandContext, args: HoursArgs) -> Reply:
     today = today_for(ctx.deps, ctx.changes)
     try:
-        hours = team_hours(
-            ctx.deps.noko, ctx.deps.cache, args.team, args.period, today, ctx.sight
-        )
+        hours = team_hours(ctx.deps.noko, ctx.deps.cache, args.team, args.period, today, ctx.sight)
     except PeriodError as error:
         raise UsageError(str(error)) from None
     except TeamNotFoundError as error:
