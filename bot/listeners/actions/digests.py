@@ -135,7 +135,7 @@ def handle_subscription_home_action(
         pause = action["action_id"] == ActionId.SUB_PAUSE
         sub = subscriptions.set_paused(changes, subscription_id, pause)
         reply = paused_reply(subscriptions.scheduled(sub, deps.clock(), deps.cache))
-    publish_home(client, deps, changes.actor_id)
+    publish_home(client, deps, changes)
     audit.announce(changes.actor_id, reply)
 
 
