@@ -16,6 +16,7 @@ still has the name the change gave it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 
 from bot.errors import BotError, TeamNotFoundError, safe
@@ -23,6 +24,8 @@ from bot.services import team_changes
 from bot.services.changes import ChangeContext, refuse_early
 from bot.services.team_changes import ChangeOutcome, TeamRef
 from bot.storage import Repository, UndoOffer
+
+logger = logging.getLogger(__name__)
 
 UNDO_FOR = dt.timedelta(minutes=10)
 # The change that undoes each action; delete and clear have none.
@@ -43,17 +46,22 @@ def offer_undo(
         return None
     if outcome.action in ("add", "remove") and not outcome.changed:
         return None
-    offer = repo.offer_undo(
-        offer_id=secrets.token_urlsafe(16),
-        slack_user_id=actor_id,
-        action=inverse,
-        team_id=outcome.team_id,
-        team_name=outcome.team_name,
-        old_name=outcome.old_name,
-        noko_user_ids=[u["id"] for u in outcome.changed],
-        now=now,
-        expires_at=now + UNDO_FOR,
-    )
+    try:
+        offer = repo.offer_undo(
+            offer_id=secrets.token_urlsafe(16),
+            slack_user_id=actor_id,
+            action=inverse,
+            team_id=outcome.team_id,
+            team_name=outcome.team_name,
+            old_name=outcome.old_name,
+            noko_user_ids=[u["id"] for u in outcome.changed],
+            now=now,
+            expires_at=now + UNDO_FOR,
+        )
+    except Exception:
+        # The change is made: a database hiccup here costs the button, not the answer.
+        logger.exception("could not store the undo of a %s", outcome.action)
+        return None
     return offer.id
 
 

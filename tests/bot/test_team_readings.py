@@ -24,7 +24,7 @@ TABLE = [
     (("Customer",), 'rename "Customer Success" CS', ["*Customer Success* → *CS*?"]),
     (("Customer",), 'rename "Customer" Success CS', ["*Customer* → *Success CS*?"]),
     (("Customer",), 'rename Customer "Success CS"', ["*Customer* → *Success CS*?"]),
-    ((), "rename Marketing Growth Team", ["*Marketing* → *Growth Team*?"]),  # one reading names a team
+    ((), "rename Marketing Growth Team", ["*Marketing* → *Growth Team*?"]),  # one names a team
     ((), "rename Design Studio", ["*Design* → *Studio*?"]),
     ((), "rename Nowhere Team", ["Team not found"]),  # no reading: the usual one's error
     # Other commands that split a team from the rest follow the same rule.
