@@ -6,6 +6,7 @@ import re
 import secrets
 from collections.abc import Sequence
 
+from bot.ids import COMMAND
 from noko_core.errors import (
     NokoAuthError,
     NokoError,
@@ -68,6 +69,25 @@ class AmbiguousTeamError(BotError):
             "Type more of the name, or use quotes."
         )
         self.candidates = list(candidates)
+
+
+class AmbiguousReadingError(BotError):
+    """The words split into a team and the rest in several ways, each naming a team: the
+    readings are listed as commands with the team's name quoted, which always works."""
+
+    def __init__(self, command: str, readings: Sequence[tuple[str | None, Sequence[str]]]) -> None:
+        lines = "\n".join(f"• `{_as_command(command, team, rest)}`" for team, rest in readings)
+        super().__init__(
+            f"I can read that in {len(readings)} ways, so I did nothing. "
+            f"Say which, with the team's name in quotes:\n{lines}"
+        )
+        self.readings = list(readings)
+
+
+def _as_command(command: str, team: str | None, rest: Sequence[str]) -> str:
+    quoted = [f'"{w}"' if " " in w else w for w in rest]
+    words = [COMMAND, command, *([f'"{team}"'] if team is not None else []), *quoted]
+    return safe(readable(" ".join(words))).replace("`", "'")
 
 
 class NotAllowedError(BotError):

@@ -27,6 +27,8 @@ class ActionId(StrEnum):
     OPEN_CREATE = "noko_open_create"
     CONFIRM_DELETE = "noko_confirm_delete"
     CONFIRM_CLEAR = "noko_confirm_clear"
+    CONFIRM_RENAME = "noko_confirm_rename"
+    UNDO_CHANGE = "noko_undo_change"
     CANCEL = "noko_cancel"
     REFRESH_HOME = "noko_refresh_home"
     TEAM_MENU = "noko_team_menu"
@@ -69,3 +71,4 @@ class BlockId(StrEnum):
     SUB_TIME = "noko_sub_time"
     SUB_TIMEZONE = "noko_sub_timezone"
     CHECK = "noko_check"
+    UNDO = "noko_undo"

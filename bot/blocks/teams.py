@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.blocks.common import (
     MESSAGE_BLOCKS,
+    Block,
     Reply,
     button,
     context,
@@ -18,7 +19,7 @@ from bot.errors import safe
 from bot.ids import ActionId, BlockId
 from bot.services.change_check import ChangeCheck, CheckTarget
 from bot.services.people import display_name, names_of
-from bot.services.team_changes import ChangeOutcome
+from bot.services.team_changes import ChangeOutcome, RenamePlan
 from bot.services.teams import TeamDetail, TeamRow
 
 _VERBS = {"add": "added", "remove": "removed"}
@@ -63,12 +64,16 @@ def team_detail_reply(detail: TeamDetail) -> Reply:
 INACTIVE = ("suspended", "disabled")
 
 
-def change_reply(outcome: ChangeOutcome) -> Reply:
-    """What the bot did, naming every person added or removed (and those left as they were)."""
+def change_reply(outcome: ChangeOutcome, undo_id: str | None = None) -> Reply:
+    """What the bot did, naming every person added or removed (and those left as they were);
+    with an Undo button when ``undo_id`` is an undo the change offers."""
     if outcome.unknown:
         return _unknown_reply(outcome)
     text = _change_sentence(outcome)
     blocks = [section(text)]
+    if undo_id is not None:
+        undo = button("Undo", ActionId.UNDO_CHANGE, undo_id)
+        blocks.append({"type": "actions", "block_id": BlockId.UNDO, "elements": [undo]})
     if outcome.unchanged and outcome.action == "add":
         blocks.append(context(f"Already members: {_names(outcome.unchanged)}"))
     if outcome.unchanged and outcome.action == "remove":
@@ -78,6 +83,17 @@ def change_reply(outcome: ChangeOutcome) -> Reply:
         who = ", ".join(f"{safe(display_name(u))} ({u.get('state')})" for u in inactive)
         blocks.append(context(f"Not active in Noko, so they can't log time yet: {who}"))
     return message(text, blocks)
+
+
+def undone_reply(outcome: ChangeOutcome) -> Reply:
+    """What an Undo did (it is a change of its own, so an unknown outcome offers Check)."""
+    if outcome.unknown:
+        return _unknown_reply(outcome)
+    if outcome.action in ("add", "remove") and not outcome.changed:
+        text = f"Nothing to undo: *{safe(outcome.team_name)}* is already as it was."
+    else:
+        text = f"Undone: {_done_phrase(outcome)}."
+    return message(text, [section(text)])
 
 
 def _change_sentence(o: ChangeOutcome) -> str:
@@ -116,14 +132,15 @@ def _done_phrase(o: ChangeOutcome) -> str:
     return f"{_VERBS[o.action]} {_names(o.changed)} {preposition} {team}"
 
 
-def audit_text(outcome: ChangeOutcome, user_id: str) -> str:
-    """The line posted to AUDIT_CHANNEL."""
+def audit_text(outcome: ChangeOutcome, user_id: str, *, undo: bool = False) -> str:
+    """The line posted to AUDIT_CHANNEL (``undo``: the change was an Undo)."""
+    who = f"<@{user_id}>: " + ("Undo: " if undo else "")
     if outcome.unknown:
         return (
-            f"<@{user_id}>: :warning: outcome unknown: Noko didn't answer, so it may or may not "
+            f"{who}:warning: outcome unknown: Noko didn't answer, so it may or may not "
             f"have {_done_phrase(outcome)}."
         )
-    return f"<@{user_id}>: {_change_sentence(outcome)}"
+    return who + _change_sentence(outcome)
 
 
 def check_reply(check: ChangeCheck) -> Reply:
@@ -171,12 +188,17 @@ def confirm_reply(action: str, team_id: int, team_name: str, member_count: int) 
     else:
         question = f"Remove all {_members_label(member_count)} from *{safe(team_name)}*?"
         action_id, label = ActionId.CONFIRM_CLEAR, "Remove everyone"
-    buttons = {
-        "type": "actions",
-        "block_id": BlockId.CONFIRM,
-        "elements": [
-            button(label, action_id, str(team_id), style="danger"),
-            button("Cancel", ActionId.CANCEL, str(team_id)),
-        ],
-    }
+    buttons = _confirm_buttons(button(label, action_id, str(team_id), style="danger"))
     return message(question, [section(f"{question} This cannot be undone."), buttons])
+
+
+def rename_confirm_reply(plan: RenamePlan) -> Reply:
+    """Ask before renaming, showing the old name and the new one."""
+    question = f"Rename team *{safe(plan.old_name)}* → *{safe(plan.new_name)}*?"
+    rename = button("Rename", ActionId.CONFIRM_RENAME, plan.dump(), style="primary")
+    return message(question, [section(question), _confirm_buttons(rename)])
+
+
+def _confirm_buttons(confirm: Block) -> Block:
+    cancel = button("Cancel", ActionId.CANCEL, "cancel")
+    return {"type": "actions", "block_id": BlockId.CONFIRM, "elements": [confirm, cancel]}

@@ -18,6 +18,13 @@ _REFERENCE = re.compile(r"<[#@!]|<mailto:", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
+class Quoted(str):
+    """A phrase the person put in quotes: one whole name, never split or joined to its
+    neighbours when a command's words are read as a team and the rest."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class CommandText:
     """The subcommand name, its words, and whether the reply should be shared in the channel."""
@@ -41,7 +48,7 @@ def tokenize(text: str) -> list[str]:
                 end = text.find('"', i + 1)
             if end < 0:
                 raise UsageError("A quote is not closed.")
-            words.append(_unescape(text[i + 1 : end].strip()))
+            words.append(Quoted(_unescape(text[i + 1 : end].strip())))
             i = end + 1
         elif ch == "<" and text.find(">", i) > 0:
             end = text.find(">", i)

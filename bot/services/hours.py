@@ -14,8 +14,9 @@ from bot.services.summary import TeamSummary, summarize
 from bot.services.teams import find_team
 from noko_core import NokoClient
 
-# A phrase at the end of `hours <team> [period]` is the period when it reads as one; the
-# longest that does wins ("Engineering last 7 days"). The fixed day only checks the form.
+# A phrase at the end of `hours <team> [period]` is the period when it reads as one; usually the
+# longest that does ("Engineering last 7 days"), unless only a shorter ending (or none) leaves
+# words that name a team (teams.choose_reading). The fixed day only checks the form.
 _ANY_DAY = dt.date(2000, 6, 15)
 _DATEISH = re.compile(r"^[0-9]{4}-")
 MAX_PERIOD_WORDS = 4
@@ -31,14 +32,23 @@ class TeamAndPeriod:
     unread: str | None = None
 
 
-def split_team_and_period(words: Sequence[str]) -> TeamAndPeriod:
+def period_sizes(words: Sequence[str]) -> list[int]:
+    """How many words at the end read as a period, for each way they do, longest first."""
+    sizes = []
     for size in range(min(MAX_PERIOD_WORDS, len(words) - 1), 0, -1):
-        tail = " ".join(words[-size:])
         try:
-            parse_period(tail, today=_ANY_DAY, week_start=0)
+            parse_period(" ".join(words[-size:]), today=_ANY_DAY, week_start=0)
         except PeriodError:
             continue
-        return TeamAndPeriod(" ".join(words[:-size]), tail)
+        sizes.append(size)
+    return sizes
+
+
+def split_team_and_period(words: Sequence[str]) -> TeamAndPeriod:
+    """The usual reading: the longest ending that reads as a period is the period."""
+    sizes = period_sizes(words)
+    if sizes:
+        return TeamAndPeriod(" ".join(words[: -sizes[0]]), " ".join(words[-sizes[0] :]))
     if len(words) > 1 and (".." in words[-1] or _DATEISH.match(words[-1])):
         # Dates that don't make a period ("2024-01-01..2024-02-30"): say what is wrong with them.
         parse_period(words[-1], today=_ANY_DAY, week_start=0)

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
-from bot.errors import BotError, MembersNotFoundError, safe
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.errors import BotError, MembersNotFoundError, TeamNotFoundError, safe
 from bot.services.changes import AuditTarget, ChangeContext, guarded, refuse_early
 from bot.services.inputs import clean_member_words, clean_team_name, clean_team_query
-from bot.services.people import resolve_members
+from bot.services.people import names_of, resolve_members
 from bot.services.teams import find_team
-from noko_core import SimpleUser, Team, User
+from noko_core import NokoNotFoundError, SimpleUser, Team, User
 
-__all__ = ["ChangeContext", "ChangeOutcome", "check_allowed"]
+__all__ = ["ChangeContext", "ChangeOutcome", "TeamRef", "check_allowed"]
+
+
+@dataclass(frozen=True)
+class TeamRef:
+    """A team named by its Noko id (a button, an Undo): never looked up by name, so a team
+    deleted meanwhile is "not found" rather than another team that happens to match."""
+
+    id: int
+    name: str
+
+
+# What a person typed (found by ``find_team``), or a team known by id.
+TeamQuery = str | TeamRef
 
 
 @dataclass(frozen=True)
@@ -64,15 +79,23 @@ class _Target(AuditTarget):
         return ChangeOutcome(action, self.team_id, self.team_name, self.asked, result="unknown")
 
 
+def _clean(query: TeamQuery) -> TeamQuery:
+    return query if isinstance(query, TeamRef) else clean_team_query(query)
+
+
+def _name(query: TeamQuery) -> str:
+    return query.name if isinstance(query, TeamRef) else query
+
+
 def check_allowed(ctx: ChangeContext, action: str, target: str) -> None:
     """Refuse early (audited) before showing a confirmation the user could not use anyway."""
     refuse_early(ctx, action, clean_team_query(target))
 
 
 def _attempt(
-    ctx: ChangeContext, action: str, target: str, work: Callable[[_Target], ChangeOutcome]
+    ctx: ChangeContext, action: str, target: TeamQuery, work: Callable[[_Target], ChangeOutcome]
 ) -> ChangeOutcome:
-    audit = _Target(target)
+    audit = _Target(_name(target))
     return guarded(
         ctx,
         action,
@@ -92,8 +115,13 @@ def _members(ctx: ChangeContext, words: Sequence[str], target: _Target) -> list[
     return resolution.users
 
 
-def _fresh_team(ctx: ChangeContext, query: str, target: _Target) -> Team:
+def _fresh_team(ctx: ChangeContext, query: TeamQuery, target: _Target) -> Team:
     # Re-read the team: the cache may be a minute old and a 404 here means "not found".
+    if isinstance(query, TeamRef):
+        try:
+            return target.point_at(ctx.noko.get_single_team(query.id))
+        except NokoNotFoundError:
+            raise TeamNotFoundError(query.name) from None
     team = target.point_at(find_team(ctx.cache, query))
     return target.point_at(ctx.noko.get_single_team(team["id"]))
 
@@ -121,11 +149,50 @@ def create_team(ctx: ChangeContext, name: str, member_words: Sequence[str]) -> C
     return _attempt(ctx, "create", clean, work)
 
 
-def rename_team(ctx: ChangeContext, query: str, new_name: str) -> ChangeOutcome:
-    query, clean = clean_team_query(query), clean_team_name(new_name)
+class RenamePlan(BaseModel):
+    """A rename as the confirmation shows it (the team found, its checked new name), and as
+    its Rename button carries it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    team_id: int
+    old_name: str
+    new_name: str
+
+    @property
+    def team(self) -> TeamRef:
+        return TeamRef(self.team_id, self.old_name)
+
+    def dump(self) -> str:
+        return self.model_dump_json()
+
+    @classmethod
+    def parse(cls, value: str) -> RenamePlan:
+        try:
+            return cls.model_validate_json(value)
+        except ValidationError:
+            raise BotError("That Rename button is broken; use the `rename` command.") from None
+
+
+def plan_rename(ctx: ChangeContext, query: str, new_name: str) -> RenamePlan:
+    """The team and new name a rename would use, checked but not made (for the confirmation)."""
+    clean = clean_team_name(new_name)
+    team = find_team(ctx.cache, query)
+    checked = _check_unique(ctx, clean, except_id=team["id"])
+    return RenamePlan(team_id=team["id"], old_name=team["name"], new_name=checked)
+
+
+def rename_team(ctx: ChangeContext, query: TeamQuery, new_name: str) -> ChangeOutcome:
+    query, clean = _clean(query), clean_team_name(new_name)
 
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
+        if isinstance(query, TeamRef) and team["name"] != query.name:
+            # A button renames the team as it showed it, not one renamed since.
+            raise BotError(
+                f"Nothing was renamed: *{safe(query.name)}* has been renamed "
+                f"*{safe(team['name'])}* since."
+            )
         target.new_name = _check_unique(ctx, clean, except_id=team["id"])
         renamed = ctx.noko.edit_team(team["id"], clean)
         target.new_name = renamed["name"] if renamed else clean
@@ -134,21 +201,33 @@ def rename_team(ctx: ChangeContext, query: str, new_name: str) -> ChangeOutcome:
     return _attempt(ctx, "rename", query, work)
 
 
-def delete_team(ctx: ChangeContext, query: str) -> ChangeOutcome:
+def delete_team(ctx: ChangeContext, query: TeamQuery) -> ChangeOutcome:
     """Delete the team; its people stay in Noko (the outcome lists them as unchanged)."""
     return _whole_team(ctx, "delete", query)
 
 
-def clear_team(ctx: ChangeContext, query: str) -> ChangeOutcome:
+def delete_created_team(
+    ctx: ChangeContext, team: TeamRef, members: Collection[int]
+) -> ChangeOutcome:
+    """Undo a create: delete the team only while it is as it was created (its name and
+    ``members``); otherwise nothing is deleted and the refusal (audited) says what changed."""
+    return _whole_team(ctx, "delete", team, as_created=frozenset(members))
+
+
+def clear_team(ctx: ChangeContext, query: TeamQuery) -> ChangeOutcome:
     """Remove everyone from the team (the outcome lists them as changed)."""
     return _whole_team(ctx, "clear", query)
 
 
-def _whole_team(ctx: ChangeContext, action: str, query: str) -> ChangeOutcome:
-    query = clean_team_query(query)
+def _whole_team(
+    ctx: ChangeContext, action: str, query: TeamQuery, as_created: frozenset[int] | None = None
+) -> ChangeOutcome:
+    query = _clean(query)
 
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)
+        if as_created is not None:
+            _check_as_created(team, _name(query), as_created)
         target.people(team["users"])
         target.asked = team["users"]
         if action == "delete":
@@ -160,19 +239,37 @@ def _whole_team(ctx: ChangeContext, action: str, query: str) -> ChangeOutcome:
     return _attempt(ctx, action, query, work)
 
 
-def add_members(ctx: ChangeContext, query: str, member_words: Sequence[str]) -> ChangeOutcome:
+def _check_as_created(team: Team, name: str, members: frozenset[int]) -> None:
+    now = {u["id"] for u in team["users"]}
+    changes = [f"renamed to *{safe(team['name'])}*"] if team["name"] != name else []
+    added = [u for u in team["users"] if u["id"] not in members]
+    if added:
+        changes.append(f"{safe(names_of(added))} added")
+    if members - now:
+        gone = len(members - now)
+        changes.append(f"{gone} {'person' if gone == 1 else 'people'} removed")
+    if changes:
+        raise BotError(
+            f"Not undone: *{safe(name)}* has changed since it was created "
+            f"({'; '.join(changes)}), so I left it. Use the `delete` command if it should go."
+        )
+
+
+def add_members(ctx: ChangeContext, query: TeamQuery, member_words: Sequence[str]) -> ChangeOutcome:
     return _membership(ctx, "add", query, member_words)
 
 
-def remove_members(ctx: ChangeContext, query: str, member_words: Sequence[str]) -> ChangeOutcome:
+def remove_members(
+    ctx: ChangeContext, query: TeamQuery, member_words: Sequence[str]
+) -> ChangeOutcome:
     return _membership(ctx, "remove", query, member_words)
 
 
 def _membership(
-    ctx: ChangeContext, action: str, query: str, member_words: Sequence[str]
+    ctx: ChangeContext, action: str, query: TeamQuery, member_words: Sequence[str]
 ) -> ChangeOutcome:
     """Add or remove people; those already in (add) or not in (remove) the team are skipped."""
-    query, words = clean_team_query(query), clean_member_words(member_words)
+    query, words = _clean(query), clean_member_words(member_words)
 
     def work(target: _Target) -> ChangeOutcome:
         team = _fresh_team(ctx, query, target)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
-from bot.errors import AmbiguousTeamError, TeamNotFoundError
+from bot.errors import AmbiguousReadingError, AmbiguousTeamError, BotError, TeamNotFoundError
 from bot.services.cache import NokoCache
+from bot.services.command_text import Quoted
 from bot.services.inputs import clean_team_query
 from bot.services.numbers import parse_id
 from noko_core import NokoClient, SimpleUser, Team, User
+
+A = TypeVar("A")
 
 ROLES = ("supervisor", "leader", "coworker", "contractor")
 STATES = ("active", "pending", "disabled", "suspended")
@@ -78,6 +82,66 @@ def find_team(cache: NokoCache, query: str) -> Team:
     except TeamNotFoundError:
         cache.invalidate_teams()
         return resolve_team(query, cache.teams())
+
+
+@dataclass(frozen=True)
+class Reading(Generic[A]):
+    """One way to split a command's words: the words naming the team (none: no team given),
+    the words after them as typed, what the command makes of that split (``args``), and
+    whether those words read without problems."""
+
+    team_words: tuple[str, ...]
+    rest: tuple[str, ...]
+    args: A
+    clean: bool = True
+
+    @property
+    def team(self) -> str | None:
+        return " ".join(self.team_words) or None
+
+
+def choose_reading(cache: NokoCache, command: str, readings: Sequence[Reading[A]]) -> A:
+    """The one rule for splitting a command's words into a team and the rest.
+
+    ``readings`` are the splits the command's grammar allows, the usual one first. A quoted
+    phrase is a whole name, so a split that cuts or extends one is never a reading. A reading
+    fits when its words read cleanly and its team words name exactly one team (as
+    ``resolve_team`` finds them), or it names no team and needs none. The one fitting reading
+    is taken; several raise AmbiguousReadingError listing them, since a team name of several
+    words is never guessed; none leaves the usual reading, whose own error says what is wrong.
+    """
+    usual, *others = readings
+    others = [r for r in others if _keeps_quotes_whole(r.team_words)]
+    if not others:
+        return usual.args
+    teams = cache.teams()
+    fitting: list[tuple[Reading[A], str | None]] = []
+    for reading in (usual, *others):
+        fits, name = _fit(reading, teams)
+        if fits:
+            fitting.append((reading, name))
+    if len(fitting) == 1:
+        return fitting[0][0].args
+    if not fitting:
+        return usual.args
+    raise AmbiguousReadingError(command, [(name, r.rest) for r, name in fitting])
+
+
+def _keeps_quotes_whole(team_words: Sequence[str]) -> bool:
+    quoted = [w for w in team_words if isinstance(w, Quoted)]
+    return not quoted or len(team_words) == 1
+
+
+def _fit(reading: Reading[A], teams: Sequence[Team]) -> tuple[bool, str | None]:
+    """Whether the reading fits, and the name of the one team it names (None: no team)."""
+    if not reading.clean:
+        return False, None
+    if reading.team is None:
+        return True, None
+    try:
+        return True, resolve_team(clean_team_query(reading.team), teams)["name"]
+    except BotError:
+        return False, None
 
 
 def list_teams(cache: NokoCache, text: str = "") -> list[TeamRow]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.storage.db import make_engine, upgrade, upgrade_engine
-from bot.storage.records import AuditRecord, Run, Schedule, Subscription
+from bot.storage.records import AuditRecord, Run, Schedule, Subscription, UndoOffer
 from bot.storage.repository import Clock, Repository
 from bot.storage.validation import SubscriptionError
 
@@ -15,6 +15,7 @@ __all__ = [
     "Schedule",
     "Subscription",
     "SubscriptionError",
+    "UndoOffer",
     "open_repository",
     "upgrade",
 ]

@@ -1,4 +1,4 @@
-"""SQLAlchemy tables of the bot: audit log, digest subscriptions and digest runs."""
+"""SQLAlchemy tables of the bot: audit log, digest subscriptions, digest runs, undo offers."""
 
 from __future__ import annotations
 
@@ -95,3 +95,23 @@ class RunRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class UndoRow(Base):
+    """An Undo button's change: kept server-side under an opaque id, so a forged button value
+    can name no change; usable once, until ``expires_at``."""
+
+    __tablename__ = "undo_offers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    # The change that undoes the offered one: "add", "remove", "rename" or "delete".
+    action: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[int] = mapped_column(Integer)
+    team_name: Mapped[str] = mapped_column(Text)
+    old_name: Mapped[str | None] = mapped_column(Text)  # a rename's name to give back
+    noko_user_ids: Mapped[list[int]] = mapped_column(JSON)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    used_by: Mapped[str | None] = mapped_column(String(32))

@@ -98,6 +98,24 @@ class Run:
     finished_at: dt.datetime | None
 
 
+@dataclass(frozen=True)
+class UndoOffer:
+    """The change an Undo button makes (``action`` on ``team_id``), offered by
+    ``slack_user_id``'s change until ``expires_at``; ``used_at`` once someone undid it."""
+
+    id: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    slack_user_id: str
+    action: str
+    team_id: int
+    team_name: str
+    old_name: str | None
+    noko_user_ids: tuple[int, ...]
+    used_at: dt.datetime | None = None
+    used_by: str | None = None
+
+
 class Schedule(BaseModel):
     """When a digest is posted: daily; weekly on ``weekday`` (0=Monday); monthly on
     ``day_of_month`` (1-31, clamped to short months by the scheduler). ``local_time`` is HH:MM

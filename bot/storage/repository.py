@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage.lock import SchedulerLock
-from bot.storage.models import AuditRow, RunRow, SubscriptionRow
-from bot.storage.records import AUDIT_RESULTS, AuditRecord, Run, Subscription
+from bot.storage.models import AuditRow, RunRow, SubscriptionRow, UndoRow
+from bot.storage.records import AUDIT_RESULTS, AuditRecord, Run, Subscription, UndoOffer
 from bot.storage.validation import check_changes, check_subscription
 
 Clock = Callable[[], dt.datetime]
@@ -24,7 +24,8 @@ def _utcnow() -> dt.datetime:
 
 
 class Repository:
-    """Audit log, digest subscriptions and digest runs. Thread-safe: one session per call."""
+    """Audit log, digest subscriptions, digest runs and undo offers. Thread-safe: one session
+    per call."""
 
     def __init__(self, engine: Engine, *, clock: Clock = _utcnow) -> None:
         self.engine = engine
@@ -305,6 +306,60 @@ class Repository:
             session.flush()
             return [_run(row) for row in rows]
 
+    # -- undo offers ---------------------------------------------------------------------------
+    def offer_undo(
+        self,
+        *,
+        offer_id: str,
+        slack_user_id: str,
+        action: str,
+        team_id: int,
+        team_name: str,
+        noko_user_ids: list[int],
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        old_name: str | None = None,
+        keep_expired: dt.timedelta = dt.timedelta(days=1),
+    ) -> UndoOffer:
+        """Store an Undo button's change; offers expired over ``keep_expired`` ago are dropped."""
+        row = UndoRow(
+            id=offer_id,
+            created_at=now,
+            expires_at=expires_at,
+            slack_user_id=_storable(slack_user_id),
+            action=action,
+            team_id=team_id,
+            team_name=_storable(team_name),
+            old_name=_storable_or_none(old_name),
+            noko_user_ids=[int(i) for i in noko_user_ids],
+        )
+        with self._session() as session:
+            session.execute(delete(UndoRow).where(UndoRow.expires_at < now - keep_expired))
+            session.add(row)
+            session.flush()
+            return _undo(row)
+
+    def get_undo(self, offer_id: str) -> UndoOffer | None:
+        with self._session() as session:
+            row = session.get(UndoRow, offer_id)
+            return _undo(row) if row else None
+
+    def claim_undo(self, offer_id: str, *, by: str, now: dt.datetime) -> bool:
+        """Mark the offer used, atomically: True for the one caller that got it."""
+        unused = (UndoRow.id == offer_id) & UndoRow.used_at.is_(None)
+        with self._session() as session:
+            result = session.execute(
+                update(UndoRow).where(unused).values(used_at=now, used_by=_storable(by))
+            )
+            return cast(CursorResult[Any], result).rowcount == 1
+
+    def release_undo(self, offer_id: str) -> None:
+        """Make a claimed offer usable again (its undo failed without changing anything)."""
+        with self._session() as session:
+            session.execute(
+                update(UndoRow).where(UndoRow.id == offer_id).values(used_at=None, used_by=None)
+            )
+
     # -- scheduler lock ------------------------------------------------------------------------
     def try_scheduler_lock(self) -> bool:
         """True when this process is the active scheduler (always True on SQLite)."""
@@ -377,4 +432,20 @@ def _run(row: RunRow) -> Run:
         error=row.error,
         claimed_at=row.claimed_at,
         finished_at=row.finished_at,
+    )
+
+
+def _undo(row: UndoRow) -> UndoOffer:
+    return UndoOffer(
+        id=row.id,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        slack_user_id=row.slack_user_id,
+        action=row.action,
+        team_id=row.team_id,
+        team_name=row.team_name,
+        old_name=row.old_name,
+        noko_user_ids=tuple(row.noko_user_ids or ()),
+        used_at=row.used_at,
+        used_by=row.used_by,
     )

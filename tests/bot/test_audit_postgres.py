@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slackkit import reply_text
 
-from bot.ids import CallbackId
+from bot.ids import ActionId, CallbackId
 from bot.services.inputs import clean_team_name
+from tests.blockkit import element_by_action
 
 pytestmark = pytest.mark.postgres
 
@@ -37,6 +38,19 @@ def _writes(sandbox):
     return [r for r in sandbox.requests if r.method != "GET"]
 
 
+def _rename(slack, user, text):
+    """Run ``rename``; when it asks for the click, click Rename. The final reply's text."""
+    call = slack.run(text, user)
+    if "noko_confirm_rename" not in json.dumps(call.args.get("blocks") or []):
+        return reply_text(call)
+    button = element_by_action(call.args["blocks"], ActionId.CONFIRM_RENAME)
+    return reply_text(
+        slack.reply(
+            slack.action(user, {"action_id": button["action_id"], "value": button["value"]})
+        )
+    )
+
+
 def test_rename_to_an_overlong_name_is_refused_before_noko(slack, people, sandbox, deps):
     long_name = "N" * 260
 
@@ -52,7 +66,7 @@ def test_rename_of_a_long_named_team_is_audited_in_full(slack, people, sandbox, 
     team = deps.noko.create_team(name=old)
     new = "S" * 100
 
-    reply = reply_text(slack.run(f"rename {team['id']} {new}", people.admin))
+    reply = _rename(slack, people.admin, f"rename {team['id']} {new}")
 
     assert f"to *{new}*" in reply
     [audit] = deps.repo.list_audit()
@@ -162,9 +176,10 @@ def test_any_accepted_rename_leaves_exactly_one_finished_audit_row(
     rows = len(deps.repo.list_audit(limit=10_000))
     user = people.admin if as_admin else people.coworker
 
-    reply = reply_text(slack.run(f"rename 2 {name}", user))
+    reply = _rename(slack, user, f"rename 2 {name}")
 
-    rejected = "Usage:" in reply or reply.startswith("A team name")
+    # Refused before the confirmation (nothing attempted): unreadable, or not a name to give.
+    rejected = "Usage:" in reply or reply.startswith(("A team name", "There is already", "I can"))
     audits = deps.repo.list_audit(limit=10_000)
     assert len(audits) - rows == (0 if rejected else 1), reply
     if rejected:

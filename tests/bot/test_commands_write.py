@@ -95,9 +95,18 @@ def test_create_refuses_an_existing_name(slack, people):
     assert "already a team called *Design*" in reply
 
 
+def _click(slack, user, call, *action_ids):
+    button = element_by_action(call.args["blocks"], *action_ids)
+    return slack.reply(
+        slack.action(user, {"action_id": button["action_id"], "value": button["value"]})
+    )
+
+
 def test_rename_quoted(slack, people, deps):
-    reply = reply_text(slack.run('rename "Engineering Ops" Platform Team', people.supervisor))
-    assert "Renamed *Engineering Ops* to *Platform Team*" in reply
+    call = slack.run('rename "Engineering Ops" Platform Team', people.supervisor)
+    assert "Rename team *Engineering Ops* → *Platform Team*?" in reply_text(call)
+    done = _click(slack, people.supervisor, call, ActionId.CONFIRM_RENAME)
+    assert "Renamed *Engineering Ops* to *Platform Team*" in reply_text(done)
     assert _team(deps, "Platform Team")
 
 
@@ -154,5 +163,5 @@ def test_bot_admin_by_email_may_change(slack, people, deps, fake, settings):
 
     boss = SlackUser("UBOSS", "Bot Admin", "UBotAdmin@corp.example")
     fake.add_user(boss)
-    reply = reply_text(slack.run("rename Marketing Growth", boss))
-    assert "Renamed *Marketing* to *Growth*" in reply
+    done = _click(slack, boss, slack.run("rename Marketing Growth", boss), ActionId.CONFIRM_RENAME)
+    assert "Renamed *Marketing* to *Growth*" in reply_text(done)

@@ -48,7 +48,9 @@ def _noko_id(deps, email):
 
 def _confirmed(slack, user, text):
     blocks = slack.run(text, user).args["blocks"]
-    button = element_by_action(blocks, ActionId.CONFIRM_DELETE, ActionId.CONFIRM_CLEAR)
+    button = element_by_action(
+        blocks, ActionId.CONFIRM_DELETE, ActionId.CONFIRM_CLEAR, ActionId.CONFIRM_RENAME
+    )
     key = slack.action(user, {"action_id": button["action_id"], "value": button["value"]})
     return slack.reply(key)
 
@@ -58,10 +60,10 @@ def _change(slack, people, deps, write):
     admin, mate = people.admin, people.mate
     if write == "create":
         return slack.run(f'create "Night Shift" <@{mate.id}>', admin)
-    if write == "rename":
-        return slack.run("rename Design Studio", admin)
-    if write in ("delete", "clear"):
-        return _confirmed(slack, admin, f"{write} Design")
+    if write in ("rename", "delete", "clear"):
+        return _confirmed(
+            slack, admin, f"{write} Design" + (" Studio" if write == "rename" else "")
+        )
     if write == "remove":
         member = next(iter(_member_ids(deps, "Design")))
         return slack.run(f"remove Design {member}", admin)

@@ -1,4 +1,5 @@
-"""Button and menu clicks: open the modals, confirm or cancel delete/clear, refresh App Home.
+"""Button and menu clicks: open the modals, confirm or cancel delete/clear/rename, undo a change,
+refresh App Home.
 
 Each is acked on the request thread and runs on the work queue (see bot/listeners/guard.py).
 """
@@ -17,6 +18,7 @@ from bot.listeners.actions.digests import (
 )
 from bot.listeners.actions.open_modal import handle_open_modal_action, handle_team_menu_action
 from bot.listeners.actions.refresh import handle_refresh_home_action
+from bot.listeners.actions.undo import handle_undo_action
 from bot.listeners.guard import deferred, immediate
 
 
@@ -26,6 +28,8 @@ def register(app: App) -> None:
     app.action(ActionId.TEAM_MENU)(deferred(handle_team_menu_action))
     app.action(ActionId.CONFIRM_DELETE)(deferred(handle_confirm_action))
     app.action(ActionId.CONFIRM_CLEAR)(deferred(handle_confirm_action))
+    app.action(ActionId.CONFIRM_RENAME)(deferred(handle_confirm_action))
+    app.action(ActionId.UNDO_CHANGE)(deferred(handle_undo_action))
     app.action(ActionId.CANCEL)(deferred(handle_cancel_action))
     app.action(ActionId.CHECK_CHANGE)(deferred(handle_check_action))
     app.action(ActionId.REFRESH_HOME)(deferred(handle_refresh_home_action))

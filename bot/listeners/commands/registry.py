@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from slack_sdk import WebClient
 
 from bot.blocks.common import Reply
@@ -58,13 +58,14 @@ class CommandContext:
 
 @dataclass(frozen=True)
 class Subcommand:
-    """One subcommand. ``parse`` turns the words after its name into a pydantic model (raising
-    UsageError or ValidationError); ``run`` returns the reply, or None when it opened a modal."""
+    """One subcommand. ``parse`` turns the words after its name into a pydantic model, or the
+    readings of a team and the rest (raising UsageError or ValidationError); ``run`` returns
+    the reply, or None when it opened a modal."""
 
     name: str
     args: str
     summary: str
-    parse: Callable[[Sequence[str]], BaseModel]
+    parse: Callable[[Sequence[str]], object]
     run: Callable[[CommandContext, Any], Reply | None]
     order: int = 100
 

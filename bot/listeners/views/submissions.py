@@ -8,11 +8,10 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.blocks.common import Reply
 from bot.blocks.modals import result_view
-from bot.blocks.teams import audit_text, change_reply
 from bot.deps import Deps
 from bot.ids import CallbackId
+from bot.listeners.answers import answer_change
 from bot.listeners.context import AuditChannel
 from bot.listeners.payloads import CreateForm, MembersForm, create_form, members_form
 from bot.services import team_changes
@@ -33,13 +32,14 @@ def run_members_submission(
     form: MembersForm,
     view: dict[str, Any],
     client: WebClient,
+    deps: Deps,
     changes: ChangeContext,
     audit: AuditChannel,
 ) -> None:
     kind = "add" if view.get("callback_id") == CallbackId.ADD_MEMBERS else "remove"
     change = team_changes.add_members if kind == "add" else team_changes.remove_members
     outcome = change(changes, str(form.team_id), [str(i) for i in form.user_ids])
-    _show_result(client, audit, view, changes.actor_id, outcome)
+    _show_result(client, deps, changes, audit, view, outcome)
 
 
 def check_create_submission(ack: Ack, view: dict[str, Any], deps: Deps) -> CreateForm | None:
@@ -56,22 +56,24 @@ def run_create_submission(
     form: CreateForm,
     view: dict[str, Any],
     client: WebClient,
+    deps: Deps,
     changes: ChangeContext,
     audit: AuditChannel,
 ) -> None:
     outcome = team_changes.create_team(changes, form.name, [str(i) for i in form.user_ids])
-    _show_result(client, audit, view, changes.actor_id, outcome)
+    _show_result(client, deps, changes, audit, view, outcome)
 
 
 def _show_result(
     client: WebClient,
+    deps: Deps,
+    changes: ChangeContext,
     audit: AuditChannel,
     view: dict[str, Any],
-    user_id: str,
     outcome: ChangeOutcome,
 ) -> None:
-    # The reply's blocks, not just its text: the notes on people left alone, or a Check button.
-    reply = change_reply(outcome)
+    # The reply's blocks, not just its text: the notes on people left alone, a Check or an
+    # Undo button.
+    reply = answer_change(deps, changes, audit, outcome)
     view_ = result_view(outcome.action, reply.text, reply.blocks)
     client.views_update(view_id=view["id"], view=view_)
-    audit.post(Reply(audit_text(outcome, user_id)))

@@ -19,6 +19,7 @@ from bot.blocks.subscriptions import (
 )
 from bot.errors import TeamNotFoundError, UsageError
 from bot.listeners.actions.digests import DigestButton
+from bot.listeners.commands.readings import Readings, readings_at
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.commands.subcommands.teams_read import HoursArgs
 from bot.listeners.context import caller_zone, today_for
@@ -30,6 +31,7 @@ from bot.listeners.views.subscribe import (
 from bot.services import subscriptions
 from bot.services.numbers import is_id, parse_id, parse_number
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
+from bot.services.teams import choose_reading
 from bot.storage.records import Cadence, Schedule, Subscription, schedule_problems
 
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -107,12 +109,24 @@ class SubscribeArgs(_Args):
 
     @classmethod
     def from_words(cls, words: Sequence[str]) -> SubscribeArgs:
-        cut = next((i for i, w in enumerate(words) if i > 0 and _kind(w)), len(words))
-        if words and _kind(words[0]):
-            cut = 0
-        found: dict[str, Any] = {"team": " ".join(words[:cut]) or None}
+        """The usual reading: the team ends before the first word that is a schedule option."""
+        cut = _option_cut(words)
+        return cls._cut(words[:cut], words[cut:])
+
+    @classmethod
+    def readings(cls, words: Sequence[str]) -> Readings[SubscribeArgs]:
+        """The usual reading, and every other end of the team's words before any channel (a
+        team may be called "Ops Daily"); a reading whose options have problems never fits."""
+        usual = _option_cut(words)
+        ends = range(1, len(words) + 1)
+        others = [c for c in ends if c != usual and not any(map(_is_channel, words[:c]))]
+        return readings_at(words, [usual, *others], cls._cut, lambda args: not args.problems)
+
+    @classmethod
+    def _cut(cls, team: Sequence[str], options: Sequence[str]) -> SubscribeArgs:
+        found: dict[str, Any] = {"team": " ".join(team) or None}
         problems: list[str] = []
-        for word in words[cut:]:
+        for word in options:
             _read_option(word, found, problems)
         # The zone defaults to the subscriber's, looked up later; any real zone judges the rest.
         try:
@@ -156,6 +170,16 @@ def _schedule_values(said: Mapping[str, Any], timezone: str) -> dict[str, Any]:
         "local_time": said.get("local_time") or "09:00",
         "timezone": said.get("timezone") or timezone,
     }
+
+
+def _option_cut(words: Sequence[str]) -> int:
+    if words and _kind(words[0]):
+        return 0
+    return next((i for i, w in enumerate(words) if i > 0 and _kind(w)), len(words))
+
+
+def _is_channel(word: str) -> bool:
+    return _kind(word) == "channel_id"
 
 
 def _kind(word: str) -> str | None:
@@ -206,7 +230,8 @@ def _row(ctx: CommandContext, sub: Subscription) -> ScheduledDigest:
     return subscriptions.scheduled(sub, ctx.deps.clock(), ctx.deps.cache)
 
 
-def run_digest(ctx: CommandContext, args: DigestArgs) -> Reply:
+def run_digest(ctx: CommandContext, readings: Readings[DigestArgs]) -> Reply:
+    args = choose_reading(ctx.deps.cache, "digest", readings)
     today = today_for(ctx.deps, ctx.changes)
     try:
         team_id, digest = subscriptions.preview_digest(
@@ -218,7 +243,8 @@ def run_digest(ctx: CommandContext, args: DigestArgs) -> Reply:
     return digest_preview_reply(digest_messages(digest, max_blocks=48), value)
 
 
-def run_subscribe(ctx: CommandContext, args: SubscribeArgs) -> Reply | None:
+def run_subscribe(ctx: CommandContext, readings: Readings[SubscribeArgs]) -> Reply | None:
+    args = choose_reading(ctx.deps.cache, "subscribe", readings)
     if args.team is None or args.problems:
         # The time zone is looked up after the modal opened: the trigger expires in 3 s.
         draft = args.draft(ctx.channel_id)
@@ -258,11 +284,11 @@ def run_resume(ctx: CommandContext, args: SubscriptionId) -> Reply:
 SUBCOMMANDS = (
     Subcommand("digest", "<team> [period]",
                "A team's digest now, just for you, with a button to post it (default last-week).",
-               DigestArgs.from_words, run_digest, 30),
+               DigestArgs.readings, run_digest, 30),
     Subcommand("subscribe", "<team> [#channel] [daily|weekly|monthly] [day] [HH:MM] [time zone]",
                "Post the team's digest to a channel on a schedule (defaults: this channel, weekly, "
                "Monday, 09:00, your time zone). Without a team: opens a form.",
-               SubscribeArgs.from_words, run_subscribe, 31),
+               SubscribeArgs.readings, run_subscribe, 31),
     Subcommand("unsubscribe", "<id|team> [#channel]", "Stop a channel digest.",
                UnsubscribeArgs.from_words, run_unsubscribe, 32),
     Subcommand("subscriptions", "[team]", "Channel digests, with their numbers and next post.",

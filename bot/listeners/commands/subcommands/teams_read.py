@@ -4,7 +4,7 @@ may change teams), hours (what the caller's Noko level shows; see bot.services.a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,12 +12,13 @@ from bot.blocks.common import Reply
 from bot.blocks.hours import hours_reply
 from bot.blocks.teams import team_detail_reply, team_list_reply
 from bot.errors import BotError, TeamNotFoundError, UsageError, safe
+from bot.listeners.commands.readings import Readings, readings_at
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.context import today_for
 from bot.services.changes import require_membership_reading
-from bot.services.hours import split_team_and_period, team_hours
+from bot.services.hours import period_sizes, split_team_and_period, team_hours
 from bot.services.periods import ACCEPTED, PeriodError
-from bot.services.teams import ROLES, STATES, list_teams, show_team, team_members
+from bot.services.teams import ROLES, STATES, choose_reading, list_teams, show_team, team_members
 
 Role = Literal["supervisor", "leader", "coworker", "contractor"]
 State = Literal["active", "pending", "disabled", "suspended"]
@@ -55,16 +56,23 @@ class MembersArgs(TeamArgs):
     state: State | None = None
 
     @classmethod
-    def from_words(cls, words: Sequence[str]) -> MembersArgs:
-        rest, found = list(words), {}
-        # Trailing role/state words are filters; anything before them is the team name.
-        while len(rest) > 1 and rest[-1].lower() in (*ROLES, *STATES):
-            word = rest.pop().lower()
+    def readings(cls, words: Sequence[str]) -> Readings[MembersArgs]:
+        """Trailing role/state words are filters, anything before them the team name; or
+        fewer of them are filters, when the others may end the team's name."""
+        cut = len(words)
+        while cut > 1 and words[cut - 1].lower() in (*ROLES, *STATES):
+            cut -= 1
+        return readings_at(words, range(cut, len(words) + 1), cls._cut)
+
+    @classmethod
+    def _cut(cls, team: Sequence[str], filters: Sequence[str]) -> MembersArgs:
+        found: dict[str, str] = {}
+        for word in (w.lower() for w in filters):
             key = "role" if word in ROLES else "state"
             if key in found:
                 raise UsageError(f"Give at most one {key}.")
             found[key] = word
-        return cls(team=require_team(rest), **found)
+        return cls(team=require_team(team), **found)
 
 
 class HoursArgs(TeamArgs):
@@ -72,13 +80,26 @@ class HoursArgs(TeamArgs):
     unread_period: str | None = None  # trailing words that start like a period but aren't one
 
     @classmethod
-    def from_words(cls, words: Sequence[str]) -> HoursArgs:
+    def from_words(cls, words: Sequence[str]) -> Self:
         try:
             split = split_team_and_period(words)
         except PeriodError as error:
             raise UsageError(str(error)) from None
         return cls(team=require_team([split.team]), period=split.period,
                    unread_period=split.unread)  # fmt: skip
+
+    @classmethod
+    def readings(cls, words: Sequence[str]) -> Readings[Self]:
+        """The usual reading, and each other ending that reads as a period, or none."""
+        usual = cls.from_words(words)
+        cuts = [len(words) - size for size in period_sizes(words)]
+        if not cuts:
+            return readings_at(words, [len(words)], lambda _team, _rest: usual)
+        return readings_at(words, [*cuts, len(words)], cls._cut)
+
+    @classmethod
+    def _cut(cls, team: Sequence[str], period: Sequence[str]) -> Self:
+        return cls(team=require_team(team), period=" ".join(period) or None)
 
     def explain(self, error: TeamNotFoundError) -> BotError:
         """No team matched: when the words ended like a period, that part is what was unread
@@ -98,13 +119,15 @@ def run_show(ctx: CommandContext, args: TeamArgs) -> Reply:
     return team_detail_reply(show_team(ctx.deps.noko, ctx.deps.cache, args.team))
 
 
-def run_members(ctx: CommandContext, args: MembersArgs) -> Reply:
+def run_members(ctx: CommandContext, readings: Readings[MembersArgs]) -> Reply:
     require_membership_reading(ctx.changes)
+    args = choose_reading(ctx.deps.cache, "members", readings)
     detail = team_members(ctx.deps.noko, ctx.deps.cache, args.team, args.role, args.state)
     return team_detail_reply(detail)
 
 
-def run_hours(ctx: CommandContext, args: HoursArgs) -> Reply:
+def run_hours(ctx: CommandContext, readings: Readings[HoursArgs]) -> Reply:
+    args = choose_reading(ctx.deps.cache, "hours", readings)
     today = today_for(ctx.deps, ctx.changes)
     try:
         hours = team_hours(ctx.deps.noko, ctx.deps.cache, args.team, args.period, today, ctx.sight)
@@ -122,10 +145,10 @@ SUBCOMMANDS = (
     Subcommand("members", "<team> [role] [state]",
                "Members, filtered by Noko role (supervisor, leader, coworker, contractor) "
                "and state (active, pending, disabled, suspended).",
-               MembersArgs.from_words, run_members, 12),
+               MembersArgs.readings, run_members, 12),
     Subcommand("hours", "<team> [period]",
                "Total hours, billable share, hours per member and per project. Periods: this week "
                "(default), today, yesterday, last week, this month, last month, last 7 days, "
                "since monday, november, 2026-11, Q3, YYYY-MM-DD..YYYY-MM-DD.",
-               HoursArgs.from_words, run_hours, 13),
+               HoursArgs.readings, run_hours, 13),
 )  # fmt: skip
