@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.services.cache import NokoCache
-from bot.services.periods import PERIOD_LEADS, PeriodError, parse_period
+from bot.services.periods import PERIOD_LEADS, Period, PeriodError, parse_period
 from bot.services.summary import TeamSummary, summarize
 from bot.services.teams import find_team
-from noko_core import NokoClient
+from noko_core import NokoClient, Team
 
 # A phrase at the end of `hours <team> [period]` is the period when it reads as one; the
 # longest that does wins ("Engineering last 7 days"). The fixed day only checks the form.
@@ -59,7 +59,11 @@ def team_hours(
     """Resolve the team, read the period in Noko's week convention, and sum the entries."""
     team = find_team(cache, query)
     week_start = cache.week_start()
-    period = parse_period(period_text, today=today, week_start=week_start)
+    return hours_of(noko, team, parse_period(period_text, today=today, week_start=week_start))
+
+
+def hours_of(noko: NokoClient, team: Team, period: Period) -> TeamHours:
+    """Sum the team's entries in ``period`` (a page button re-reads them through here too)."""
     entries = noko.iter_entries_for_users_in_team(team["id"], from_=period.start, to=period.end)
     members = noko.get_users_in_team(team["id"])
     return TeamHours(team["id"], team["name"], summarize(entries, members, period))

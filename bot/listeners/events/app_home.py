@@ -20,10 +20,12 @@ def home_sections(deps: Deps) -> list[list[Block]]:
     return [home_digests_section(rows)]
 
 
-def publish_home(client: WebClient, deps: Deps, user_id: str) -> None:
+def publish_home(client: WebClient, deps: Deps, user_id: str, page: int = 0) -> None:
+    """Publish the Home tab with page ``page`` of the teams (its Next/Previous come back here)."""
     rows = list_teams(deps.cache)
     deps.cache.warm_in_background()  # users too: the Home buttons open pickers next
-    client.views_publish(user_id=user_id, view=home_view(rows, home_sections(deps)))
+    view = home_view(rows, home_sections(deps), page=page)
+    client.views_publish(user_id=user_id, view=view)
 
 
 def handle_app_home_opened_event(event: dict[str, Any], client: WebClient, deps: Deps) -> None:

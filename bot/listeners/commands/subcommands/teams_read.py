@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,10 +14,7 @@ from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.context import today_for
 from bot.services.hours import split_team_and_period, team_hours
 from bot.services.periods import ACCEPTED, PeriodError
-from bot.services.teams import ROLES, STATES, list_teams, show_team, team_members
-
-Role = Literal["supervisor", "leader", "coworker", "contractor"]
-State = Literal["active", "pending", "disabled", "suspended"]
+from bot.services.teams import ROLES, STATES, Role, State, list_teams, show_team, team_members
 
 
 class _Args(BaseModel):
@@ -87,17 +83,20 @@ class HoursArgs(TeamArgs):
         return UsageError(f"I couldn't read “{shown}” as a period. Use {ACCEPTED}.")
 
 
+# Each reply is the first page; its Next button re-reads through bot/listeners/actions/paging.py.
 def run_list(ctx: CommandContext, args: ListArgs) -> Reply:
-    return team_list_reply(list_teams(ctx.deps.cache, args.query), args.query)
+    rows = list_teams(ctx.deps.cache, args.query)
+    return team_list_reply(rows, args.query, shared=ctx.shared)
 
 
 def run_show(ctx: CommandContext, args: TeamArgs) -> Reply:
-    return team_detail_reply(show_team(ctx.deps.noko, ctx.deps.cache, args.team))
+    detail = show_team(ctx.deps.noko, ctx.deps.cache, args.team)
+    return team_detail_reply(detail, shared=ctx.shared)
 
 
 def run_members(ctx: CommandContext, args: MembersArgs) -> Reply:
     detail = team_members(ctx.deps.noko, ctx.deps.cache, args.team, args.role, args.state)
-    return team_detail_reply(detail)
+    return team_detail_reply(detail, shared=ctx.shared)
 
 
 def run_hours(ctx: CommandContext, args: HoursArgs) -> Reply:
@@ -108,7 +107,7 @@ def run_hours(ctx: CommandContext, args: HoursArgs) -> Reply:
         raise UsageError(str(error)) from None
     except TeamNotFoundError as error:
         raise args.explain(error) from None
-    return hours_reply(hours)
+    return hours_reply(hours, shared=ctx.shared)
 
 
 SUBCOMMANDS = (
