@@ -54,12 +54,12 @@ def clip_middle(text: str, limit: int) -> str:
 
 
 def cap_text(text: str, limit: int = TEXT_CHARS) -> str:
-    """``text`` within ``limit`` characters, cut after a whole line, list item (", ") or word,
-    and "…and N more" saying how many of them were left out."""
+    """``text`` within ``limit`` characters, cut after a whole line, list item ("; ", ", ") or
+    word, and "…and N more" saying how many of them were left out."""
     if len(text) <= limit:
         return text
     room = limit - _NOTE_ROOM
-    for separator, unit in (("\n", " lines"), (", ", ""), (" ", " words")):
+    for separator, unit in (("\n", " lines"), ("; ", ""), (", ", ""), (" ", " words")):
         cut = text.rfind(separator, 0, room + 1)
         if cut >= room // 2:
             rest = text[cut + len(separator) :].split(separator)

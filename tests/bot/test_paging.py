@@ -291,7 +291,7 @@ def test_picker_labels_keep_name_and_email_and_never_read_the_same(slack, people
 
 
 def test_team_picker_options_never_read_the_same(slack, people, deps, sandbox):
-    long = "Platform engineering and developer experience working group, Europe "
+    long = "Platform engineering and developer experience working group, Europe and Asia, "
     for suffix in ("North", "South"):
         sandbox.store.create_team(long + suffix, [])
     deps.cache.invalidate_teams()
@@ -301,3 +301,14 @@ def test_team_picker_options_never_read_the_same(slack, people, deps, sandbox):
     )
     labels = [o["text"]["text"] for o in json.loads(response.body)["options"]]
     assert len(labels) == 2 and len(set(labels)) == 2 and all(len(t) <= 75 for t in labels)
+
+
+def test_an_error_naming_hundreds_of_people_is_cut_between_them(slack, people):
+    strangers = [f"someone.{i}@nowhere.example" for i in range(400)]
+    call = slack.run("add Design " + " ".join(strangers), people.admin)
+    text = call.args["text"]
+    assert len(text) <= TEXT_CHARS and text.startswith("Nothing was changed: I couldn't match")
+    shown, _, more = text.rpartition(" …and ")
+    listed = shown.split(": I couldn't match ", 1)[1].split("; ")
+    assert all(re.fullmatch(r"someone\.[0-9]+@nowhere\.example \(.+\)", p) for p in listed)
+    assert more == f"{400 - len(listed)} more"
