@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     noko_bot_admins: Annotated[frozenset[str], NoDecode] = frozenset()
     audit_channel: str | None = None
+    # Whose time people may read: "noko" follows Noko's permission levels (bot.services.access);
+    # "everyone" lets every Slack user read every team's time (small, trusting teams).
+    read_access: Literal["noko", "everyone"] = "noko"
     # Listener work runs after the ack on this many threads, with at most SLACK_QUEUE_LIMIT
     # more waiting; past that, people are told "busy, try again" (bot/listeners/work.py).
     slack_listener_threads: int = Field(default=32, ge=1, le=512)

@@ -26,7 +26,14 @@ def digest_messages(
     digest: Digest, *, max_blocks: int = MESSAGE_BLOCKS, max_chars: int = MESSAGE_CHARS
 ) -> list[Reply]:
     """The main message first; any further messages belong in its thread."""
-    head = [_header(digest), _totals(digest), *_change(digest.change), _link(digest), divider()]
+    head = [
+        _header(digest),
+        _totals(digest),
+        *_change(digest.change),
+        *_withheld(digest.summary.withheld),
+        _link(digest),
+        divider(),
+    ]
     paged = pages(head, _body(digest), max_blocks=max_blocks, max_chars=max_chars)
     return [message(_fallback(digest, i, len(paged)), blocks) for i, blocks in enumerate(paged, 1)]
 
@@ -41,6 +48,10 @@ def _body(digest: Digest) -> list[Block]:
         *titled_sections("Hours per member", members, block_id=BlockId.DIGEST_MEMBERS),
         *titled_sections(f"No time logged ({len(idle)})", idle, block_id=BlockId.DIGEST_IDLE),
     ]
+
+
+def _withheld(note: str | None) -> list[Block]:
+    return [context(note, block_id=BlockId.DIGEST_WITHHELD)] if note else []
 
 
 def _title(digest: Digest) -> str:

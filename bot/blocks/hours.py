@@ -25,6 +25,8 @@ def hours_reply(hours: TeamHours, *, page: int = 0, shared: bool = False) -> Rep
     members = [f"• {safe(m.name)}: {format_hours(m.minutes)}" for m in s.per_member]
     members += [f"• {safe(m.name)}: no time" for m in s.members_without_time]
     blocks = [header(title), section(totals)]
+    if s.withheld:
+        blocks.append(context(s.withheld))
     paging: list[Block] = []
     if members:
         request = HoursPage.of(hours.team_id, s.period).model_copy(update={"page": page})

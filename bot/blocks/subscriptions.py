@@ -150,20 +150,23 @@ def paused_reply(row: ScheduledDigest) -> Reply:
 
 
 # -- App Home ----------------------------------------------------------------------------------
-def home_digests_section(rows: Sequence[ScheduledDigest]) -> list[Block]:
-    """The Home tab's channel digests: one line and Pause/Resume, Preview, Delete each."""
+def home_digests_section(
+    rows: Sequence[ScheduledDigest], *, can_change: bool = False
+) -> list[Block]:
+    """The Home tab's channel digests: one line and Preview each, with Pause/Resume and Delete
+    for someone who ``can_change`` them."""
     blocks: list[Block] = [header("Channel digests")]
     if not rows:
         blocks.append(context("No channel digests yet: `/noko-team subscribe <team> #channel`."))
     for row in rows[:HOME_DIGESTS_MAX]:
-        blocks += _home_row(row)
+        blocks += _home_row(row, can_change)
     if len(rows) > HOME_DIGESTS_MAX:
         more = len(rows) - HOME_DIGESTS_MAX
         blocks.append(context(f"…and {more} more: use `/noko-team subscriptions`."))
     return blocks
 
 
-def _home_row(row: ScheduledDigest) -> list[Block]:
+def _home_row(row: ScheduledDigest, can_change: bool) -> list[Block]:
     sub, value = row.subscription, str(row.subscription.id)
     toggle = (
         button("Resume", ActionId.SUB_RESUME, value, "primary")
@@ -185,7 +188,11 @@ def _home_row(row: ScheduledDigest) -> list[Block]:
     actions = {
         "type": "actions",
         "block_id": f"{BlockId.HOME_DIGESTS}:{sub.id}:actions",
-        "elements": [toggle, button("Preview", ActionId.SUB_PREVIEW, value), delete],
+        "elements": [
+            *([toggle] if can_change else []),
+            button("Preview", ActionId.SUB_PREVIEW, value),
+            *([delete] if can_change else []),
+        ],
     }
     return [section(_line(row), block_id=f"{BlockId.HOME_DIGESTS}:{sub.id}"), actions]
 

@@ -32,6 +32,7 @@ class SlackUser:
     is_admin: bool = False
     is_owner: bool = False
     is_bot: bool = False
+    deleted: bool = False  # deactivated: users.info still answers, with ``deleted: true``
 
     def to_api(self) -> dict[str, Any]:
         return {
@@ -42,7 +43,7 @@ class SlackUser:
             "is_admin": self.is_admin,
             "is_owner": self.is_owner,
             "is_bot": self.is_bot,
-            "deleted": False,
+            "deleted": self.deleted,
             "profile": {"email": self.email, "real_name": self.name, "display_name": self.name},
         }
 

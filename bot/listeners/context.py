@@ -35,6 +35,7 @@ def change_context(
         directory=directory,
         actor_id=user_id,
         bot_admins=settings.noko_bot_admins,
+        read_access=settings.read_access,
     )
 
 

@@ -20,6 +20,7 @@ from bot.errors import BotError, noko_error_message
 from bot.scheduler.clock import Clock, FileClock, SystemClock
 from bot.scheduler.plan import CatchUpPolicy
 from bot.scheduler.runner import Runner
+from bot.services.access import EVERYONE
 from bot.services.cache import NokoCache
 from bot.services.noko import NokoTokenMissingError, make_noko_client
 from bot.services.subscriptions import preview_digest
@@ -79,6 +80,8 @@ def build_runner(
         policy=policy,
         stop=stop,
         cache=cache,
+        read_access=settings.read_access,
+        audit_channel=settings.audit_channel,
     )
 
 
@@ -152,7 +155,8 @@ def digest_preview(
     try:
         cache = NokoCache(make_noko(settings))
         today = dt.datetime.now(dt.UTC).date()
-        _, digest = preview_digest(cache.noko, cache, team, period, today)
+        # The operator at a terminal holds the Noko token itself: they read what it reads.
+        _, digest = preview_digest(cache.noko, cache, team, period, today, EVERYONE)
     except BotError as exc:
         print(f"error: {mrkdwn_to_text(exc.user_message)}", file=sys.stderr)
         return 2

@@ -6,18 +6,22 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from bot.blocks.common import Reply
 from bot.blocks.digest import digest_messages
+from bot.errors import safe
 from bot.scheduler.clock import Clock
 from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
+from bot.services.access import ReadAccess, Reader, Sight
 from bot.services.cache import NokoCache
 from bot.services.fetch import TeamData
+from bot.services.people import Directory as PeopleDirectory
 from bot.services.posting import Message, PostOutcome
 from bot.services.schedule import covered_period
 from bot.services.team_digest import DigestJob, digest_for, fetch_for
-from bot.storage import Repository, Run
+from bot.storage import Repository, Run, Subscription
 from noko_core import NokoClient, NokoError
 
 log = logging.getLogger(__name__)
@@ -33,7 +37,7 @@ class Poster(Protocol):
     ) -> PostOutcome: ...
 
 
-class Directory(Protocol):
+class Directory(PeopleDirectory, Protocol):
     def slack_ids(self, emails: Iterable[str]) -> dict[str, str]: ...
 
 
@@ -47,6 +51,7 @@ class TickReport:
     unknown: list[int] = field(default_factory=list)
     missed: list[int] = field(default_factory=list)
     stale: list[int] = field(default_factory=list)
+    paused: list[int] = field(default_factory=list)  # their owner may no longer read them
 
 
 @dataclass
@@ -61,6 +66,9 @@ class Runner:
     stale_after: dt.timedelta = STALE_CLAIM_AFTER
     # The week start and other account facts, shared with the Socket Mode worker when in one.
     cache: NokoCache | None = None
+    # READ_ACCESS, and AUDIT_CHANNEL for saying why a digest was paused.
+    read_access: ReadAccess = "noko"
+    audit_channel: str | None = None
     # Off only in tests that prove the unique run row alone prevents double posts.
     single_active: bool = True
     # Test hook: called right after a claim, before anything is posted.
@@ -129,10 +137,57 @@ class Runner:
         period = covered_period(sub.cadence, item.occurrence.local_date, week_start)
         return DigestJob(sub.team_id, period, sub.team_name, item.late, sub.options)
 
+    def _owner_sight(self, sub: Subscription) -> Sight | None:
+        """What the subscription's owner may read now; None when that can't be told this tick
+        (Slack or Noko failing): the period stays unclaimed and the next tick asks again."""
+        assert self.cache is not None  # set in __post_init__
+        try:
+            sight = Reader(self.cache, self.directory, self.read_access).sight(sub.created_by)
+        except Exception as exc:
+            log.warning("owner of subscription %s not looked up: %s", sub.id, type(exc).__name__)
+            return None
+        return None if sight.unknown else sight
+
+    def _pause_for(self, sub: Subscription, sight: Sight, report: TickReport) -> None:
+        """The owner's level fell: pause rather than post what they may no longer read."""
+        if self.repo.set_paused(sub.id, True) is None:
+            return
+        report.paused.append(sub.id)
+        now = (
+            sight.why
+            if sight.level == "none"
+            else f"they are a {sight.why}, who sees less than when it was set up"
+        )
+        reason = f"<@{sub.created_by}> owns it and now: {now}"
+        self.repo.record_audit(
+            slack_user_id="clock",
+            action="pause",
+            team_id=sub.team_id,
+            team_name=sub.team_name,
+            noko_user_ids=[],
+            result="ok",
+            detail=f"#{sub.id} <#{sub.channel_id}>: {reason}"[:500],
+        )
+        log.warning("paused subscription %s: its owner's Noko level fell", sub.id)
+        if self.audit_channel:
+            text = (
+                f"Paused the digest of *{safe(sub.team_name)}* in <#{sub.channel_id}> (#{sub.id}): "
+                f"a channel digest posts what its owner may read in Noko, and {reason}. "
+                "Whoever resumes it becomes its owner."
+            )
+            self.poster.post(self.audit_channel, [Reply(text)])
+
     def _deliver(
         self, item: DueItem, job: DigestJob, data: TeamData | NokoError, report: TickReport
     ) -> None:
         sub, occurrence = item.subscription, item.occurrence
+        sight = self._owner_sight(sub)
+        if sight is None:
+            return
+        if sight.level == "none" or sight.narrower_than(sub.read_level):
+            self._pause_for(sub, sight, report)
+            return
+        job = replace(job, sight=sight)
         run = self.repo.claim_run(sub.id, occurrence.key, late=item.late, due_at=occurrence.due_at)
         if run is None:
             log.info(

@@ -1,4 +1,5 @@
-"""A short-lived, thread-safe cache of Noko teams and users, so pickers answer within 3 seconds."""
+"""A short-lived, thread-safe cache of Noko teams, users and projects, so pickers answer within
+3 seconds and a role or assignment change in Noko takes effect within its lifetime."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from bot.services.periods import week_start_from_noko
-from noko_core import CurrentUser, NokoClient, Team, User
+from noko_core import CurrentUser, NokoClient, Project, Team, User
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ class NokoCache:
         self.noko = noko
         self._teams: _Slot[Team] = _Slot("teams", noko.list_teams, clock, ttl)
         self._users: _Slot[User] = _Slot("users", noko.list_users, clock, ttl)
+        self._projects: _Slot[Project] = _Slot("projects", noko.list_projects, clock, ttl)
         self._me: _Slot[CurrentUser] = _Slot(
             "current user", lambda: [noko.get_current_user()], clock, ttl
         )
@@ -123,6 +125,10 @@ class NokoCache:
 
     def users(self) -> list[User]:
         return self._users.get()
+
+    def projects(self) -> list[Project]:
+        """Every project with its ``participants``: who a coworker's level lets them read."""
+        return self._projects.get()
 
     def week_start(self) -> int:
         """The account's first weekday (0=Monday … 6=Sunday), from Noko's current user: the one

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from bot.errors import NotAllowedError
+from bot.services.access import NotVisibleError, ReadAccess, Reader
 from bot.services.authz import authorize_change
 from bot.services.cache import NokoCache
 from bot.services.people import Directory
@@ -47,6 +48,12 @@ class ChangeContext:
     directory: Directory
     actor_id: str
     bot_admins: frozenset[str] = frozenset()
+    read_access: ReadAccess = "noko"
+
+    @property
+    def reader(self) -> Reader:
+        """Whose time people may read (READ_ACCESS), looked up like rights: through the cache."""
+        return Reader(self.cache, self.directory, self.read_access)
 
 
 @dataclass
@@ -73,6 +80,26 @@ def authorize(ctx: ChangeContext, action: str) -> None:
     if not decision.allowed:
         message = f"Sorry, you can't {ACTIONS[action]}. {decision.reason}"
         raise NotAllowedError(message, reason=decision.reason)
+
+
+def may(ctx: ChangeContext, action: str) -> bool:
+    """Whether the actor may ``action``: for showing or hiding a button, never for acting."""
+    try:
+        authorize(ctx, action)
+    except NotAllowedError:
+        return False
+    return True
+
+
+def require_membership_reading(ctx: ChangeContext) -> None:
+    """Team membership is for anyone with an active Noko user (READ_ACCESS=everyone: anyone)
+    and for anyone who may change teams; others get NotVisibleError (see bot.services.access)."""
+    sight = ctx.reader.sight(ctx.actor_id)
+    if sight.level != "none" or may(ctx, "add"):
+        return
+    raise NotVisibleError(
+        f"I can show you team names (`/noko-team list`) but not who is in them: {sight.why}."
+    )
 
 
 def refuse_early(ctx: ChangeContext, action: str, target: str) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.services.access import EVERYONE, Sight
 from bot.services.fetch import TeamData
 from bot.services.periods import Period
 from bot.services.summary import ProjectHours, TeamSummary, summarize
@@ -93,12 +94,15 @@ def _change(summary: TeamSummary, previous: TeamSummary | None) -> Change | None
     return Change(delta, before, delta / before * 100 if before else None)
 
 
-def team_summaries(data: TeamData) -> tuple[TeamSummary, TeamSummary | None]:
-    """The current and (when fetched) previous summaries of a team's fetched data."""
-    current = summarize(data.entries, data.members, data.period)
+def team_summaries(
+    data: TeamData, sight: Sight = EVERYONE
+) -> tuple[TeamSummary, TeamSummary | None]:
+    """The current and (when fetched) previous summaries of what ``sight`` may read of a team's
+    fetched data (the change figure compares like with like)."""
+    current = summarize(data.entries, data.members, data.period, sight)
     if data.previous is None:
         return current, None
-    return current, summarize(data.previous_entries, data.members, data.previous)
+    return current, summarize(data.previous_entries, data.members, data.previous, sight)
 
 
 def idle_emails(summary: TeamSummary) -> list[str]:
@@ -114,12 +118,14 @@ def digest_from_data(
     noko_url: str = NOKO_URL,
     late: bool = False,
     options: Mapping[str, Any] | None = None,
+    sight: Sight = EVERYONE,
 ) -> Digest:
-    """The digest of fetched team data; ``slack_ids`` maps idle members' e-mails to mentions.
+    """The digest of fetched team data as ``sight`` may read it; ``slack_ids`` maps idle
+    members' e-mails to mentions.
 
     The one build path shared by the scheduler and on-demand digests from Slack.
     """
-    current, previous = team_summaries(data)
+    current, previous = team_summaries(data, sight)
     return build_digest(
         current,
         previous,

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.services.access import Sight
 from bot.services.cache import NokoCache
 from bot.services.periods import PERIOD_LEADS, Period, PeriodError, parse_period
 from bot.services.summary import TeamSummary, summarize
@@ -54,16 +55,26 @@ class TeamHours:
 
 
 def team_hours(
-    noko: NokoClient, cache: NokoCache, query: str, period_text: str | None, today: dt.date
+    noko: NokoClient,
+    cache: NokoCache,
+    query: str,
+    period_text: str | None,
+    today: dt.date,
+    sight: Sight,
 ) -> TeamHours:
-    """Resolve the team, read the period in Noko's week convention, and sum the entries."""
+    """Resolve the team, read the period in Noko's week convention, and sum the entries that
+    ``sight`` may read."""
+    sight.require_time()
     team = find_team(cache, query)
     week_start = cache.week_start()
-    return hours_of(noko, team, parse_period(period_text, today=today, week_start=week_start))
+    period = parse_period(period_text, today=today, week_start=week_start)
+    return hours_of(noko, team, period, sight)
 
 
-def hours_of(noko: NokoClient, team: Team, period: Period) -> TeamHours:
-    """Sum the team's entries in ``period`` (a page button re-reads them through here too)."""
+def hours_of(noko: NokoClient, team: Team, period: Period, sight: Sight) -> TeamHours:
+    """Sum the team's entries in ``period`` that ``sight`` may read (a page button re-reads
+    them through here too)."""
+    sight.require_time()
     entries = noko.iter_entries_for_users_in_team(team["id"], from_=period.start, to=period.end)
     members = noko.get_users_in_team(team["id"])
-    return TeamHours(team["id"], team["name"], summarize(entries, members, period))
+    return TeamHours(team["id"], team["name"], summarize(entries, members, period, sight))

@@ -21,6 +21,7 @@ class SlackProfile:
     email: str | None = None
     is_admin: bool = False
     is_owner: bool = False
+    deleted: bool = False  # no longer in the workspace (users.info ``deleted``)
 
 
 class Directory(Protocol):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import BotError, NotAllowedError, UsageError, safe
+from bot.services.access import NotVisibleError, Sight
 from bot.services.cache import NokoCache
 from bot.services.changes import AuditTarget, ChangeContext, guarded
 from bot.services.digest import Digest
@@ -60,16 +61,20 @@ def _schedule_text(spec: SubscriptionSpec) -> str:
 
 def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription, bool]:
     """Create the subscription, or update the team's existing one in that channel (one digest
-    per team and channel). Returns it and whether it is new."""
+    per team and channel). Returns it and whether it is new.
+
+    The digest posts what the person who last set it up may read in Noko: their level is
+    recorded, and the clock pauses the subscription when it falls (``owner_fields``)."""
     # The audit row starts with whatever was typed; find_team then bounds and cleans it.
     target = AuditTarget(spec.team)
 
     def work() -> tuple[Subscription, bool]:
+        owner = owner_fields(ctx)
         team = find_team(ctx.cache, spec.team)
         target.team_id, target.team_name = team_id, team_name = team["id"], team["name"]
         _check_channel(ctx, spec.channel_id)
         fields: dict[str, Any] = dict(
-            team_name=team_name, paused=False, **spec.schedule.model_dump()
+            team_name=team_name, paused=False, **owner, **spec.schedule.model_dump()
         )
         existing = ctx.repo.list_subscriptions(team_id=team_id, channel_id=spec.channel_id)
         try:
@@ -77,7 +82,7 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
                 sub = ctx.repo.update_subscription(existing[0].id, **fields)
             else:
                 sub = ctx.repo.create_subscription(
-                    team_id=team_id, channel_id=spec.channel_id, created_by=ctx.actor_id, **fields
+                    team_id=team_id, channel_id=spec.channel_id, **fields
                 )
         except SubscriptionError as error:  # a valid Schedule makes this unlikely; kept as a guard
             raise BotError(
@@ -89,6 +94,15 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
         return sub, not existing
 
     return guarded(ctx, "subscribe", target, work)
+
+
+def owner_fields(ctx: ChangeContext) -> dict[str, Any]:
+    """Who a channel digest reads as: the actor, with their Noko level now. Someone who may read
+    no time can't own one (it would post nothing)."""
+    sight = ctx.reader.sight(ctx.actor_id)
+    if sight.level == "none":
+        raise NotVisibleError(f"A channel digest posts the time you may read, and {sight.why}.")
+    return {"created_by": ctx.actor_id, "read_level": sight.level}
 
 
 def _check_channel(ctx: ChangeContext, channel_id: str) -> None:
@@ -152,7 +166,10 @@ def set_paused(ctx: ChangeContext, subscription_id: int, paused: bool) -> Subscr
     def work() -> Subscription:
         sub = _subscription(ctx, subscription_id)
         audit.team_id, audit.team_name = sub.team_id, sub.team_name
-        changed = ctx.repo.set_paused(sub.id, paused)
+        # Resuming makes the digest read as the one who resumed it (it may have been paused
+        # because its owner lost their Noko level).
+        owner = {} if paused else owner_fields(ctx)
+        changed = ctx.repo.update_subscription(sub.id, paused=paused, **owner)
         if changed is None:
             raise BotError(f"Digest subscription #{sub.id} was deleted meanwhile.")
         audit.detail = f"#{sub.id} <#{sub.channel_id}>"
@@ -176,9 +193,16 @@ def scheduled_for_team(
 
 
 def preview_digest(
-    noko: NokoClient, cache: NokoCache, team: str, period_text: str | None, today: dt.date
+    noko: NokoClient,
+    cache: NokoCache,
+    team: str,
+    period_text: str | None,
+    today: dt.date,
+    sight: Sight,
 ) -> tuple[int, Digest]:
-    """A team's id and digest now, for ``period_text`` (default last week) as of ``today``."""
+    """A team's id and digest now, for ``period_text`` (default last week) as of ``today``, as
+    ``sight`` may read it."""
+    sight.require_time()
     found = find_team(cache, team)
     try:
         period = parse_period(
@@ -186,19 +210,24 @@ def preview_digest(
         )
     except PeriodError as error:
         raise UsageError(str(error)) from None
-    return found["id"], build_team_digest(noko, DigestJob(found["id"], period))
+    return found["id"], build_team_digest(noko, DigestJob(found["id"], period, sight=sight))
 
 
-def subscription_digest(
-    noko: NokoClient, repo: Repository, cache: NokoCache, subscription_id: int, now: dt.datetime
-) -> Digest:
+def subscription_digest(ctx: ChangeContext, subscription_id: int, now: dt.datetime) -> Digest:
     """What the channel gets at the subscription's next post (as if resumed, when paused): the
-    period ``next_post`` says, the one the clock will cover then."""
+    period ``next_post`` says, the one the clock will cover then, as its owner may read it --
+    unless the viewer may read less: nobody previews more than Noko shows them."""
+    viewer = ctx.reader.sight(ctx.actor_id)
+    viewer.require_time()
+    noko, repo, cache = ctx.noko, ctx.repo, ctx.cache
     sub = repo.get_subscription(subscription_id)
     if sub is None:
         raise BotError(f"There is no digest subscription #{subscription_id} any more.")
     upcoming = next_post(sub, now, _week_start_for(sub, cache), even_if_paused=True)
     if upcoming is None:
         raise BotError(f"Digest subscription #{subscription_id} has no next post.")
-    job = DigestJob(sub.team_id, upcoming.period, team_name=sub.team_name, options=sub.options)
+    sight = viewer if not viewer.complete else ctx.reader.sight(sub.created_by)
+    job = DigestJob(
+        sub.team_id, upcoming.period, team_name=sub.team_name, options=sub.options, sight=sight
+    )
     return build_team_digest(noko, job)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.services.access import EVERYONE, Sight, Withheld, withheld_note
 from bot.services.people import display_name
 from bot.services.periods import Period
 from noko_core import Entry, SimpleUser
@@ -38,6 +39,8 @@ class TeamSummary:
     per_member: tuple[MemberHours, ...]
     per_project: tuple[ProjectHours, ...]
     members_without_time: tuple[MemberHours, ...]
+    # What the reader's Noko level left out, as one sentence (None: they see everything).
+    withheld: str | None = None
 
     @property
     def billable_share(self) -> float:
@@ -46,12 +49,22 @@ class TeamSummary:
 
 
 def summarize(
-    entries: Iterable[Entry], members: Sequence[SimpleUser], period: Period
+    entries: Iterable[Entry],
+    members: Sequence[SimpleUser],
+    period: Period,
+    sight: Sight = EVERYONE,
 ) -> TeamSummary:
-    """One pass over Noko Entry dicts; only per-user and per-project counters are kept."""
-    tally = _Tally()
+    """One pass over Noko Entry dicts; only per-user and per-project counters are kept.
+
+    Entries ``sight`` may not read are counted as withheld, never summed; who logged no time is
+    only said to a reader who sees everyone's time (others can't tell "none" from "not shown").
+    """
+    tally, withheld = _Tally(), Withheld()
     for entry in entries:
-        tally.add(entry)
+        if sight.sees(entry):
+            tally.add(entry)
+        else:
+            withheld.count(entry)
     return TeamSummary(
         period=period,
         total_minutes=tally.total,
@@ -60,7 +73,8 @@ def summarize(
         unapproved_minutes=tally.unapproved,
         per_member=_members(tally.users, tally.by_user),
         per_project=_projects(tally),
-        members_without_time=_idle(members, tally.by_user),
+        members_without_time=_idle(members, tally.by_user) if sight.complete else (),
+        withheld=withheld_note(sight, withheld),
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.services.access import EVERYONE, Sight
 from bot.services.digest import NOKO_URL, Digest, digest_from_data
 from bot.services.fetch import FetchResult, TeamData, TeamRequest, fetch_teams
 from bot.services.periods import Period
@@ -25,13 +26,15 @@ def no_mentions(emails: Sequence[str]) -> Mapping[str, str]:
 
 @dataclass(frozen=True)
 class DigestJob:
-    """One digest to build: a team, the period it covers, and how it is shown."""
+    """One digest to build: a team, the period it covers, how it is shown, and whose Noko level
+    it shows (the caller's; for a channel digest, its creator's)."""
 
     team_id: int
     period: Period
     team_name: str = ""
     late: bool = False
     options: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    sight: Sight = field(default=EVERYONE, hash=False, compare=False)
 
     @property
     def request(self) -> TeamRequest:
@@ -56,6 +59,7 @@ def digest_for(
         noko_url=str(job.options.get("noko_url") or NOKO_URL),
         late=job.late,
         options=job.options,
+        sight=job.sight,
     )
 
 

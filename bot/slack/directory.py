@@ -15,6 +15,9 @@ from bot.services.people import SlackProfile
 log = logging.getLogger(__name__)
 
 EMAIL_CACHE_SECONDS = 3600.0
+# A listener's directory lives for one request; the clock's for the process: it sees a profile
+# change (someone deactivated, an e-mail changed) within this long.
+PROFILE_CACHE_SECONDS = 300.0
 MEMBERS_PAGE = 200
 # Slack's answers meaning "the bot can't see this channel's members" (e.g. private, bot not in it).
 _CANNOT_SEE = frozenset({"channel_not_found", "not_in_channel", "missing_scope", "invalid_channel"})
@@ -23,8 +26,8 @@ _CANNOT_SEE = frozenset({"channel_not_found", "not_in_channel", "missing_scope",
 class SlackDirectory:
     """The services' Directory (profile, channel_member) and the runner's (slack_ids).
 
-    Two lifetimes, on purpose: profiles and time zones are memoized for the life of this object,
-    so a listener makes one per request and sees a changed profile on the next one; e-mail → id
+    Two lifetimes, on purpose: profiles and time zones are memoized ``profile_cache_seconds``
+    (a listener makes one per request and sees a changed profile on the next one); e-mail → id
     answers are kept ``email_cache_seconds``, because the scheduler keeps one per process and
     looks the same people up every tick. Scopes: users:read, users:read.email, channels:read,
     groups:read.
@@ -35,20 +38,24 @@ class SlackDirectory:
         client: WebClient,
         *,
         email_cache_seconds: float = EMAIL_CACHE_SECONDS,
+        profile_cache_seconds: float = PROFILE_CACHE_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._email_ttl = email_cache_seconds
         self._monotonic = monotonic
-        self._profiles: dict[str, SlackProfile | None] = {}
+        self._profile_ttl = profile_cache_seconds
+        self._profiles: dict[str, tuple[float, SlackProfile | None]] = {}
         self._zones: dict[str, str] = {}
         self._emails: dict[str, tuple[float, str | None]] = {}
 
-    # -- users.info, memoized for this object's life ------------------------------------------
+    # -- users.info, memoized for profile_cache_seconds ---------------------------------------
     def profile(self, user_id: str) -> SlackProfile | None:
-        if user_id not in self._profiles:
-            self._profiles[user_id] = self._user_info(user_id)
-        return self._profiles[user_id]
+        now = self._monotonic()
+        cached = self._profiles.get(user_id)
+        if cached is None or now - cached[0] >= self._profile_ttl:
+            cached = self._profiles[user_id] = (now, self._user_info(user_id))
+        return cached[1]
 
     def timezone(self, user_id: str) -> str:
         """The user's IANA zone name as Slack has it (unchecked), "UTC" when Slack says none."""
@@ -59,7 +66,10 @@ class SlackDirectory:
         try:
             user: dict[str, Any] = self._client.users_info(user=user_id)["user"]
         except SlackApiError as error:
-            log.info("users.info %s failed: %s", user_id, error.response.get("error"))
+            code = error.response.get("error")
+            log.info("users.info %s failed: %s", user_id, code)
+            if code == "user_not_found":  # gone for good, not a passing failure
+                return SlackProfile(user_id=user_id, name=user_id, deleted=True)
             return None
         self._zones[user_id] = str(user.get("tz") or "UTC")
         profile = user.get("profile") or {}
@@ -69,6 +79,7 @@ class SlackDirectory:
             email=profile.get("email"),
             is_admin=bool(user.get("is_admin")),
             is_owner=bool(user.get("is_owner") or user.get("is_primary_owner")),
+            deleted=bool(user.get("deleted")),
         )
 
     # -- conversations.members, asked every time ------------------------------------------------

@@ -70,6 +70,9 @@ class SubscriptionRow(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     options: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(32))
+    # The creator's Noko read level when subscribing (bot.services.access.LEVELS); NULL for
+    # subscriptions made while reading was open to all.
+    read_level: Mapped[str | None] = mapped_column(String(16))
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -61,6 +61,8 @@ class Subscription:
     created_at: dt.datetime
     updated_at: dt.datetime
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+    # The creator's Noko read level when subscribing; None: made while reading was open to all.
+    read_level: str | None = None
 
     @property
     def schedule(self) -> Schedule:

@@ -140,6 +140,7 @@ class Repository:
         day_of_month: int | None = None,
         options: dict[str, Any] | None = None,
         paused: bool = False,
+        read_level: str | None = None,
     ) -> Subscription:
         """Store a digest subscription; SubscriptionError (naming the fields) unless its schedule
         passes the one rule, ``Schedule``: a cadence carries only the day it uses."""
@@ -155,6 +156,7 @@ class Repository:
             created_by=created_by,
             options=dict(options or {}),
             paused=paused,
+            read_level=read_level,
         )
         check_subscription(fields)
         now = self._clock()
@@ -359,6 +361,7 @@ def _subscription(row: SubscriptionRow) -> Subscription:
         created_at=row.created_at,
         updated_at=row.updated_at,
         options=dict(row.options or {}),
+        read_level=row.read_level,
     )
 
 

@@ -21,6 +21,8 @@ EDITABLE = frozenset(
         "timezone",
         "options",
         "paused",
+        "created_by",
+        "read_level",
     }
 )
 

@@ -46,12 +46,15 @@ class Store:
     def __init__(self, dataset: Dataset) -> None:
         self.lock = threading.RLock()
         self.today: dt.date = dataset.today
-        self.users: dict[int, User] = {u.id: u for u in dataset.users}
+        # Copies of what may change, so that a reset is back to the dataset as built.
+        self.users: dict[int, User] = {u.id: replace(u) for u in dataset.users}
         self.teams: dict[int, Team] = {
             t.id: replace(t, user_ids=list(t.user_ids)) for t in dataset.teams
         }
         self.project_groups: dict[int, ProjectGroup] = {g.id: g for g in dataset.project_groups}
-        self.projects: dict[int, Project] = {p.id: p for p in dataset.projects}
+        self.projects: dict[int, Project] = {
+            p.id: replace(p, participant_ids=list(p.participant_ids)) for p in dataset.projects
+        }
         self.tags: dict[int, Tag] = {t.id: t for t in dataset.tags}
         self.invoices: dict[int, Invoice] = {i.id: i for i in dataset.invoices}
         self.entries: list[Entry] = sorted(

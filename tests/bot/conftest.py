@@ -42,7 +42,7 @@ def _noko_user(ds: Dataset, role: str, skip: int = 0) -> Any:
 class People:
     """Slack users of the test workspace and the Noko users they map to (by e-mail)."""
 
-    admin: SlackUser
+    admin: SlackUser  # a Slack admin who is also a Noko supervisor (who installs the bot)
     supervisor: SlackUser
     coworker: SlackUser
     stranger: SlackUser
@@ -52,13 +52,14 @@ class People:
 
 @pytest.fixture(scope="session")
 def people(dataset: Dataset) -> People:
-    sup, co, mate = (
+    sup, boss, co, mate = (
         _noko_user(dataset, "supervisor"),
+        _noko_user(dataset, "supervisor", 1),
         _noko_user(dataset, "coworker"),
         _noko_user(dataset, "coworker", 1),
     )
     return People(
-        admin=SlackUser("UADMIN", "Ada Admin", "ada.admin@corp.example", is_admin=True),
+        admin=SlackUser("UADMIN", "Ada Admin", boss.email, is_admin=True),
         supervisor=SlackUser("USUPER", sup.full_name, sup.email.upper()),
         coworker=SlackUser("UCOWORK", co.full_name, co.email),
         stranger=SlackUser("USTRANGE", "Stan Ger", "stan@elsewhere.example"),

@@ -103,8 +103,10 @@ def test_subscribe_with_everything_given_creates_it_and_audits(slack, people, de
     assert (audit.action, audit.result, audit.team_name) == ("subscribe", "ok", "Design")
 
 
-def test_subscribe_defaults_to_this_channel_weekly_monday_nine_in_the_users_zone(slack, fake, deps):
-    tokyo = SlackUser("UTOKYO", "Toki Admin", "toki@corp.example", tz="Asia/Tokyo", is_admin=True)
+def test_subscribe_defaults_to_this_channel_weekly_monday_nine_in_the_users_zone(
+    slack, people, fake, deps
+):
+    tokyo = SlackUser("UTOKYO", "Toki Admin", people.admin.email, tz="Asia/Tokyo", is_admin=True)
     fake.add_user(tokyo)
     slack.run("subscribe design", tokyo)
     (sub,) = deps.repo.list_subscriptions()

@@ -34,7 +34,7 @@ def _click(slack, user, button):
 def test_home_lists_each_subscription_with_its_buttons(slack, people, deps, fake):
     sub = subscribe_design(deps, people)
     paused = subscribe_design(deps, people, channel_id="C0OTHER", paused=True)
-    slack.event({"type": "app_home_opened", "user": people.coworker.id, "tab": "home"})
+    slack.event({"type": "app_home_opened", "user": people.supervisor.id, "tab": "home"})
     view = fake.wait_for("views.publish")[0].args["view"]
     text = json.dumps(view, ensure_ascii=False)
     assert "Channel digests" in text and f"`#{sub.id}` *Design* → <#C0DESIGN>" in text

@@ -61,7 +61,8 @@ def _last_week() -> Period:
 def _click(slack, people, period: Period) -> str:
     value = DigestButton(t=ENGINEERING, s=period.start, e=period.end, k="week").model_dump_json()
     action = {"action_id": ActionId.POST_DIGEST, "value": value}
-    return slack.action(people.coworker, action, channel={"id": CHANNEL})
+    # A supervisor reads what the scheduled digest's owner reads (everyone's time).
+    return slack.action(people.supervisor, action, channel={"id": CHANNEL})
 
 
 def _posts(fake: FakeSlack) -> list[SlackCall]:

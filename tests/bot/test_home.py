@@ -9,10 +9,10 @@ from tests.blockkit import block_by_id
 
 
 def test_home_lists_teams_with_counts(slack, people, fake):
-    response = slack.event({"type": "app_home_opened", "user": people.coworker.id, "tab": "home"})
+    response = slack.event({"type": "app_home_opened", "user": people.supervisor.id, "tab": "home"})
     assert response.status == 200
     published = fake.wait_for("views.publish")[0].args
-    assert published["user_id"] == people.coworker.id
+    assert published["user_id"] == people.supervisor.id
     text = json.dumps(published["view"])
     assert "*Design*\\n5 members" in text and ActionId.OPEN_CREATE in text
 

@@ -89,13 +89,13 @@ def _text_ok(call: SlackCall) -> None:
     assert 0 < len(call.args["text"]) <= TEXT_CHARS
 
 
-def _click_through(slack, people, first: SlackCall) -> list[SlackCall]:
+def _click_through(slack, clicker, first: SlackCall) -> list[SlackCall]:
     """Every page of a reply, by pressing Next until there is none; each replaces the last."""
     calls = [first]
     while (button := _button(calls[-1].args["blocks"], ActionId.PAGE_NEXT)) is not None:
         assert len(calls) < 200, "Next never stops"
         action = {"action_id": button["action_id"], "value": button["value"]}
-        call = slack.reply(slack.action(people.coworker, action))
+        call = slack.reply(slack.action(clicker, action))
         assert call.args["replace_original"] is True
         _text_ok(call)
         calls.append(call)
@@ -113,7 +113,7 @@ def test_list_pages_through_all_2002_teams(slack, people, big_dataset):
     first = slack.run("list", people.coworker)
     _text_ok(first)
     assert _button(first.args["blocks"], ActionId.PAGE_PREVIOUS) is None
-    calls = _click_through(slack, people, first)
+    calls = _click_through(slack, people.coworker, first)
 
     shown = [name for call in calls for name in _team_names(call)]
     expected = sorted((t.name for t in big_dataset.teams), key=str.casefold)
@@ -128,7 +128,7 @@ def test_list_pages_through_all_2002_teams(slack, people, big_dataset):
 
 def test_previous_goes_back_a_page(slack, people):
     first = slack.run("list squad", people.coworker)
-    second = _click_through(slack, people, first)[1]
+    second = _click_through(slack, people.coworker, first)[1]
     back = _button(second.args["blocks"], ActionId.PAGE_PREVIOUS)
     assert back is not None
     call = slack.reply(
@@ -155,7 +155,7 @@ def _emails(call: SlackCall) -> list[str]:
 
 
 def test_show_pages_through_300_members(slack, people, big_dataset):
-    calls = _click_through(slack, people, slack.run("show Engineering", people.coworker))
+    calls = _click_through(slack, people.coworker, slack.run("show Engineering", people.coworker))
     members = big_dataset.team_named("Engineering").user_ids
     expected = {u.email for u in big_dataset.users if u.id in members}
     shown = [e for call in calls for e in _emails(call)]
@@ -165,7 +165,7 @@ def test_show_pages_through_300_members(slack, people, big_dataset):
 
 def test_members_pages_keep_the_filter(slack, people, big_dataset):
     calls = _click_through(
-        slack, people, slack.run("members Engineering coworker", people.coworker)
+        slack, people.coworker, slack.run("members Engineering coworker", people.coworker)
     )
     members = set(big_dataset.team_named("Engineering").user_ids)
     expected = {u.email for u in big_dataset.users if u.id in members and u.role == "coworker"}
@@ -175,8 +175,8 @@ def test_members_pages_keep_the_filter(slack, people, big_dataset):
 
 
 def test_hours_pages_through_300_members_of_the_same_period(slack, people, big_dataset):
-    first = slack.run("hours Engineering last week", people.coworker)
-    calls = _click_through(slack, people, first)
+    first = slack.run("hours Engineering last week", people.supervisor)
+    calls = _click_through(slack, people.supervisor, first)
     members = set(big_dataset.team_named("Engineering").user_ids)
     expected = {u.full_name for u in big_dataset.users if u.id in members}
     names = [
@@ -188,6 +188,28 @@ def test_hours_pages_through_300_members_of_the_same_period(slack, people, big_d
     assert len(member_names) == MEMBERS and set(member_names) == expected
     title = first.args["blocks"][0]["text"]["text"]
     assert all(call.args["blocks"][0]["text"]["text"] == title for call in calls)
+
+
+def test_an_hours_page_shows_the_clicker_only_what_noko_shows_them(slack, people, big_dataset):
+    first = slack.run("hours Engineering last week", people.supervisor)
+    button = _button(first.args["blocks"], ActionId.PAGE_NEXT)
+    action = {"action_id": button["action_id"], "value": button["value"]}
+    # The same button pressed by a coworker (a forwarded value): their own level applies.
+    seen = slack.reply(slack.action(people.coworker, action))
+    text = "\n".join(block_text(b) for b in seen.args["blocks"])
+    assert "is not shown" in text and "of 300" not in text  # not the supervisor's 300 people
+    assert re.search(r"Members [0-9]+\u2013[0-9]+ of [0-9]+ ", text)
+    # And by someone with no Noko user: nothing.
+    refused = slack.reply(slack.action(people.stranger, action))
+    assert "I can't show you anyone's time" in refused.args["text"]
+    assert "Per member" not in json.dumps(refused.args.get("blocks") or [])
+
+
+def test_a_members_page_needs_the_right_to_read_membership(slack, people):
+    value = json.dumps({"cmd": "members", "team": ENGINEERING, "page": 1})
+    action = {"action_id": ActionId.PAGE_NEXT, "value": value}
+    refused = slack.reply(slack.action(people.stranger, action))
+    assert "not who is in them" in refused.args["text"]
 
 
 # -- App Home --------------------------------------------------------------------------------------

@@ -67,6 +67,9 @@ class CountingNoko:
     def list_users(self):
         return []
 
+    def list_projects(self):
+        return []
+
 
 def test_cache_is_fresh_for_ttl_then_reloads():
     now = [0.0]

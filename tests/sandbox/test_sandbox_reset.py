@@ -41,3 +41,20 @@ def test_clear_leaves_out_requests_that_arrived_before_it() -> None:
     recorder.add(late, _record("/v2/late"))
 
     assert [r.path for r in recorder.all()] == ["/v2/late"]
+
+
+def test_reset_restores_users_and_project_participants_changed_in_place(
+    sandbox: Sandbox, api: Api, dataset: Dataset
+) -> None:
+    """A test that changes a role or an assignment (as Noko's admin screens do) leaves nothing
+    behind for the next one."""
+    user, project = next(iter(sandbox.store.users.values())), dataset.projects[0]
+    role = user.role
+    user.role = "contractor"
+    sandbox.store.projects[project.id].participant_ids.clear()
+
+    sandbox.reset()
+
+    assert api.get(f"/users/{user.id}").json()["role"] == role
+    participants = [u["id"] for u in api.get(f"/projects/{project.id}").json()["participants"]]
+    assert participants == project.participant_ids != []

@@ -16,7 +16,11 @@ from bot.slack.directory import SlackDirectory
 from bot.slack.posting import SlackPoster, slack_client
 from bot.storage import Repository, open_repository
 
-SANDBOX_USERS = [SlackUser("U0001", "Ada", email="ada.lovelace@example.com")]
+# U1 owns the test subscriptions: a Noko supervisor of the demo sandbox, who reads everyone's time.
+SANDBOX_USERS = [
+    SlackUser("U0001", "Ada", email="ada.lovelace@example.com"),
+    SlackUser("U1", "Sofia Ito", email="sofia.ito@example.com"),
+]
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from bot.scheduler.clock import ManualClock
 from bot.scheduler.plan import CatchUpPolicy
 from bot.scheduler.runner import Runner
 from bot.services.cache import NokoCache
+from bot.services.changes import ChangeContext
 from bot.services.schedule import next_due
 from bot.services.subscriptions import subscription_digest
 from bot.slack.directory import SlackDirectory
@@ -91,13 +92,14 @@ def test_home_preview_covers_the_period_the_clock_posts(
             created_by="U1",
             **schedule,  # type: ignore[arg-type]
         )
-        preview = subscription_digest(noko, repo, NokoCache(noko), sub.id, opened)
+        client = slack_client("xoxb-test", slack.api_url)
+        viewer = ChangeContext(noko, repo, NokoCache(noko), SlackDirectory(client), "U1")
+        preview = subscription_digest(viewer, sub.id, opened)
         due = next_due(sub, opened)
         assert due is not None
         clock = ManualClock(due + dt.timedelta(seconds=5))
         moment[0] = clock.now()
 
-        client = slack_client("xoxb-test", slack.api_url)
         Runner(
             repo=repo,
             noko=noko,

@@ -221,7 +221,9 @@ def test_shared_fetch_for_ten_subscriptions(repo, clock, slack, make_runner, san
     paths = [r.path for r in sandbox.requests]
     assert paths.count("/v2/entries") == 1
     assert paths.count("/v2/current_user") == 1
-    assert len(paths) == 1 + 6 + 1  # week start, each distinct team once, one entries query
+    assert paths.count("/v2/users") == 1  # the owner's Noko level, read once for all ten
+    # week start, the users (owner's level), each distinct team once, one entries query
+    assert len(paths) == 1 + 1 + 6 + 1
 
 
 def test_team_too_large_for_one_message_continues_in_thread(

@@ -97,6 +97,7 @@ def handle_post_digest_action(
     client: WebClient,
     respond: Respond,
     deps: Deps,
+    changes: ChangeContext,
 ) -> None:
     ack()
     value = DigestButton.parse(action.get("value"))
@@ -104,7 +105,10 @@ def handle_post_digest_action(
     if not channel:
         raise BotError("I can't tell which channel to post to. Run the command there again.")
     period = period_of(value.s, value.e, value.k)
-    digest = build_team_digest(deps.noko, DigestJob(value.t, period))
+    # What the clicker may read: the button's values alone must not widen anyone's view.
+    sight = changes.reader.sight(changes.actor_id)
+    sight.require_time()
+    digest = build_team_digest(deps.noko, DigestJob(value.t, period, sight=sight))
     _answer_post(respond, channel, poster_for(client).post(channel, digest_messages(digest)))
 
 
@@ -131,12 +135,17 @@ def handle_subscription_home_action(
         pause = action["action_id"] == ActionId.SUB_PAUSE
         sub = subscriptions.set_paused(changes, subscription_id, pause)
         reply = paused_reply(subscriptions.scheduled(sub, deps.clock(), deps.cache))
-    publish_home(client, deps, changes.actor_id)
+    publish_home(client, deps, changes)
     audit.announce(changes.actor_id, reply)
 
 
 def handle_subscription_preview_action(
-    ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, deps: Deps
+    ack: Ack,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    changes: ChangeContext,
 ) -> None:
     ack()
     # The trigger expires 3 s after the click: open the modal before asking Noko.
@@ -144,9 +153,7 @@ def handle_subscription_preview_action(
     view_id = str(opened["view"]["id"])
     try:
         subscription_id = _subscription_id(action)
-        digest = subscriptions.subscription_digest(
-            deps.noko, deps.repo, deps.cache, subscription_id, deps.clock()
-        )
+        digest = subscriptions.subscription_digest(changes, subscription_id, deps.clock())
     except Exception as error:
         raise ViewFailedError(error, view_id=view_id, kind="preview") from error
     note = "A preview: nothing was posted. The channel gets this at the next scheduled time."

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.listeners.events.app_home import publish_home
+from bot.services.changes import ChangeContext
 
 
 def handle_refresh_home_action(
-    ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps
+    ack: Ack, client: WebClient, deps: Deps, changes: ChangeContext
 ) -> None:
     ack()
     deps.cache.invalidate_teams()
-    publish_home(client, deps, str(body["user"]["id"]))
+    publish_home(client, deps, changes)

@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.errors import UsageError, safe
 from bot.ids import COMMAND
 from bot.listeners.context import AuditChannel
+from bot.services.access import Sight
 from bot.services.changes import ChangeContext
 from bot.services.people import Directory
 from bot.settings import Settings
@@ -44,6 +45,11 @@ class CommandContext:
     @property
     def directory(self) -> Directory:
         return self.changes.directory
+
+    @property
+    def sight(self) -> Sight:
+        """Whose time the caller may read (their Noko level, or READ_ACCESS=everyone)."""
+        return self.changes.reader.sight(self.user_id)
 
     def announce(self, reply: Reply) -> Reply:
         """Tell AUDIT_CHANNEL about a change, in the words the changer is answered with."""

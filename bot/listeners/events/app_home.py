@@ -10,26 +10,32 @@ from bot.blocks.common import Block
 from bot.blocks.home import home_view
 from bot.blocks.subscriptions import home_digests_section
 from bot.deps import Deps
+from bot.services.changes import ChangeContext, may
 from bot.services.subscriptions import scheduled_digests
 from bot.services.teams import list_teams
 
 
-def home_sections(deps: Deps) -> list[list[Block]]:
+def home_sections(deps: Deps, *, can_change: bool) -> list[list[Block]]:
     """Extra Home sections below the teams: the channel digests, with their buttons."""
     rows = scheduled_digests(deps.repo, deps.cache, deps.clock())
-    return [home_digests_section(rows)]
+    return [home_digests_section(rows, can_change=can_change)]
 
 
-def publish_home(client: WebClient, deps: Deps, user_id: str, page: int = 0) -> None:
-    """Publish the Home tab with page ``page`` of the teams (its Next/Previous come back here)."""
+def publish_home(client: WebClient, deps: Deps, changes: ChangeContext, page: int = 0) -> None:
+    """The Home tab of ``changes.actor_id`` with page ``page`` of the teams (its Previous/Next
+    come back here): change buttons only if they may make changes."""
     rows = list_teams(deps.cache)
     deps.cache.warm_in_background()  # users too: the Home buttons open pickers next
-    view = home_view(rows, home_sections(deps), page=page)
-    client.views_publish(user_id=user_id, view=view)
+    can_change = may(changes, "add")
+    sections = home_sections(deps, can_change=can_change)
+    view = home_view(rows, sections, can_change=can_change, page=page)
+    client.views_publish(user_id=changes.actor_id, view=view)
 
 
-def handle_app_home_opened_event(event: dict[str, Any], client: WebClient, deps: Deps) -> None:
+def handle_app_home_opened_event(
+    event: dict[str, Any], client: WebClient, deps: Deps, changes: ChangeContext
+) -> None:
     # Bolt acks events before running listeners, so Noko may be slow here.
     if event.get("tab", "home") != "home":
         return
-    publish_home(client, deps, str(event["user"]))
+    publish_home(client, deps, changes)

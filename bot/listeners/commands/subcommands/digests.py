@@ -210,7 +210,7 @@ def run_digest(ctx: CommandContext, args: DigestArgs) -> Reply:
     today = today_for(ctx.deps, ctx.changes)
     try:
         team_id, digest = subscriptions.preview_digest(
-            ctx.deps.noko, ctx.deps.cache, args.team, args.period, today
+            ctx.deps.noko, ctx.deps.cache, args.team, args.period, today, ctx.sight
         )
     except TeamNotFoundError as error:
         raise args.explain(error) from None

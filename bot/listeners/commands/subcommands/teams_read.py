@@ -1,4 +1,5 @@
-"""Read-only subcommands, open to everyone: list, show, members, hours."""
+"""Read-only subcommands: list (open to everyone), show and members (Noko users and those who
+may change teams), hours (what the caller's Noko level shows; see bot.services.access)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.blocks.teams import team_detail_reply, team_list_reply
 from bot.errors import BotError, TeamNotFoundError, UsageError, safe
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.context import today_for
+from bot.services.changes import require_membership_reading
 from bot.services.hours import split_team_and_period, team_hours
 from bot.services.periods import ACCEPTED, PeriodError
 from bot.services.teams import ROLES, STATES, Role, State, list_teams, show_team, team_members
@@ -90,11 +92,13 @@ def run_list(ctx: CommandContext, args: ListArgs) -> Reply:
 
 
 def run_show(ctx: CommandContext, args: TeamArgs) -> Reply:
+    require_membership_reading(ctx.changes)
     detail = show_team(ctx.deps.noko, ctx.deps.cache, args.team)
     return team_detail_reply(detail, shared=ctx.shared)
 
 
 def run_members(ctx: CommandContext, args: MembersArgs) -> Reply:
+    require_membership_reading(ctx.changes)
     detail = team_members(ctx.deps.noko, ctx.deps.cache, args.team, args.role, args.state)
     return team_detail_reply(detail, shared=ctx.shared)
 
@@ -102,7 +106,7 @@ def run_members(ctx: CommandContext, args: MembersArgs) -> Reply:
 def run_hours(ctx: CommandContext, args: HoursArgs) -> Reply:
     today = today_for(ctx.deps, ctx.changes)
     try:
-        hours = team_hours(ctx.deps.noko, ctx.deps.cache, args.team, args.period, today)
+        hours = team_hours(ctx.deps.noko, ctx.deps.cache, args.team, args.period, today, ctx.sight)
     except PeriodError as error:
         raise UsageError(str(error)) from None
     except TeamNotFoundError as error:

@@ -60,7 +60,7 @@ def _modal(ctx: CommandContext, kind: ModalKind, team: str | None) -> Reply | No
     """Open the form instead of replying (the modal itself is the answer)."""
     client, trigger = ctx.client, ctx.trigger_id
     open_modal(
-        client, ctx.deps, trigger_id=trigger, kind=kind, team=team, channel_id=ctx.channel_id
+        client, ctx.changes, trigger_id=trigger, kind=kind, team=team, channel_id=ctx.channel_id
     )
     return None
 

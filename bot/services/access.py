@@ -1,0 +1,170 @@
+"""Whose time a person may read: the one rule, after Noko's permission levels.
+
+Noko's levels (help article "Setting permissions"): supervisors and leaders see everyone's time;
+coworkers see their own time and the time logged in the projects they are assigned to (a project's
+``participants``); contractors see only their own time. A Slack user maps to a Noko user by
+e-mail; one with no active Noko user sees no time. ``READ_ACCESS=everyone`` opens reading to every
+Slack user (small, trusting teams).
+
+Team names and membership are not time: anyone with an active Noko user may read them, and so may
+anyone allowed to change teams (they need to see what they change). A Slack user with neither sees
+team names and member counts only (``list``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.errors import NotAllowedError
+from bot.services.authz import MANAGER_ROLES
+from bot.services.cache import NokoCache
+from bot.services.people import Directory, SlackProfile, user_by_email
+from noko_core import Entry, Project, User
+
+ReadAccess = Literal["noko", "everyone"]
+Level = Literal["all", "projects", "own", "none"]
+
+# Wider first: a subscription pauses when its creator's level falls below the one it was made with.
+LEVELS: tuple[Level, ...] = ("all", "projects", "own", "none")
+
+
+class NotVisibleError(NotAllowedError):
+    """The caller may not read what they asked for; the message says why (audited "denied"
+    when it stops a change, such as a subscription that would post nothing)."""
+
+    def __init__(self, user_message: str, reason: str | None = None) -> None:
+        super().__init__(user_message, reason or user_message)
+
+
+@dataclass(frozen=True)
+class Sight:
+    """What one person may read. ``why`` names the level ("Noko coworker") or, with no level,
+    says why in words that fit after "I can't show you anyone's time:"."""
+
+    level: Level
+    why: str
+    user_id: int | None = None
+    project_ids: frozenset[int] = frozenset()
+    # Slack couldn't answer who this is (a passing failure): "none" for now, not for good.
+    unknown: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Sees every entry: nothing is ever withheld."""
+        return self.level == "all"
+
+    def sees(self, entry: Entry) -> bool:
+        if self.level == "all":
+            return True
+        if self.user_id is not None and entry["user"]["id"] == self.user_id:
+            return True
+        project = entry.get("project")
+        return (
+            self.level == "projects" and project is not None and project["id"] in self.project_ids
+        )
+
+    def narrower_than(self, level: str | None) -> bool:
+        """Sees less than ``level`` (None: a subscription made before levels were recorded,
+        when reading was open to all)."""
+        recorded = level if level in LEVELS else "all"
+        return LEVELS.index(self.level) > LEVELS.index(recorded)
+
+    def require_time(self) -> None:
+        """Raise NotVisibleError when this person may see no time at all."""
+        if self.level == "none":
+            raise NotVisibleError(f"I can't show you anyone's time: {self.why}.")
+
+
+EVERYONE = Sight("all", "reading is open to everyone (READ_ACCESS=everyone)")
+
+
+def sight_of(
+    profile: SlackProfile | None,
+    users: Sequence[User],
+    projects: Callable[[], Iterable[Project]],
+) -> Sight:
+    """The Sight of a Slack user, from their Slack profile and Noko's users; ``projects`` is
+    called only for a coworker (whose sight is their assigned projects)."""
+    if profile is None:
+        return Sight("none", "Slack didn't tell me who that is", unknown=True)
+    if profile.deleted:
+        return Sight("none", "no longer in this Slack workspace")
+    user = user_by_email(users, profile.email)
+    if user is None:
+        return Sight("none", "no Noko user has that Slack e-mail address")
+    if user.get("state") != "active":
+        return Sight("none", f"that Noko user is {user.get('state') or 'not active'}")
+    role = str(user.get("role") or "")
+    if role in MANAGER_ROLES:
+        return Sight("all", f"Noko {role}", user["id"])
+    if role == "coworker":
+        assigned = frozenset(
+            p["id"]
+            for p in projects()
+            if any(member["id"] == user["id"] for member in p.get("participants") or ())
+        )
+        return Sight("projects", "Noko coworker", user["id"], assigned)
+    if role == "contractor":
+        return Sight("own", "Noko contractor", user["id"])
+    return Sight("none", f"the Noko role “{role}” is not one I know")
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Looks up Sights for Slack users: through the shared cache, so a role or assignment change
+    in Noko takes effect within the cache's lifetime."""
+
+    cache: NokoCache
+    directory: Directory
+    read_access: ReadAccess = "noko"
+
+    def sight(self, slack_user_id: str) -> Sight:
+        if self.read_access == "everyone":
+            return EVERYONE
+        profile = self.directory.profile(slack_user_id)
+        if profile is None or profile.deleted or not profile.email:
+            return sight_of(profile, [], list)
+        return sight_of(profile, self.cache.users(), self.cache.projects)
+
+
+@dataclass
+class Withheld:
+    """What a Sight left out of a summary, counted so the reply can say so."""
+
+    entries: int = 0
+    minutes: int = 0
+    projects: set[int | None] = field(default_factory=set)
+    people: set[int] = field(default_factory=set)
+
+    def count(self, entry: Entry) -> None:
+        self.entries += 1
+        self.minutes += entry["minutes"] or 0
+        project = entry.get("project")
+        self.projects.add(project["id"] if project else None)
+        self.people.add(entry["user"]["id"])
+
+
+def withheld_note(sight: Sight, withheld: Withheld) -> str | None:
+    """One sentence saying what was left out, or None when nothing could have been."""
+    if sight.complete:
+        return None
+    parts = [f"You see what Noko shows a {sight.why.removeprefix('Noko ')}"]
+    if sight.level == "projects":
+        named = sorted(p for p in withheld.projects if p is not None)
+        if named:
+            count = len(named)
+            parts.append(
+                f"{count} project{'s' if count != 1 else ''} you aren't assigned to "
+                f"{'are' if count != 1 else 'is'} not shown"
+            )
+        if None in withheld.projects:
+            parts.append("other people's time without a project is not shown")
+    elif withheld.people:
+        count = len(withheld.people)
+        parts.append(
+            f"the time of {count} other {'people' if count != 1 else 'person'} is not shown"
+        )
+    parts.append("who logged no time is not shown")
+    return "; ".join(parts) + "."
