@@ -50,6 +50,7 @@ def test_cli_missing_setting_names_variable_and_exits_2(
         ("DATABASE_URL", "mysql://x"),
         ("NOKO_REQUESTS_PER_SECOND", "-1"),
         ("NOKO_REQUESTS_PER_SECOND", "fast"),
+        ("READ_ACCESS", "open"),
     ],
 )
 def test_cli_invalid_setting_is_one_line(name: str, value: str, tmp_path: Path) -> None:

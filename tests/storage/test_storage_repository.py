@@ -123,7 +123,7 @@ def test_update_subscription_rejects_invalid_change(repo: Repository) -> None:
     with pytest.raises(SubscriptionError):
         repo.update_subscription(sub.id, cadence="monthly")  # no day_of_month
     with pytest.raises(SubscriptionError):
-        repo.update_subscription(sub.id, created_by="U9")
+        repo.update_subscription(sub.id, id=99)  # not a field anyone edits
     assert repo.get_subscription(sub.id) == sub
 
 
