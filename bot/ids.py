@@ -43,6 +43,8 @@ class ActionId(StrEnum):
     SUB_TIME = "noko_sub_time"
     SUB_TIMEZONE = "noko_sub_timezone"
     CHECK_CHANGE = "noko_check_change"
+    PAGE_PREVIOUS = "noko_page_previous"
+    PAGE_NEXT = "noko_page_next"
 
 
 class BlockId(StrEnum):
@@ -72,3 +74,5 @@ class BlockId(StrEnum):
     SUB_TIMEZONE = "noko_sub_timezone"
     CHECK = "noko_check"
     UNDO = "noko_undo"
+    PAGE = "noko_page"  # where a paged list stands: "Teams 51 to 100 of 2,002"
+    PAGER = "noko_pager"  # its Previous / Next buttons

@@ -1,14 +1,29 @@
-"""The App Home tab: teams with member counts, buttons to the modals, room for more sections."""
+"""The App Home tab: teams with member counts (paged), buttons to the modals, more sections."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from bot.blocks.common import VIEW_BLOCKS, Block, button, context, divider, header, option, section
+from bot.blocks.common import (
+    VIEW_BLOCKS,
+    Block,
+    button,
+    context,
+    divider,
+    header,
+    option,
+    page_of,
+    pager,
+    section,
+)
 from bot.errors import safe
 from bot.ids import ActionId, BlockId
+from bot.services.paging import HomePage
 from bot.services.teams import TeamRow
+
+# Teams per Home page: the channel digests below take at most 42 of the tab's 100 blocks.
+HOME_PAGE_TEAMS = 40
 
 
 def team_menu_value(op: str, team_id: int) -> str:
@@ -16,10 +31,15 @@ def team_menu_value(op: str, team_id: int) -> str:
 
 
 def home_view(
-    rows: Sequence[TeamRow], sections: Sequence[Sequence[Block]] = (), *, can_change: bool = False
+    rows: Sequence[TeamRow],
+    sections: Sequence[Sequence[Block]] = (),
+    *,
+    can_change: bool = False,
+    page: int = 0,
 ) -> dict[str, Any]:
-    """``sections`` are extra block groups appended below the teams (e.g. channel digests);
-    the change buttons and team menus are there only for someone who ``can_change`` teams."""
+    """Page ``page`` of the teams (Previous/Next publish another), then ``sections``: extra block
+    groups below the teams (e.g. channel digests). The change buttons and team menus are there
+    only for someone who ``can_change`` teams."""
     changes = [
         button("Create team", ActionId.OPEN_CREATE, "create", style="primary"),
         button("Add members", ActionId.OPEN_ADD, "add"),
@@ -34,11 +54,12 @@ def home_view(
         ],
     }
     extra = [block for group in sections for block in [divider(), *group]]
-    room = VIEW_BLOCKS - 4 - len(extra)
+    # Header, actions, the pager's two blocks and the help line; the teams get what is left.
+    per_page = max(1, min(HOME_PAGE_TEAMS, VIEW_BLOCKS - 5 - len(extra)))
+    shown = page_of([1] * len(rows), page, per_page=per_page)
     blocks: list[Block] = [header("Noko teams"), actions]
-    blocks += [_team_block(r, can_change) for r in rows[: room - 1 if len(rows) > room else room]]
-    if len(rows) > room:
-        blocks.append(context(f"…and {len(rows) - room + 1} more: use `/noko-team list`."))
+    blocks += [_team_block(r, can_change) for r in rows[shown.start : shown.end]]
+    blocks += pager(shown, "Teams", HomePage().value)
     if not rows:
         create = " Create one with the button above." if can_change else ""
         blocks.append(section(f"_No teams yet._{create}"))

@@ -1,16 +1,19 @@
-"""The `hours` reply: totals, billable share, hours per member and per project."""
+"""The `hours` reply: totals, billable share, hours per member (paged) and per project."""
 
 from __future__ import annotations
 
-from bot.blocks.common import Reply, context, header, line_sections, message, section
+from bot.blocks.common import Block, Reply, context, header, line_sections, message, section
+from bot.blocks.teams import paged_lines
 from bot.errors import safe
 from bot.services.hours import TeamHours
+from bot.services.paging import HoursPage
 from bot.services.summary import format_hours
 
 MAX_PROJECT_LINES = 25
 
 
-def hours_reply(hours: TeamHours) -> Reply:
+def hours_reply(hours: TeamHours, *, page: int = 0, shared: bool = False) -> Reply:
+    """The totals on every page; the members of page ``page``; the projects on the first."""
     s = hours.summary
     title = f"{hours.team_name}: {s.period.label}"
     totals = (
@@ -21,19 +24,23 @@ def hours_reply(hours: TeamHours) -> Reply:
         totals += f" · *Unapproved:* {format_hours(s.unapproved_minutes)}"
     members = [f"• {safe(m.name)}: {format_hours(m.minutes)}" for m in s.per_member]
     members += [f"• {safe(m.name)}: no time" for m in s.members_without_time]
-    projects = [f"• {safe(p.name)}: {format_hours(p.minutes)}" for p in s.per_project]
-    if len(projects) > MAX_PROJECT_LINES:
-        rest = len(projects) - MAX_PROJECT_LINES
-        projects = [*projects[:MAX_PROJECT_LINES], f"…and {rest} more projects"]
     blocks = [header(title), section(totals)]
     if s.withheld:
         blocks.append(context(s.withheld))
+    paging: list[Block] = []
     if members:
-        blocks += [section("*Per member*"), *line_sections(members, max_blocks=15, max_chars=6000)]
-    if projects:
-        blocks += [
-            section("*Per project*"),
-            *line_sections(projects, max_blocks=15, max_chars=4000),
-        ]
+        request = HoursPage.of(hours.team_id, s.period).model_copy(update={"page": page})
+        body, paging = paged_lines(members, request, "Members", shared=shared)
+        blocks += [section("*Per member*"), *body]
+    if s.per_project and page == 0:
+        blocks += _projects(hours)
     blocks.append(context(f"{s.period.start:%Y-%m-%d} to {s.period.end:%Y-%m-%d}"))
-    return message(safe(f"{title} — {format_hours(s.total_minutes)}"), blocks)
+    return message(safe(f"{title} — {format_hours(s.total_minutes)}"), [*blocks, *paging])
+
+
+def _projects(hours: TeamHours) -> list[Block]:
+    projects = [f"• {safe(p.name)}: {format_hours(p.minutes)}" for p in hours.summary.per_project]
+    if len(projects) > MAX_PROJECT_LINES:
+        rest = len(projects) - MAX_PROJECT_LINES
+        projects = [*projects[:MAX_PROJECT_LINES], f"…and {rest} more projects"]
+    return [section("*Per project*"), *line_sections(projects, max_blocks=15, max_chars=2500)]

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from bot.blocks.common import (
     OPTION_CHARS,
     Block,
     clip,
+    clip_middle,
     context,
+    distinct_options,
     external_select,
     input_block,
+    join_within,
     option,
     plain,
     section,
 )
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
-from bot.services.people import display_name, names_of
-from bot.services.teams import TeamDetail
+from bot.services.people import display_name
+from bot.services.teams import TeamDetail, TeamRow
 
 MAX_INITIAL_OPTIONS = 100
 _TITLES = {"add": "Add members", "remove": "Remove members", "create": "Create team"}
@@ -68,22 +71,56 @@ def working_view(callback_id: object) -> dict[str, Any]:
     return result_view(modal_kind(callback_id), WORKING)
 
 
-def user_option(user: Mapping[str, object], *, in_team: bool = False) -> dict[str, Any]:
+def user_option(
+    user: Mapping[str, object], *, in_team: bool = False, with_id: bool = False
+) -> dict[str, Any]:
     """ "Name (e-mail)", then what a picker must not hide: a state other than active, or that
-    the person is already in the team. The notes survive Slack's 75 characters; the name and
-    e-mail are shortened first."""
-    email = user.get("email")
-    notes = [str(user["state"])] if user.get("state") not in (None, "", "active") else []
+    the person is already in the team (and the Noko id, ``with_id``, when two would read the
+    same). Within Slack's 75 characters the notes are kept whole, and the name and the e-mail
+    share what is left: neither is dropped for the other."""
+    notes = [f"id {user['id']}"] if with_id else []
+    notes += [str(user["state"])] if user.get("state") not in (None, "", "active") else []
     if in_team:
         notes.append("in the team")
     suffix = "".join(f" · {note}" for note in notes)
-    label = f"{display_name(user)} ({email})" if email else display_name(user)
-    return option(clip(label, OPTION_CHARS - len(suffix)) + suffix, str(user["id"]))
+    label = _name_and_email(display_name(user), user.get("email"), OPTION_CHARS - len(suffix))
+    return option(label + suffix, str(user["id"]))
 
 
-def team_option(team_id: int, name: str, member_count: int | None = None) -> dict[str, Any]:
-    label = name if member_count is None else f"{name} ({member_count})"
-    return option(label, str(team_id))
+def _name_and_email(name: str, email: object, room: int) -> str:
+    if not email or str(email) == name:
+        return clip(name, room)
+    address = str(email)
+    if len(name) + len(address) + 3 <= room:
+        return f"{name} ({address})"
+    inner = room - 3  # " (" and ")"
+    email_room = min(len(address), max(inner - len(name), inner // 2))
+    return f"{clip(name, inner - email_room)} ({clip_middle(address, email_room)})"
+
+
+def user_options(
+    users: Sequence[Mapping[str, object]], in_team: Collection[object] = ()
+) -> list[dict[str, Any]]:
+    """Picker options for ``users``; two that would read the same name their Noko ids."""
+    return distinct_options(
+        users, lambda u, with_id: user_option(u, in_team=u["id"] in in_team, with_id=with_id)
+    )
+
+
+def team_option(
+    team_id: int, name: str, member_count: int | None = None, *, with_id: bool = False
+) -> dict[str, Any]:
+    """ "Name (members)", the count kept whole within Slack's 75 characters."""
+    suffix = f" · id {team_id}" if with_id else ""
+    suffix += "" if member_count is None else f" ({member_count:,})"
+    return option(clip(name, OPTION_CHARS - len(suffix)) + suffix, str(team_id))
+
+
+def team_options(rows: Sequence[TeamRow]) -> list[dict[str, Any]]:
+    """Picker options for teams; two that would read the same (long names) name their ids."""
+    return distinct_options(
+        rows, lambda r, with_id: team_option(r.id, r.name, r.member_count, with_id=with_id)
+    )
 
 
 def team_input(initial: Mapping[str, object] | None) -> Block:
@@ -97,7 +134,7 @@ def team_input(initial: Mapping[str, object] | None) -> Block:
 def _users_input(initial: Sequence[Mapping[str, object]], *, optional: bool) -> Block:
     element = external_select(ActionId.USERS_SELECT, "Type a name or e-mail", multi=True)
     if initial:
-        element["initial_options"] = [user_option(u) for u in initial[:MAX_INITIAL_OPTIONS]]
+        element["initial_options"] = user_options(initial[:MAX_INITIAL_OPTIONS])
     return input_block(BlockId.USERS, "People", element, optional=optional)
 
 
@@ -113,7 +150,8 @@ def members_modal(
     blocks: list[Block] = []
     if team is not None:
         initial = team_option(team.id, team.name)
-        blocks.append(context(clip(f"Current members: {safe(names_of(team.members))}", 2000)))
+        names = [safe(display_name(u)) for u in team.members]
+        blocks.append(context(f"Current members: {join_within(names, 1900) or 'nobody'}"))
     blocks[:0] = [team_input(initial), _users_input(initial_users, optional=False)]
     return _modal(
         _TITLES[kind],

@@ -9,56 +9,98 @@ from bot.blocks.common import (
     Block,
     Reply,
     button,
+    clip,
     context,
     header,
+    join_within,
     line_sections,
     message,
+    page_of,
+    pager,
     section,
 )
 from bot.errors import safe
-from bot.ids import ActionId, BlockId
+from bot.ids import COMMAND, ActionId, BlockId
 from bot.services.change_check import ChangeCheck, CheckTarget
-from bot.services.people import display_name, names_of
+from bot.services.paging import ListPage, MembersPage, PageRequest
+from bot.services.people import display_name
 from bot.services.team_changes import ChangeOutcome, RenamePlan
-from bot.services.teams import TeamDetail, TeamRow
+from bot.services.teams import ROLES, STATES, TeamDetail, TeamRow
 
 _VERBS = {"add": "added", "remove": "removed"}
+# A list of names in a reply: the longest that leaves its sentence within one section.
+NAMES_CHARS = 2200
+# A page of a listing: lines and their characters, leaving room for the header and pager.
+PAGE_LINES = 50
+PAGE_CHARS = 7000
 
 
-def _names(users: Sequence[Mapping[str, object]]) -> str:
-    return safe(names_of(users))
+def _names(users: Sequence[Mapping[str, object]], limit: int = NAMES_CHARS) -> str:
+    """Names, escaped, cut after a whole name with "…and N more" when they don't fit."""
+    return join_within([safe(display_name(u)) for u in users], limit) or "nobody"
 
 
 def _members_label(count: int) -> str:
-    return "1 member" if count == 1 else f"{count} members"
+    return "1 member" if count == 1 else f"{count:,} members"
 
 
-def team_list_reply(rows: Sequence[TeamRow], query: str = "") -> Reply:
+def shared_hint(request: PageRequest) -> str:
+    """What a shared (in-channel) page says instead of buttons anyone could press."""
+    return f"Run `{safe(f'{COMMAND} {request.command()}')}` to page through them."
+
+
+def paged_lines(
+    lines: Sequence[str], request: PageRequest, noun: str, *, shared: bool = False
+) -> tuple[list[Block], list[Block]]:
+    """Page ``request.page`` of ``lines`` as sections, and the pager that goes under them."""
+    page = page_of([len(line) + 1 for line in lines], request.page,
+                   per_page=PAGE_LINES, max_chars=PAGE_CHARS)  # fmt: skip
+    body = line_sections(lines[page.start : page.end], max_blocks=MESSAGE_BLOCKS - 4)
+    hint = shared_hint(request) if shared else None
+    return body, pager(page, noun, request.value, shared_hint=hint)
+
+
+def team_list_reply(
+    rows: Sequence[TeamRow], query: str = "", *, page: int = 0, shared: bool = False
+) -> Reply:
     if not rows:
         text = f"No Noko team matches “{safe(query)}”." if query else "There are no Noko teams yet."
         return message(text, [section(text)])
     title = f"Noko teams matching “{query}”" if query else "Noko teams"
-    lines = [f"• *{safe(r.name)}* — {_members_label(r.member_count)} (id {r.id})" for r in rows]
-    body = line_sections(lines, max_blocks=MESSAGE_BLOCKS - 2)
-    text = f"{title}: {len(rows)}"
-    return message(safe(text), [header(text), *body])
+    lines = [
+        f"• *{safe(clip(r.name, 200))}* — {_members_label(r.member_count)} (id {r.id})"
+        for r in rows
+    ]
+    body, paging = paged_lines(lines, ListPage(text=query, page=page), "Teams", shared=shared)
+    text = f"{title}: {len(rows):,}"
+    return message(safe(text), [header(text), *body, *paging])
 
 
 def _member_line(user: Mapping[str, object]) -> str:
     extra = ", ".join(str(user[k]) for k in ("role", "state") if user.get(k))
-    email = user.get("email") or "no e-mail"
-    return f"• {safe(display_name(user))} ({safe(str(email))}{', ' + extra if extra else ''})"
+    email = clip(str(user.get("email") or "no e-mail"), 200)
+    name = clip(display_name(user), 200)
+    return f"• {safe(name)} ({safe(email)}{', ' + extra if extra else ''})"
 
 
-def team_detail_reply(detail: TeamDetail) -> Reply:
+def members_request(detail: TeamDetail, page: int = 0) -> MembersPage:
+    """What re-reads ``detail``: its team and the role and state it was filtered by."""
+    role = next((f for f in ROLES if f in detail.filters), None)
+    state = next((f for f in STATES if f in detail.filters), None)
+    return MembersPage(team=detail.id, role=role, state=state, page=page)
+
+
+def team_detail_reply(detail: TeamDetail, *, page: int = 0, shared: bool = False) -> Reply:
     filters = f" ({', '.join(detail.filters)})" if detail.filters else ""
     text = f"{detail.name}{filters}: {_members_label(len(detail.members))}"
+    paging: list[Block] = []
     if not detail.members:
         body = [section("_Nobody matches._" if filters else "_This team has no members._")]
     else:
         lines = [_member_line(u) for u in detail.members]
-        body = line_sections(lines, max_blocks=MESSAGE_BLOCKS - 2)
-    return message(safe(text), [header(text), *body, context(f"Noko team id {detail.id}")])
+        body, paging = paged_lines(lines, members_request(detail, page), "Members", shared=shared)
+    blocks = [header(text), *body, context(f"Noko team id {detail.id}"), *paging]
+    return message(safe(text), blocks)
 
 
 INACTIVE = ("suspended", "disabled")
@@ -80,7 +122,7 @@ def change_reply(outcome: ChangeOutcome, undo_id: str | None = None) -> Reply:
         blocks.append(context(f"Not members, left alone: {_names(outcome.unchanged)}"))
     inactive = [u for u in outcome.changed if u.get("state") in INACTIVE]
     if inactive and outcome.action in ("add", "create"):
-        who = ", ".join(f"{safe(display_name(u))} ({u.get('state')})" for u in inactive)
+        who = join_within([f"{safe(display_name(u))} ({u.get('state')})" for u in inactive], 2000)
         blocks.append(context(f"Not active in Noko, so they can't log time yet: {who}"))
     return message(text, blocks)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.blocks.common import cap_text
 from bot.blocks.modals import modal_kind, result_view
 from bot.errors import ViewFailedError, is_known, new_error_id, user_message_for
 
@@ -31,7 +32,7 @@ def handle_error(
         logger.info("request failed [%s]: %s: %s", error_id, type(cause).__name__, cause)
     else:
         logger.error("unexpected error [%s]", error_id, exc_info=cause)
-    text = user_message_for(cause, error_id)
+    text = cap_text(user_message_for(cause, error_id))
     try:
         _show(error, body, client, respond, text)
     except Exception:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from bot.services.access import Sight
 from bot.services.cache import NokoCache
-from bot.services.periods import PERIOD_LEADS, PeriodError, parse_period
+from bot.services.periods import PERIOD_LEADS, Period, PeriodError, parse_period
 from bot.services.summary import TeamSummary, summarize
 from bot.services.teams import find_team
-from noko_core import NokoClient
+from noko_core import NokoClient, Team
 
 # A phrase at the end of `hours <team> [period]` is the period when it reads as one; usually the
 # longest that does ("Engineering last 7 days"), unless only a shorter ending (or none) leaves
@@ -78,6 +78,13 @@ def team_hours(
     team = find_team(cache, query)
     week_start = cache.week_start()
     period = parse_period(period_text, today=today, week_start=week_start)
+    return hours_of(noko, team, period, sight)
+
+
+def hours_of(noko: NokoClient, team: Team, period: Period, sight: Sight) -> TeamHours:
+    """Sum the team's entries in ``period`` that ``sight`` may read (a page button re-reads
+    them through here too)."""
+    sight.require_time()
     entries = noko.iter_entries_for_users_in_team(team["id"], from_=period.start, to=period.end)
     members = noko.get_users_in_team(team["id"])
     return TeamHours(team["id"], team["name"], summarize(entries, members, period, sight))

@@ -74,6 +74,17 @@ def range_period(start: dt.date, end: dt.date) -> Period:
     return Period(start, end, _range_label(start, end), "range")
 
 
+def period_of(start: dt.date, end: dt.date, kind: str) -> Period:
+    """The period a button remembered by its dates and kind, with the same label as before."""
+    if kind == "day" and start == end:
+        return day_period(start)
+    if kind == "week" and (end - start).days == 6:
+        return week_period(start, start.weekday())
+    if kind == "month" and start.day == 1 and month_period(start.year, start.month).end == end:
+        return month_period(start.year, start.month)
+    return range_period(start, end)
+
+
 def previous_period(period: Period) -> Period:
     """The period of the same kind (and length, for ranges) just before ``period``."""
     if period.kind == "day":

@@ -12,15 +12,7 @@ from bot.services.cache import NokoCache
 from bot.services.changes import AuditTarget, ChangeContext, guarded
 from bot.services.digest import Digest
 from bot.services.numbers import parse_id
-from bot.services.periods import (
-    Period,
-    PeriodError,
-    day_period,
-    month_period,
-    parse_period,
-    range_period,
-    week_period,
-)
+from bot.services.periods import PeriodError, parse_period
 from bot.services.schedule import NextPost, next_post
 from bot.services.team_digest import DigestJob, build_team_digest
 from bot.services.teams import find_team
@@ -198,17 +190,6 @@ def scheduled_for_team(
 ) -> list[ScheduledDigest]:
     team_id = find_team(cache, team)["id"] if team else None
     return scheduled_digests(repo, cache, now, team_id)
-
-
-def period_of(start: dt.date, end: dt.date, kind: str) -> Period:
-    """The period a button remembered by its dates and kind, with the same label as before."""
-    if kind == "day" and start == end:
-        return day_period(start)
-    if kind == "week" and (end - start).days == 6:
-        return week_period(start, start.weekday())
-    if kind == "month" and start.day == 1 and month_period(start.year, start.month).end == end:
-        return month_period(start.year, start.month)
-    return range_period(start, end)
 
 
 def preview_digest(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar, get_args
 
 from bot.errors import AmbiguousReadingError, AmbiguousTeamError, BotError, TeamNotFoundError
 from bot.services.cache import NokoCache
@@ -16,8 +16,10 @@ from noko_core import NokoClient, SimpleUser, Team, User
 
 A = TypeVar("A")
 
-ROLES = ("supervisor", "leader", "coworker", "contractor")
-STATES = ("active", "pending", "disabled", "suspended")
+Role = Literal["supervisor", "leader", "coworker", "contractor"]
+State = Literal["active", "pending", "disabled", "suspended"]
+ROLES: tuple[Role, ...] = get_args(Role)
+STATES: tuple[State, ...] = get_args(State)
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,18 @@ def _fit(reading: Reading[A], teams: Sequence[Team]) -> tuple[bool, str | None]:
         return False, None
 
 
+def team_by_id(cache: NokoCache, team_id: int) -> Team:
+    """The team with this id (a button's, never typed text: no name matching), reloaded once on
+    a miss; TeamNotFoundError when Noko has no such team any more."""
+    for reload in (False, True):
+        if reload:
+            cache.invalidate_teams()
+        found = next((t for t in cache.teams() if t["id"] == team_id), None)
+        if found is not None:
+            return found
+    raise TeamNotFoundError(str(team_id))
+
+
 def list_teams(cache: NokoCache, text: str = "") -> list[TeamRow]:
     """Teams whose name contains ``text`` (case-insensitive), sorted by name."""
     wanted = text.strip().casefold()
@@ -157,16 +171,19 @@ def team_detail(team: Team) -> TeamDetail:
 
 
 def show_team(noko: NokoClient, cache: NokoCache, query: str) -> TeamDetail:
-    team = find_team(cache, query)
-    members = noko.get_users_in_team(team["id"])
-    return TeamDetail(team["id"], team["name"], _sorted(members))
+    return members_of(noko, find_team(cache, query))
 
 
 def team_members(
     noko: NokoClient, cache: NokoCache, query: str, role: str | None, state: str | None
 ) -> TeamDetail:
+    return members_of(noko, find_team(cache, query), role, state)
+
+
+def members_of(
+    noko: NokoClient, team: Team, role: str | None = None, state: str | None = None
+) -> TeamDetail:
     """Members filtered by Noko role and state (Noko filters; we only pass what was asked)."""
-    team = find_team(cache, query)
     filters = {k: v for k, v in (("role", role), ("state", state)) if v}
     members = noko.get_users_in_team(team["id"], **filters)
     return TeamDetail(team["id"], team["name"], _sorted(members), tuple(filters.values()))

@@ -38,6 +38,7 @@ def check_payload(call: SlackCall) -> None:
         check_blocks(call.args["blocks"], 50)
     if call.method in ("response_url", "chat.postMessage"):
         assert call.args.get("text"), f"{call.method} without fallback text"
+        assert len(call.args["text"]) <= 4000, f"{call.method} text over Slack's 4,000 advised"
     assert BOT_TOKEN not in json.dumps(call.args), "the bot token leaked into a payload"
 
 

@@ -24,8 +24,9 @@ from bot.blocks.modals import members_modal, user_option
 from bot.blocks.render import unescape
 from bot.blocks.teams import change_reply, team_detail_reply, team_list_reply
 from bot.errors import safe
+from bot.ids import ActionId, BlockId
 from bot.services.hours import TeamHours
-from bot.services.periods import range_period
+from bot.services.periods import DASH, range_period
 from bot.services.summary import MemberHours, ProjectHours, TeamSummary
 from bot.services.team_changes import ChangeOutcome
 from bot.services.teams import TeamDetail, TeamRow
@@ -53,12 +54,27 @@ def _message_ok(reply) -> None:
     assert reply.text
 
 
-def test_huge_team_list_fits_and_says_more():
+def test_huge_team_list_fits_and_pages():
     rows = [TeamRow(i, f"Team <{i}> & co " + "n" * 60, i) for i in range(600)]
     reply = team_list_reply(rows)
     _message_ok(reply)
-    assert "more not shown" in json.dumps(reply.blocks)
+    assert f"Teams 1{DASH}50 of 600 (page 1 of 12)." in json.dumps(reply.blocks, ensure_ascii=False)
+    assert element_by_action(reply.blocks, ActionId.PAGE_NEXT)
     assert "&lt;1&gt; &amp; co" in json.dumps(reply.blocks)  # names are escaped in mrkdwn
+
+
+def test_pages_of_very_long_names_hold_fewer_lines_and_still_fit():
+    rows = [TeamRow(i, "&" * 300, i) for i in range(400)]
+    for page in range(0, 400):
+        reply = team_list_reply(rows, page=page)
+        _message_ok(reply)
+        if not any(e["action_id"] == ActionId.PAGE_NEXT for e in _pager_buttons(reply.blocks)):
+            break
+    assert page > 8  # more pages than 400 / 50: each holds what fits
+
+
+def _pager_buttons(blocks):
+    return [e for b in blocks if b.get("block_id") == BlockId.PAGER for e in b["elements"]]
 
 
 def test_huge_team_detail_fits():
@@ -96,7 +112,6 @@ def test_help_reply_is_valid():
 
 
 def test_unknown_change_reply_fits_and_its_check_value_round_trips():
-    from bot.ids import ActionId
     from bot.services.change_check import MAX_CHECKED_USERS, CheckTarget
 
     users = [_user(10_000_000 + i) for i in range(800)]

@@ -1,5 +1,5 @@
 """Button and menu clicks: open the modals, confirm or cancel delete/clear/rename, undo a change,
-refresh App Home.
+refresh App Home, page through long lists.
 
 Each is acked on the request thread and runs on the work queue (see bot/listeners/guard.py).
 """
@@ -17,6 +17,7 @@ from bot.listeners.actions.digests import (
     handle_subscription_preview_action,
 )
 from bot.listeners.actions.open_modal import handle_open_modal_action, handle_team_menu_action
+from bot.listeners.actions.paging import handle_page_action
 from bot.listeners.actions.refresh import handle_refresh_home_action
 from bot.listeners.actions.undo import handle_undo_action
 from bot.listeners.guard import deferred, immediate
@@ -33,6 +34,8 @@ def register(app: App) -> None:
     app.action(ActionId.CANCEL)(deferred(handle_cancel_action))
     app.action(ActionId.CHECK_CHANGE)(deferred(handle_check_action))
     app.action(ActionId.REFRESH_HOME)(deferred(handle_refresh_home_action))
+    for action_id in (ActionId.PAGE_PREVIOUS, ActionId.PAGE_NEXT):
+        app.action(action_id)(deferred(handle_page_action))
     # Selecting in the modals' pickers sends block_actions too; nothing to do but ack.
     app.action(ActionId.TEAM_SELECT)(immediate(_ack_only))
     app.action(ActionId.USERS_SELECT)(immediate(_ack_only))

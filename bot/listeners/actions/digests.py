@@ -29,7 +29,7 @@ from bot.services import subscriptions
 from bot.services.changes import ChangeContext
 from bot.services.digest import Digest
 from bot.services.numbers import MAX_ID, parse_id
-from bot.services.periods import PeriodError, checked_range
+from bot.services.periods import PeriodError, checked_range, period_of
 from bot.services.posting import PostOutcome
 from bot.services.team_digest import DigestJob, build_team_digest
 from bot.slack.posting import poster_for
@@ -104,7 +104,7 @@ def handle_post_digest_action(
     channel = str((body.get("channel") or {}).get("id") or "")
     if not channel:
         raise BotError("I can't tell which channel to post to. Run the command there again.")
-    period = subscriptions.period_of(value.s, value.e, value.k)
+    period = period_of(value.s, value.e, value.k)
     # What the clicker may read: the button's values alone must not widen anyone's view.
     sight = changes.reader.sight(changes.actor_id)
     sight.require_time()

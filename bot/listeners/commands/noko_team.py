@@ -42,6 +42,7 @@ def handle_noko_team_command(
         audit=audit,
         channel_id=request.channel_id,
         trigger_id=request.trigger_id,
+        shared=parsed.share,
     )
     reply = run_subcommand(ctx, parsed.name, parsed.words)
     if reply is not None:

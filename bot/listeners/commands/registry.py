@@ -36,6 +36,7 @@ class CommandContext:
     audit: AuditChannel
     channel_id: str
     trigger_id: str
+    shared: bool = False  # --share: the reply goes to the channel (no buttons only you may press)
 
     @property
     def user_id(self) -> str:

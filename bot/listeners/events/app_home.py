@@ -21,12 +21,14 @@ def home_sections(deps: Deps, *, can_change: bool) -> list[list[Block]]:
     return [home_digests_section(rows, can_change=can_change)]
 
 
-def publish_home(client: WebClient, deps: Deps, changes: ChangeContext) -> None:
-    """The Home tab of ``changes.actor_id``: change buttons only if they may make changes."""
+def publish_home(client: WebClient, deps: Deps, changes: ChangeContext, page: int = 0) -> None:
+    """The Home tab of ``changes.actor_id`` with page ``page`` of the teams (its Previous/Next
+    come back here): change buttons only if they may make changes."""
     rows = list_teams(deps.cache)
     deps.cache.warm_in_background()  # users too: the Home buttons open pickers next
     can_change = may(changes, "add")
-    view = home_view(rows, home_sections(deps, can_change=can_change), can_change=can_change)
+    sections = home_sections(deps, can_change=can_change)
+    view = home_view(rows, sections, can_change=can_change, page=page)
     client.views_publish(user_id=changes.actor_id, view=view)
 
 

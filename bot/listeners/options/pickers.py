@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.blocks.modals import team_option, user_option
+from bot.blocks.modals import team_options, user_options
 from bot.deps import Deps
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.listeners.payloads import modal_metadata, selected_value
@@ -21,7 +21,7 @@ COLD_CACHE_WAIT = 2.0
 def load_team_options(ack: Ack, payload: dict[str, Any], deps: Deps) -> None:
     teams = deps.cache.peek_teams(wait=COLD_CACHE_WAIT) or []
     rows = matching_teams(teams, str(payload.get("value") or ""))
-    ack(options=[team_option(r.id, r.name, r.member_count) for r in rows])
+    ack(options=team_options(rows))
 
 
 def load_user_options(ack: Ack, payload: dict[str, Any], body: dict[str, Any], deps: Deps) -> None:
@@ -33,7 +33,7 @@ def load_user_options(ack: Ack, payload: dict[str, Any], body: dict[str, Any], d
     removing = view.get("callback_id") == CallbackId.REMOVE_MEMBERS
     found = matching_users(users, str(payload.get("value") or ""), members if removing else None)
     in_team = members if not removing and members is not None else set()
-    ack(options=[user_option(u, in_team=u["id"] in in_team) for u in found])
+    ack(options=user_options(found, in_team))
 
 
 def _members_of_selected_team(view: dict[str, Any], teams: list[Team]) -> set[int] | None:

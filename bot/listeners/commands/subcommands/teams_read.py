@@ -4,7 +4,7 @@ may change teams), hours (what the caller's Noko level shows; see bot.services.a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, Self
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,10 +18,16 @@ from bot.listeners.context import today_for
 from bot.services.changes import require_membership_reading
 from bot.services.hours import period_sizes, split_team_and_period, team_hours
 from bot.services.periods import ACCEPTED, PeriodError
-from bot.services.teams import ROLES, STATES, choose_reading, list_teams, show_team, team_members
-
-Role = Literal["supervisor", "leader", "coworker", "contractor"]
-State = Literal["active", "pending", "disabled", "suspended"]
+from bot.services.teams import (
+    ROLES,
+    STATES,
+    Role,
+    State,
+    choose_reading,
+    list_teams,
+    show_team,
+    team_members,
+)
 
 
 class _Args(BaseModel):
@@ -110,20 +116,23 @@ class HoursArgs(TeamArgs):
         return UsageError(f"I couldn't read “{shown}” as a period. Use {ACCEPTED}.")
 
 
+# Each reply is the first page; its Next button re-reads through bot/listeners/actions/paging.py.
 def run_list(ctx: CommandContext, args: ListArgs) -> Reply:
-    return team_list_reply(list_teams(ctx.deps.cache, args.query), args.query)
+    rows = list_teams(ctx.deps.cache, args.query)
+    return team_list_reply(rows, args.query, shared=ctx.shared)
 
 
 def run_show(ctx: CommandContext, args: TeamArgs) -> Reply:
     require_membership_reading(ctx.changes)
-    return team_detail_reply(show_team(ctx.deps.noko, ctx.deps.cache, args.team))
+    detail = show_team(ctx.deps.noko, ctx.deps.cache, args.team)
+    return team_detail_reply(detail, shared=ctx.shared)
 
 
 def run_members(ctx: CommandContext, readings: Readings[MembersArgs]) -> Reply:
     require_membership_reading(ctx.changes)
     args = choose_reading(ctx.deps.cache, "members", readings)
     detail = team_members(ctx.deps.noko, ctx.deps.cache, args.team, args.role, args.state)
-    return team_detail_reply(detail)
+    return team_detail_reply(detail, shared=ctx.shared)
 
 
 def run_hours(ctx: CommandContext, readings: Readings[HoursArgs]) -> Reply:
@@ -135,7 +144,7 @@ def run_hours(ctx: CommandContext, readings: Readings[HoursArgs]) -> Reply:
         raise UsageError(str(error)) from None
     except TeamNotFoundError as error:
         raise args.explain(error) from None
-    return hours_reply(hours)
+    return hours_reply(hours, shared=ctx.shared)
 
 
 SUBCOMMANDS = (
