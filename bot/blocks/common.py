@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,15 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Where a cut would leave half an escape ("&am") or half a mention or link ("<@U12") behind.
+_HALF_MARKUP = re.compile(r"&[a-z]{0,3}$|<[^<>]{0,80}$")
+
+
+def clip_mrkdwn(text: str, limit: int) -> str:
+    """``clip`` for mrkdwn: never cuts an escape, a mention or a link in two."""
+    return text if len(text) <= limit else _HALF_MARKUP.sub("", text[: limit - 1]) + "…"
+
+
 def plain(text: str, limit: int = OPTION_CHARS) -> dict[str, Any]:
     return {"type": "plain_text", "text": clip(text or " ", limit), "emoji": True}
 
@@ -43,7 +53,8 @@ def _with_id(block: Block, block_id: str | None) -> Block:
 
 
 def section(text: str, *, block_id: str | None = None, accessory: Block | None = None) -> Block:
-    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, _CHUNK)}}
+    text = clip_mrkdwn(text, _CHUNK)
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
     if accessory:
         block["accessory"] = accessory
     return _with_id(block, block_id)
@@ -51,7 +62,7 @@ def section(text: str, *, block_id: str | None = None, accessory: Block | None =
 
 def fields(texts: Sequence[str], *, block_id: str | None = None) -> Block:
     """A section of up to ten side-by-side mrkdwn fields (Slack's limit)."""
-    items = [{"type": "mrkdwn", "text": clip(t, FIELD_CHARS)} for t in texts[:10]]
+    items = [{"type": "mrkdwn", "text": clip_mrkdwn(t, FIELD_CHARS)} for t in texts[:10]]
     return _with_id({"type": "section", "fields": items}, block_id)
 
 
@@ -60,7 +71,7 @@ def header(text: str, *, block_id: str | None = None) -> Block:
 
 
 def context(text: str, *, block_id: str | None = None) -> Block:
-    element = {"type": "mrkdwn", "text": clip(text, _CHUNK)}
+    element = {"type": "mrkdwn", "text": clip_mrkdwn(text, _CHUNK)}
     return _with_id({"type": "context", "elements": [element]}, block_id)
 
 
@@ -121,12 +132,12 @@ def pack_lines(
     """Lines joined into section-sized chunks, the first headed ``*title*`` and the rest
     ``*title (continued)*``; stops before passing ``max_chunks`` or ``max_chars`` of lines.
     Returns the chunks and how many lines they hold."""
-    title = clip(title, 200)
+    title = clip_mrkdwn(title, 200)
     heads = (f"*{title}*", f"*{title} (continued)*") if title else ("", "")
     groups: list[list[str]] = [[]]
     size, used, kept = len(heads[0]), 0, 0
     for line in lines:
-        line = clip(line, _CHUNK - len(heads[1]) - 1)
+        line = clip_mrkdwn(line, _CHUNK - len(heads[1]) - 1)
         if max_chars is not None and used + len(line) > max_chars:
             break
         if groups[-1] and size + 1 + len(line) > _CHUNK:
@@ -193,4 +204,4 @@ def message(text: str, blocks: Sequence[Block]) -> Reply:
     kept = list(blocks)
     if len(kept) > MESSAGE_BLOCKS:
         kept = [*kept[: MESSAGE_BLOCKS - 1], context("…the rest did not fit in one message.")]
-    return Reply(clip(text, SECTION_CHARS), kept)
+    return Reply(clip_mrkdwn(text, SECTION_CHARS), kept)

@@ -9,6 +9,7 @@ from bot.blocks.common import (
     OPTION_CHARS,
     Block,
     clip,
+    clip_mrkdwn,
     context,
     external_select,
     input_block,
@@ -113,7 +114,9 @@ def members_modal(
     blocks: list[Block] = []
     if team is not None:
         initial = team_option(team.id, team.name)
-        blocks.append(context(clip(f"Current members: {safe(names_of(team.members))}", 2000)))
+        blocks.append(
+            context(clip_mrkdwn(f"Current members: {safe(names_of(team.members))}", 2000))
+        )
     blocks[:0] = [team_input(initial), _users_input(initial_users, optional=False)]
     return _modal(
         _TITLES[kind],

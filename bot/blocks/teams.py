@@ -44,9 +44,9 @@ def team_list_reply(rows: Sequence[TeamRow], query: str = "") -> Reply:
 
 
 def _member_line(user: Mapping[str, object]) -> str:
-    extra = ", ".join(str(user[k]) for k in ("role", "state") if user.get(k))
-    email = user.get("email") or "no e-mail"
-    return f"• {safe(display_name(user))} ({safe(str(email))}{', ' + extra if extra else ''})"
+    notes = [str(user.get("email") or "no e-mail")]
+    notes += [str(user[k]) for k in ("role", "state") if user.get(k)]
+    return f"• {safe(display_name(user))} ({safe(', '.join(notes))})"
 
 
 def team_detail_reply(detail: TeamDetail) -> Reply:
