@@ -22,7 +22,8 @@ from noko_core.errors import (
 
 
 class BotError(Exception):
-    """An error whose ``user_message`` can be shown to the Slack user as is."""
+    """An error whose ``user_message`` can be shown to the Slack user as is: mrkdwn, with any
+    text from people or Noko in it escaped once with ``safe``."""
 
     def __init__(self, user_message: str) -> None:
         super().__init__(user_message)

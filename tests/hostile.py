@@ -67,11 +67,12 @@ hostile_texts: st.SearchStrategy[str] = st.one_of(
 
 @dataclass(frozen=True)
 class Legit:
-    """What the bot itself may link to: Slack users it mentions, channels, URLs it links."""
+    """What the bot itself may link to: Slack users it mentions, channels, URLs it links; None
+    lets any well-formed one through (``WELL_FORMED``, the net under every test's payloads)."""
 
-    users: frozenset[str] = frozenset()
-    channels: frozenset[str] = frozenset()
-    urls: frozenset[str] = frozenset()
+    users: frozenset[str] | None = frozenset()
+    channels: frozenset[str] | None = frozenset()
+    urls: frozenset[str] | None = frozenset()
 
     @classmethod
     def of(
@@ -80,6 +81,7 @@ class Legit:
         return cls(frozenset(users), frozenset(channels), frozenset(urls))
 
 
+WELL_FORMED = Legit(None, None, None)
 _SEQUENCE = re.compile(r"<([^<>]*)>")
 _USER = re.compile(r"@([UW][A-Z0-9]+)")
 _CHANNEL = re.compile(r"#([CG][A-Z0-9]+)")
@@ -164,10 +166,7 @@ def _escaped_forms(hostile: list[str]) -> list[str]:
 
 def _built(inner: str, legit: Legit) -> bool:
     """Whether ``<inner>`` is one of the forms the bot builds, tied to a legitimate id."""
-    if match := _USER.fullmatch(inner):
-        return match.group(1) in legit.users
-    if match := _CHANNEL.fullmatch(inner):
-        return match.group(1) in legit.channels
-    if match := _LINK.fullmatch(inner):
-        return match.group(1) in legit.urls
+    for pattern, allowed in ((_USER, legit.users), (_CHANNEL, legit.channels), (_LINK, legit.urls)):
+        if match := pattern.fullmatch(inner):
+            return allowed is None or match.group(1) in allowed
     return False
