@@ -23,7 +23,8 @@ from noko_core.errors import (
 
 
 class BotError(Exception):
-    """An error whose ``user_message`` can be shown to the Slack user as is."""
+    """An error whose ``user_message`` can be shown to the Slack user as is: mrkdwn, with any
+    text from people or Noko in it escaped once with ``safe``."""
 
     def __init__(self, user_message: str) -> None:
         super().__init__(user_message)
@@ -31,10 +32,11 @@ class BotError(Exception):
 
 
 class UsageError(BotError):
-    """The command text could not be understood; ``usage`` is the subcommand's usage line."""
+    """The command text could not be understood: ``problem`` is mrkdwn (user text in it already
+    escaped), ``usage`` the subcommand's usage line as typed (its ``<team>`` gets escaped)."""
 
     def __init__(self, problem: str, usage: str | None = None) -> None:
-        text = problem if usage is None else f"{problem}\nUsage: `{usage}`"
+        text = problem if usage is None else f"{problem}\nUsage: `{safe(usage)}`"
         super().__init__(text)
         self.problem = problem
         self.usage = usage
@@ -143,7 +145,7 @@ def noko_error_message(error: NokoError) -> str:
     if isinstance(error, NokoRateLimitError):
         return "Noko is busy, try again in a minute."
     if isinstance(error, NokoOutcomeUnknownError):
-        return (
+        return safe(
             "Noko didn't answer in time, so I can't tell whether that change happened. "
             "Look with `/noko-team show <team>` before trying again."
         )
@@ -154,9 +156,9 @@ def noko_error_message(error: NokoError) -> str:
     if isinstance(error, NokoForbiddenError):
         return "The bot's Noko account is not allowed to do that (a Noko plan or role limit)."
     if isinstance(error, NokoValidationError):
-        return f"Noko refused the change: {_validation_details(error)}"
+        return f"Noko refused the change: {safe(_validation_details(error))}"
     if isinstance(error, NokoInputError):
-        return f"That request didn't make sense to the Noko client: {error}"
+        return f"That request didn't make sense to the Noko client: {safe(str(error))}"
     if isinstance(error, NokoHTTPError):
         return f"Noko answered with an unexpected error (HTTP {error.status})."
     return "Something went wrong talking to Noko. Please try again."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,15 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Where a cut would leave half an escape ("&am") or half a mention or link ("<@U12") behind.
+_HALF_MARKUP = re.compile(r"&[a-z]{0,3}$|<[^<>]{0,80}$")
+
+
+def clip_mrkdwn(text: str, limit: int) -> str:
+    """``clip`` for mrkdwn: never cuts an escape, a mention or a link in two."""
+    return text if len(text) <= limit else _HALF_MARKUP.sub("", text[: limit - 1]) + "…"
+
+
 def clip_middle(text: str, limit: int) -> str:
     """``text`` within ``limit`` keeping its start and its end (an e-mail keeps its domain)."""
     if len(text) <= limit:
@@ -64,8 +74,8 @@ def cap_text(text: str, limit: int = TEXT_CHARS) -> str:
         if cut >= room // 2:
             rest = text[cut + len(separator) :].split(separator)
             left = sum(1 for piece in rest if piece.strip())
-            return f"{text[:cut]} …and {left:,} more{unit}"
-    return f"{text[:room]}… and {len(text) - room:,} more characters"
+            return f"{_HALF_MARKUP.sub('', text[:cut])} …and {left:,} more{unit}"
+    return f"{_HALF_MARKUP.sub('', text[:room])}… and {len(text) - room:,} more characters"
 
 
 def join_within(items: Sequence[str], limit: int, separator: str = ", ") -> str:
@@ -96,7 +106,8 @@ def _with_id(block: Block, block_id: str | None) -> Block:
 
 
 def section(text: str, *, block_id: str | None = None, accessory: Block | None = None) -> Block:
-    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, _CHUNK)}}
+    text = clip_mrkdwn(text, _CHUNK)
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
     if accessory:
         block["accessory"] = accessory
     return _with_id(block, block_id)
@@ -104,7 +115,7 @@ def section(text: str, *, block_id: str | None = None, accessory: Block | None =
 
 def fields(texts: Sequence[str], *, block_id: str | None = None) -> Block:
     """A section of up to ten side-by-side mrkdwn fields (Slack's limit)."""
-    items = [{"type": "mrkdwn", "text": clip(t, FIELD_CHARS)} for t in texts[:10]]
+    items = [{"type": "mrkdwn", "text": clip_mrkdwn(t, FIELD_CHARS)} for t in texts[:10]]
     return _with_id({"type": "section", "fields": items}, block_id)
 
 
@@ -113,7 +124,7 @@ def header(text: str, *, block_id: str | None = None) -> Block:
 
 
 def context(text: str, *, block_id: str | None = None) -> Block:
-    element = {"type": "mrkdwn", "text": clip(text, _CHUNK)}
+    element = {"type": "mrkdwn", "text": clip_mrkdwn(text, _CHUNK)}
     return _with_id({"type": "context", "elements": [element]}, block_id)
 
 
@@ -189,12 +200,12 @@ def pack_lines(
     """Lines joined into section-sized chunks, the first headed ``*title*`` and the rest
     ``*title (continued)*``; stops before passing ``max_chunks`` or ``max_chars`` of lines.
     Returns the chunks and how many lines they hold."""
-    title = clip(title, 200)
+    title = clip_mrkdwn(title, 200)
     heads = (f"*{title}*", f"*{title} (continued)*") if title else ("", "")
     groups: list[list[str]] = [[]]
     size, used, kept = len(heads[0]), 0, 0
     for line in lines:
-        line = clip(line, _CHUNK - len(heads[1]) - 1)
+        line = clip_mrkdwn(line, _CHUNK - len(heads[1]) - 1)
         if max_chars is not None and used + len(line) > max_chars:
             break
         if groups[-1] and size + 1 + len(line) > _CHUNK:

@@ -112,15 +112,18 @@ def subscriptions_reply(rows: Sequence[ScheduledDigest], team: str | None = None
     title = f"Digest subscriptions of {team}" if team else "Digest subscriptions"
     if not rows:
         text = f"No digest subscriptions{' for ' + safe(team) if team else ''} yet."
-        return Reply(text, [section(f"{text} Add one with `/noko-team subscribe <team>`.")])
+        hint = safe("Add one with `/noko-team subscribe <team>`.")
+        return Reply(text, [section(f"{text} {hint}")])
     blocks = [header(title), *line_sections([_line(r) for r in rows], max_blocks=40)]
     blocks.append(
         context(
-            "Change one with `/noko-team pause <id>`, `resume <id>`, "
-            "`unsubscribe <id>`, or from the bot's Home tab."
+            safe(
+                "Change one with `/noko-team pause <id>`, `resume <id>`, "
+                "`unsubscribe <id>`, or from the bot's Home tab."
+            )
         )
     )
-    return message(f"{title}: {len(rows)}", blocks)
+    return message(safe(f"{title}: {len(rows)}"), blocks)
 
 
 def subscribed_reply(row: ScheduledDigest, created: bool) -> Reply:
@@ -157,7 +160,8 @@ def home_digests_section(
     for someone who ``can_change`` them."""
     blocks: list[Block] = [header("Channel digests")]
     if not rows:
-        blocks.append(context("No channel digests yet: `/noko-team subscribe <team> #channel`."))
+        hint = safe("No channel digests yet: `/noko-team subscribe <team> #channel`.")
+        blocks.append(context(hint))
     for row in rows[:HOME_DIGESTS_MAX]:
         blocks += _home_row(row, can_change)
     if len(rows) > HOME_DIGESTS_MAX:
@@ -274,12 +278,13 @@ def subscribe_modal(
     timezone: str,
     problems: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The subscribe form, pre-filled; ``problems`` say what was wrong with the typed command."""
+    """The subscribe form, pre-filled; ``problems`` (mrkdwn, user text in them escaped by
+    whoever wrote them, as in every BotError) say what was wrong with the typed command."""
     zones = [option(z, z) for z in list(dict.fromkeys([timezone, *COMMON_ZONES]))[:100]]
     cadences = [option(c.title(), c) for c in ("daily", "weekly", "monthly")]
     cadence_menu = _select(ActionId.SUB_CADENCE, cadences, cadence)
     zone_menu = _select(ActionId.SUB_TIMEZONE, zones, timezone)
-    blocks = [context(":warning: " + safe(p)) for p in problems[:3]]
+    blocks = [context(":warning: " + p) for p in problems[:3]]
     blocks += [
         team_input(team_option(*team) if team else None),
         input_block(BlockId.SUB_CHANNEL, "Channel", _channel_select(channel_id)),

@@ -77,10 +77,9 @@ def team_list_reply(
 
 
 def _member_line(user: Mapping[str, object]) -> str:
-    extra = ", ".join(str(user[k]) for k in ("role", "state") if user.get(k))
-    email = clip(str(user.get("email") or "no e-mail"), 200)
-    name = clip(display_name(user), 200)
-    return f"• {safe(name)} ({safe(email)}{', ' + extra if extra else ''})"
+    notes = [clip(str(user.get("email") or "no e-mail"), 200)]
+    notes += [str(user[k]) for k in ("role", "state") if user.get(k)]
+    return f"• {safe(clip(display_name(user), 200))} ({safe(', '.join(notes))})"
 
 
 def members_request(detail: TeamDetail, page: int = 0) -> MembersPage:

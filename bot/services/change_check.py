@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.errors import BotError
+from bot.errors import BotError, safe
 from bot.services.cache import NokoCache
 from bot.services.team_changes import ChangeOutcome
 from noko_core import NokoClient, NokoNotFoundError, SimpleUser, Team
@@ -47,7 +47,9 @@ class CheckTarget(BaseModel):
         try:
             return cls.model_validate_json(value)
         except ValidationError:
-            raise BotError("That Check button is broken; use `/noko-team show <team>`.") from None
+            raise BotError(
+                safe("That Check button is broken; use `/noko-team show <team>`.")
+            ) from None
 
 
 @dataclass(frozen=True)

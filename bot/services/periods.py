@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.errors import safe
+
 PeriodKind = Literal["day", "week", "month", "range"]
 MAX_RANGE_DAYS = 366
 ACCEPTED = (
@@ -29,7 +31,8 @@ PERIOD_LEADS = frozenset({"today", "yesterday", "this", "last", "past", "since"}
 
 
 class PeriodError(ValueError):
-    """A period the user typed cannot be understood; the message is fit to show them."""
+    """A period the user typed cannot be understood; the message is fit to show them (mrkdwn,
+    what they typed escaped)."""
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,9 @@ def parse_period(text: str | None, *, today: dt.date, week_start: int) -> Period
         return named
     match = _RANGE.match((text or "").strip())
     if not match:
-        shown = " ".join((text or "").split())[:60]
+        shown = safe(" ".join((text or "").split())[:60])
         raise PeriodError(f"I couldn't read “{shown}” as a period. Use {ACCEPTED}.")
-    return checked_range(_date(match.group(1)), _date(match.group(2)), shown=repr(text))
+    return checked_range(_date(match.group(1)), _date(match.group(2)), shown=safe(repr(text)))
 
 
 def checked_range(start: dt.date, end: dt.date, *, shown: str | None = None) -> Period:
@@ -174,7 +177,8 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise PeriodError(f"{text!r} is not a valid date (YYYY-MM-DD). Use {ACCEPTED}.") from None
+        shown = safe(repr(text))
+        raise PeriodError(f"{shown} is not a valid date (YYYY-MM-DD). Use {ACCEPTED}.") from None
 
 
 def _day(day: dt.date) -> str:

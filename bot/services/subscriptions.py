@@ -86,7 +86,7 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
                 )
         except SubscriptionError as error:  # a valid Schedule makes this unlikely; kept as a guard
             raise BotError(
-                f"That schedule can't be used: {'; '.join(p.text for p in error.problems)}."
+                f"That schedule can't be used: {safe('; '.join(p.text for p in error.problems))}."
             ) from None
         if sub is None:
             raise BotError("That digest subscription was deleted meanwhile: subscribe again.")

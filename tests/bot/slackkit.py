@@ -11,6 +11,7 @@ from slack_sdk.models.views import View
 from slack_sdk.signature import SignatureVerifier
 
 from bot.devtools.fake_slack import SlackCall
+from tests.hostile import WELL_FORMED, assert_inert
 
 BOT_TOKEN = "xoxb-0000-SECRET-BOT-TOKEN"
 SIGNING_SECRET = "test-signing-secret"
@@ -29,6 +30,7 @@ def check_blocks(blocks: list[dict[str, Any]], limit: int) -> None:
 def check_view(view: dict[str, Any]) -> None:
     View(**view).validate_json()
     check_blocks(view.get("blocks") or [], 100)
+    assert_inert(view, [], WELL_FORMED)
 
 
 def check_payload(call: SlackCall) -> None:
@@ -39,6 +41,7 @@ def check_payload(call: SlackCall) -> None:
     if call.method in ("response_url", "chat.postMessage"):
         assert call.args.get("text"), f"{call.method} without fallback text"
         assert len(call.args["text"]) <= 4000, f"{call.method} text over Slack's 4,000 advised"
+    assert_inert(call.args, [], WELL_FORMED)  # no <team>, no bare &, no escapes in plain text
     assert BOT_TOKEN not in json.dumps(call.args), "the bot token leaked into a payload"
 
 

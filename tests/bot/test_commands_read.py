@@ -68,7 +68,9 @@ def test_members_filters_by_role(slack, people):
 
 def test_members_bad_role_gives_usage(slack, people):
     text = reply_text(slack.run("members", people.coworker))
-    assert "Which team?" in text and "Usage: `/noko-team members <team> [role] [state]`" in text
+    assert (
+        "Which team?" in text and "Usage: `/noko-team members &lt;team&gt; [role] [state]`" in text
+    )
 
 
 def test_hours_default_this_week(slack, people):
@@ -84,7 +86,7 @@ def test_hours_range_and_projects(slack, people, dataset):
 
 def test_hours_bad_period_names_the_accepted_forms(slack, people):
     text = reply_text(slack.run("hours Design 2024-13-01..2024-13-05", people.coworker))
-    assert "YYYY-MM-DD" in text and "Usage: `/noko-team hours <team> [period]`" in text
+    assert "YYYY-MM-DD" in text and "Usage: `/noko-team hours &lt;team&gt; [period]`" in text
 
 
 def test_share_flag_posts_in_channel(slack, people):
@@ -94,4 +96,4 @@ def test_share_flag_posts_in_channel(slack, people):
 
 def test_unclosed_quote_gives_usage(slack, people):
     text = reply_text(slack.run('show "Design', people.coworker))
-    assert "quote is not closed" in text and "/noko-team show <team>" in text
+    assert "quote is not closed" in text and "/noko-team show &lt;team&gt;" in text

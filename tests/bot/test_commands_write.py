@@ -112,7 +112,7 @@ def test_rename_quoted(slack, people, deps):
 
 def test_rename_without_new_name_gives_usage(slack, people):
     reply = reply_text(slack.run("rename Design", people.supervisor))
-    assert "Usage: `/noko-team rename <team> <new name>`" in reply
+    assert "Usage: `/noko-team rename &lt;team&gt; &lt;new name&gt;`" in reply
 
 
 def test_delete_asks_then_deletes_on_confirm(slack, people, deps, fake):

@@ -49,7 +49,7 @@ def test_digest_with_a_period(slack, people):
 
 
 def test_digest_without_team_or_with_bad_period_gives_usage(slack, people):
-    assert "Usage: `/noko-team digest <team> [period]`" in reply_text(
+    assert "Usage: `/noko-team digest &lt;team&gt; [period]`" in reply_text(
         slack.run("digest", people.coworker)
     )
     text = reply_text(slack.run("digest Design 2026-02-10..2026-02-01", people.coworker))
@@ -193,7 +193,9 @@ def test_pause_and_resume_by_id_are_audited(slack, people, deps):
 
 
 def test_pause_malformed_or_unknown(slack, people, deps):
-    assert "Usage: `/noko-team pause <id>`" in reply_text(slack.run("pause Design", people.admin))
+    assert "Usage: `/noko-team pause &lt;id&gt;`" in reply_text(
+        slack.run("pause Design", people.admin)
+    )
     assert "no digest subscription #999" in reply_text(slack.run("pause 999", people.admin))
 
 
@@ -218,7 +220,7 @@ def test_unsubscribe_by_id_and_by_team_in_a_channel(slack, people, deps):
 
 def test_unsubscribe_malformed_or_not_subscribed(slack, people, deps):
     text = reply_text(slack.run("unsubscribe", people.admin))
-    assert "Usage: `/noko-team unsubscribe <id|team> [#channel]`" in text
+    assert "Usage: `/noko-team unsubscribe &lt;id|team&gt; [#channel]`" in text
     assert "gets no digest of *Design*" in reply_text(slack.run("unsubscribe Design", people.admin))
 
 

@@ -165,7 +165,7 @@ def test_help_for_one_subcommand(slack, people):
     from slackkit import reply_text
 
     text = reply_text(slack.run("help add", people.coworker))
-    assert "/noko-team add <team> [members]" in text and "/noko-team list" not in text
+    assert "/noko-team add &lt;team&gt; [members]" in text and "/noko-team list" not in text
 
 
 def test_user_options_in_add_modal_label_members_and_inactive_people(slack, people, deps):

@@ -61,9 +61,9 @@ class DigestButton(BaseModel):
         except ValidationError as error:
             cause = (error.errors()[0].get("ctx") or {}).get("error")
             why = str(cause) if isinstance(cause, PeriodError) else "It is not one I made."
+            again = safe("Run `/noko-team digest <team> [period]` again for a new button.")
             raise BotError(
-                f"Nothing was posted: this button's digest can't be posted. {why} "
-                "Run `/noko-team digest <team> [period]` again for a new button."
+                f"Nothing was posted: this button's digest can't be posted. {why} {again}"
             ) from None
 
     @classmethod

@@ -121,13 +121,15 @@ def unknown_subcommand(registry: dict[str, Subcommand], name: str) -> Reply:
     if not near:
         return help_for(registry, problem)
     wanted = registry[near[0]]
-    return help_reply([(wanted.usage, wanted.summary)], f"{problem} Did you mean `{wanted.usage}`?")
+    return help_reply(
+        [(wanted.usage, wanted.summary)], f"{problem} Did you mean `{safe(wanted.usage)}`?"
+    )
 
 
 def _first_problem(error: ValidationError) -> str:
     item = error.errors()[0]
     where = ".".join(str(p) for p in item["loc"])
-    return f"{where}: {item['msg']}." if where else f"{item['msg']}."
+    return safe(f"{where}: {item['msg']}." if where else f"{item['msg']}.")
 
 
 def usage_error(name: str, error: UsageError) -> UsageError:

@@ -17,7 +17,7 @@ from bot.blocks.subscriptions import (
     subscriptions_reply,
     unsubscribed_reply,
 )
-from bot.errors import TeamNotFoundError, UsageError
+from bot.errors import TeamNotFoundError, UsageError, safe
 from bot.listeners.actions.digests import DigestButton
 from bot.listeners.commands.readings import Readings, readings_at
 from bot.listeners.commands.registry import CommandContext, Subcommand
@@ -95,8 +95,8 @@ class TeamFilter(_Args):
 
 
 class SubscribeArgs(_Args):
-    """What the command said; ``problems`` (and a missing team) send the user to the form. The
-    schedule fields keep only what the Schedule rule did not blame, to pre-fill the form."""
+    """What the command said; ``problems`` (mrkdwn) and a missing team send the user to the
+    form. The schedule fields keep only what the Schedule rule did not blame, to pre-fill it."""
 
     team: str | None = None
     channel_id: str | None = None
@@ -133,7 +133,7 @@ class SubscribeArgs(_Args):
             Schedule.model_validate(_schedule_values(found, "UTC"))
         except ValidationError as error:
             for problem in schedule_problems(error):
-                problems.append(problem.text)
+                problems.append(safe(problem.text))
                 found.pop(problem.field, None)
         return cls(**found, problems=tuple(problems))
 
@@ -203,7 +203,7 @@ def _read_option(word: str, found: dict[str, Any], problems: list[str]) -> None:
     if problem:
         problems.append(problem)
     elif kind in found:
-        problems.append(f"“{word}”: the {str(kind).replace('_', ' ')} is given twice.")
+        problems.append(f"“{safe(word)}”: the {str(kind).replace('_', ' ')} is given twice.")
     else:
         found[str(kind)] = value
 
@@ -223,7 +223,7 @@ def _value(kind: str | None, word: str) -> tuple[object, str | None]:
         return ("0" + word if _SHORT_HOUR.fullmatch(word) else word), None
     if kind == "timezone":
         return ("UTC" if word.upper() in ("UTC", "GMT") else word), None
-    return None, f"I don't understand “{word[:40]}” here."
+    return None, f"I don't understand “{safe(word[:40])}” here."
 
 
 def _row(ctx: CommandContext, sub: Subscription) -> ScheduledDigest:
