@@ -89,7 +89,7 @@ def join_within(items: Sequence[str], limit: int, separator: str = ", ") -> str:
             break
         kept.append(item)
     if not kept and items:
-        kept = [clip(items[0], max(1, limit - _NOTE_ROOM))]
+        kept = [clip_mrkdwn(items[0], max(1, limit - _NOTE_ROOM))]
     left = len(items) - len(kept)
     joined = separator.join(kept)
     return f"{joined} …and {left:,} more" if left else joined

@@ -71,7 +71,9 @@ def team_list_reply(
         f"• *{safe(clip(r.name, 200))}* — {_members_label(r.member_count)} (id {r.id})"
         for r in rows
     ]
-    body, paging = paged_lines(lines, ListPage(text=query, page=page), "Teams", shared=shared)
+    # `list` takes at most 100 characters of filter (ListArgs); a longer one can't page.
+    request = ListPage(text=query[:100], page=page)
+    body, paging = paged_lines(lines, request, "Teams", shared=shared)
     text = f"{title}: {len(rows):,}"
     return message(safe(text), [header(text), *body, *paging])
 
