@@ -131,9 +131,22 @@ def subscribed_reply(row: ScheduledDigest, created: bool) -> Reply:
     verb = "Subscribed" if created else "Updated the digest of"
     text = (
         f":white_check_mark: {verb} <#{sub.channel_id}> to *{safe(sub.team_name)}* "
-        f"(`#{sub.id}`): {schedule_text(sub)}, {due_text(row)}."
+        f"(`#{sub.id}`): {schedule_text(sub)}, {due_text(row)}.{owner_note(sub)}"
     )
     return Reply(text, [section(text)])
+
+
+# What a channel digest shows when its owner's Noko level doesn't show everyone's time.
+_OWNER_READS = {
+    "projects": "their own time and the time in the projects they are assigned to",
+    "own": "their own time",
+}
+
+
+def owner_note(sub: Subscription) -> str:
+    """ " It shows only …" when the digest reads as someone who sees part of the time."""
+    reads = _OWNER_READS.get(sub.read_level or "")
+    return f" It shows only what <@{sub.created_by}> may read in Noko: {reads}." if reads else ""
 
 
 def unsubscribed_reply(subs: Sequence[Subscription]) -> Reply:
@@ -147,7 +160,7 @@ def paused_reply(row: ScheduledDigest) -> Reply:
     state = ":double_vertical_bar: Paused" if sub.paused else ":arrow_forward: Resumed"
     text = (
         f"{state} the digest `#{sub.id}` of *{safe(sub.team_name)}* in <#{sub.channel_id}> "
-        f"({due_text(row)})."
+        f"({due_text(row)}).{'' if sub.paused else owner_note(sub)}"
     )
     return Reply(text, [section(text)])
 

@@ -335,6 +335,17 @@ def test_resuming_a_paused_digest_makes_the_resumer_its_owner(slack, settings, d
     )
 
 
+def test_a_digest_set_up_by_a_coworker_says_it_shows_part_of_the_time(slack, fake, deps):
+    # A Slack admin may set digests up; in Noko this one is a coworker.
+    admin = SlackUser("UADMINCO", "Liam Admin", LEVELS[2].email, is_admin=True)
+    fake.add_user(admin)
+    fake.set_channel("C0GENERAL", [admin.id])
+    text = reply_text(slack.run("subscribe Design weekly", admin))
+    assert f"It shows only what <@{admin.id}> may read in Noko: their own time and" in text
+    (sub,) = deps.repo.list_subscriptions()
+    assert (sub.created_by, sub.read_level) == (admin.id, "projects")
+
+
 def test_someone_who_may_read_no_time_cannot_own_a_digest(slack, fake, deps):
     admin = SlackUser("UADMINX", "Ann Admin", "ann@corp.example", is_admin=True)
     fake.add_user(admin)
