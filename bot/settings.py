@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.services.digest import DEFAULT_MAX_MENTIONS
+
 DEFAULT_NOKO_API_URL = "https://api.nokotime.com/v2"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///noko_bot.db"
@@ -48,6 +50,8 @@ class Settings(BaseSettings):
     # Digest scheduling (see bot/scheduler): how late a missed period may still be posted.
     digest_catch_up_hours: float = Field(default=6.0, ge=0)
     digest_poll_seconds: float = Field(default=30.0, gt=0)
+    # How many people one digest may @-mention; the others are named without a ping.
+    digest_max_mentions: int = Field(default=DEFAULT_MAX_MENTIONS, ge=0, le=1000)
 
     @field_validator("noko_bot_admins", mode="before")
     @classmethod

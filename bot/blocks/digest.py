@@ -40,13 +40,15 @@ def digest_messages(
 
 def _body(digest: Digest) -> list[Block]:
     members = [_member(m) for m in digest.members]
-    idle = [_who(m) for m in digest.idle]
+    idle = [*_unpinged(digest), *(_who(m) for m in digest.idle)]
     empty = "_Nobody logged time in this period._"
     return [
         *([] if digest.members else [section(empty, block_id=BlockId.DIGEST_EMPTY)]),
         *_projects(digest),
         *titled_sections("Hours per member", members, block_id=BlockId.DIGEST_MEMBERS),
-        *titled_sections(f"No time logged ({len(idle)})", idle, block_id=BlockId.DIGEST_IDLE),
+        *titled_sections(
+            f"No time logged ({len(digest.idle)})", idle, block_id=BlockId.DIGEST_IDLE
+        ),
     ]
 
 
@@ -108,6 +110,14 @@ def _member(member: MemberLine) -> str:
 
 def _who(member: MemberLine) -> str:
     return member.mention or safe(member.name)
+
+
+def _unpinged(digest: Digest) -> list[str]:
+    """Said above the names when the mention cap left people unpinged."""
+    if not digest.unpinged:
+        return []
+    pinged = sum(1 for m in digest.idle if m.mention)
+    return [f"_{pinged} pinged; …{digest.unpinged} more, named without a ping._"]
 
 
 def _fallback(digest: Digest, page: int, count: int) -> str:

@@ -332,6 +332,10 @@ def _answer(state: _State, method: str, args: dict[str, Any]) -> tuple[int, dict
         email = str(args.get("email", "")).lower()
         match = next((u for u in state.users.values() if (u.email or "").lower() == email), None)
         return _user_answer(match)
+    if method == "users.list":
+        with state.cond:
+            users = [state.users[key].to_api() for key in sorted(state.users)]
+        return _page_answer("members", users, args)
     if method == "conversations.members":
         return _members_answer(state, args)
     if method == "conversations.info":
@@ -341,21 +345,29 @@ def _answer(state: _State, method: str, args: dict[str, Any]) -> tuple[int, dict
 
 
 def _members_answer(state: _State, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    """One page of a channel's members; ``next_cursor`` is empty on the last page, as in Slack."""
+    """One page of a channel's members."""
     channel = str(args.get("channel", ""))
     with state.cond:
         members = state.channels.get(channel, sorted(state.users))
     if members is None or not channel:
         return 200, {"ok": False, "error": "channel_not_found"}
+    return _page_answer("members", members, args)
+
+
+def _page_answer(
+    key: str, items: Sequence[Any], args: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    """One page of ``items`` for Slack's cursor paging (``limit``, ``cursor``); ``next_cursor``
+    is empty on the last page, as in Slack."""
     limit = min(max(int(args.get("limit") or 100), 1), 1000)
     cursor = str(args.get("cursor") or "")
     if cursor and not cursor.startswith("next:"):
         return 200, {"ok": False, "error": "invalid_cursor"}
     start = int(cursor[len("next:") :] or 0) if cursor else 0
-    page = members[start : start + limit]
-    more = start + limit < len(members)
+    page = list(items[start : start + limit])
+    more = start + limit < len(items)
     meta = {"next_cursor": f"next:{start + limit}" if more else ""}
-    return 200, {"ok": True, "members": page, "response_metadata": meta}
+    return 200, {"ok": True, key: page, "response_metadata": meta}
 
 
 def _user_answer(user: SlackUser | None) -> tuple[int, dict[str, Any]]:

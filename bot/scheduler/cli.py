@@ -82,6 +82,7 @@ def build_runner(
         cache=cache,
         read_access=settings.read_access,
         audit_channel=settings.audit_channel,
+        max_mentions=settings.digest_max_mentions,
     )
 
 

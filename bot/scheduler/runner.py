@@ -16,6 +16,7 @@ from bot.scheduler.clock import Clock
 from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
 from bot.services.access import ReadAccess, Reader, Sight
 from bot.services.cache import NokoCache
+from bot.services.digest import DEFAULT_MAX_MENTIONS
 from bot.services.fetch import TeamData
 from bot.services.people import Directory as PeopleDirectory
 from bot.services.posting import Message, PostOutcome
@@ -69,6 +70,8 @@ class Runner:
     # READ_ACCESS, and AUDIT_CHANNEL for saying why a digest was paused.
     read_access: ReadAccess = "noko"
     audit_channel: str | None = None
+    # DIGEST_MAX_MENTIONS: how many people one digest may ping.
+    max_mentions: int = DEFAULT_MAX_MENTIONS
     # Off only in tests that prove the unique run row alone prevents double posts.
     single_active: bool = True
     # Test hook: called right after a claim, before anything is posted.
@@ -197,7 +200,9 @@ class Runner:
         if self.after_claim:
             self.after_claim(run)
         try:
-            digest = digest_for(job, data, slack_ids=self.directory.slack_ids)
+            digest = digest_for(
+                job, data, slack_ids=self.directory.slack_ids, max_mentions=self.max_mentions
+            )
             messages = list(digest_messages(digest))
         except Exception as exc:
             log.exception("digest %s for subscription %s not built", occurrence.key, sub.id)

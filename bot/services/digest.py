@@ -13,11 +13,14 @@ from bot.services.summary import ProjectHours, TeamSummary, summarize
 
 NOKO_URL = "https://secure.nokotime.com/"
 DEFAULT_TOP_PROJECTS = 10
+# DIGEST_MAX_MENTIONS: a digest pings at most this many people (a 300-member team with no time
+# once made one message with 300 mentions).
+DEFAULT_MAX_MENTIONS = 10
 
 
 @dataclass(frozen=True)
 class MemberLine:
-    """A member's row: ``mention`` is ``<@U…>`` when their Noko email maps to Slack."""
+    """A member's row: ``mention`` is ``<@U…>`` when the digest pings them (see build_digest)."""
 
     name: str
     mention: str | None
@@ -48,6 +51,8 @@ class Digest:
     idle: tuple[MemberLine, ...]
     change: Change | None
     noko_url: str
+    # Idle members Slack knows who are named without a ping because of the mention cap.
+    unpinged: int = 0
 
 
 def build_digest(
@@ -60,30 +65,49 @@ def build_digest(
     slack_ids_by_email: Mapping[str, str],
     late: bool = False,
     options: Mapping[str, Any] | None = None,
+    max_mentions: int = DEFAULT_MAX_MENTIONS,
 ) -> Digest:
-    """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10)."""
+    """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10).
+
+    The mention rule: only members without time are pinged, at most ``max_mentions`` of them:
+    the first ones in the idle list's order (by name) whose e-mail maps to a Slack id. Everyone
+    else is named; ``unpinged`` counts those Slack knows who were left unpinged by the cap.
+    """
     top = int((options or {}).get("top_projects", DEFAULT_TOP_PROJECTS))
     ids = {email.lower(): slack_id for email, slack_id in slack_ids_by_email.items()}
-    members = summary.per_member
+    idle, unpinged = _idle_lines(summary, ids, max(0, max_mentions))
     return Digest(
         team_name=team_name,
         period=period,
         late=late,
         summary=summary,
-        members=tuple(_line(m.name, m.email, m.minutes, m.billable_minutes, ids) for m in members),
+        members=tuple(
+            MemberLine(m.name, None, m.minutes, m.billable_minutes) for m in summary.per_member
+        ),
         projects=summary.per_project[:top],
         other_projects=max(0, len(summary.per_project) - top),
-        idle=tuple(_line(m.name, m.email, 0, 0, ids) for m in summary.members_without_time),
+        idle=idle,
         change=_change(summary, previous),
         noko_url=noko_url,
+        unpinged=unpinged,
     )
 
 
-def _line(
-    name: str, email: str | None, minutes: int, billable: int, ids: Mapping[str, str]
-) -> MemberLine:
-    slack_id = ids.get((email or "").lower())
-    return MemberLine(name, f"<@{slack_id}>" if slack_id else None, minutes, billable)
+def _idle_lines(
+    summary: TeamSummary, ids: Mapping[str, str], budget: int
+) -> tuple[tuple[MemberLine, ...], int]:
+    """Idle members' lines, the first ``budget`` Slack knows mentioned; and how many more Slack
+    knows (named without a ping)."""
+    lines, unpinged = [], 0
+    for member in summary.members_without_time:
+        slack_id = ids.get((member.email or "").lower())
+        if slack_id and budget:
+            budget -= 1
+            lines.append(MemberLine(member.name, f"<@{slack_id}>", 0, 0))
+            continue
+        unpinged += bool(slack_id)
+        lines.append(MemberLine(member.name, None, 0, 0))
+    return tuple(lines), unpinged
 
 
 def _change(summary: TeamSummary, previous: TeamSummary | None) -> Change | None:
@@ -119,9 +143,10 @@ def digest_from_data(
     late: bool = False,
     options: Mapping[str, Any] | None = None,
     sight: Sight = EVERYONE,
+    max_mentions: int = DEFAULT_MAX_MENTIONS,
 ) -> Digest:
     """The digest of fetched team data as ``sight`` may read it; ``slack_ids`` maps idle
-    members' e-mails to mentions.
+    members' e-mails to mentions, at most ``max_mentions`` of them (see ``build_digest``).
 
     The one build path shared by the scheduler and on-demand digests from Slack.
     """
@@ -135,4 +160,5 @@ def digest_from_data(
         slack_ids_by_email=slack_ids(idle_emails(current)),
         late=late,
         options=options,
+        max_mentions=max_mentions,
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.services.access import EVERYONE, Sight
-from bot.services.digest import NOKO_URL, Digest, digest_from_data
+from bot.services.digest import DEFAULT_MAX_MENTIONS, NOKO_URL, Digest, digest_from_data
 from bot.services.fetch import FetchResult, TeamData, TeamRequest, fetch_teams
 from bot.services.periods import Period
 from noko_core import NokoClient, NokoError
@@ -47,9 +47,14 @@ def fetch_for(noko: NokoClient, jobs: Sequence[DigestJob]) -> FetchResult:
 
 
 def digest_for(
-    job: DigestJob, data: TeamData | NokoError, *, slack_ids: SlackIds = no_mentions
+    job: DigestJob,
+    data: TeamData | NokoError,
+    *,
+    slack_ids: SlackIds = no_mentions,
+    max_mentions: int = DEFAULT_MAX_MENTIONS,
 ) -> Digest:
-    """The job's digest from its fetched data; raises the NokoError that prevented the fetch."""
+    """The job's digest from its fetched data, pinging at most ``max_mentions`` people (the
+    clock's DIGEST_MAX_MENTIONS); raises the NokoError that prevented the fetch."""
     if isinstance(data, NokoError):
         raise data
     return digest_from_data(
@@ -60,6 +65,7 @@ def digest_for(
         late=job.late,
         options=job.options,
         sight=job.sight,
+        max_mentions=max_mentions,
     )
 
 

@@ -1,16 +1,19 @@
-"""Slack's user directory: profiles and time zones (users.info), channel members, e-mail → id."""
+"""Slack's user directory: profiles and time zones (users.info), channel members, e-mail → id
+(one paged users.list pass, cached). Every call waits out Slack's 429s (bot.slack.ratelimit)."""
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.services.people import SlackProfile
+from bot.slack.ratelimit import reading_client
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +22,7 @@ EMAIL_CACHE_SECONDS = 3600.0
 # change (someone deactivated, an e-mail changed) within this long.
 PROFILE_CACHE_SECONDS = 300.0
 MEMBERS_PAGE = 200
+USERS_PAGE = 200  # Slack's advice for users.list: at most 200 a page
 # Slack's answers meaning "the bot can't see this channel's members" (e.g. private, bot not in it).
 _CANNOT_SEE = frozenset({"channel_not_found", "not_in_channel", "missing_scope", "invalid_channel"})
 
@@ -27,10 +31,12 @@ class SlackDirectory:
     """The services' Directory (profile, channel_member) and the runner's (slack_ids).
 
     Two lifetimes, on purpose: profiles and time zones are memoized ``profile_cache_seconds``
-    (a listener makes one per request and sees a changed profile on the next one); e-mail → id
-    answers are kept ``email_cache_seconds``, because the scheduler keeps one per process and
-    looks the same people up every tick. Scopes: users:read, users:read.email, channels:read,
-    groups:read.
+    (a listener makes one per request and sees a changed profile on the next one); the e-mail →
+    id map is read in one users.list pass and kept ``email_cache_seconds``, because the scheduler
+    keeps one per process and maps the same people every tick (one users.lookupByEmail per
+    person was 300 calls for one digest, against a method Slack allows about 50 a minute).
+    Calls go through a client of its own that waits out 429s, sleeping with ``sleep``.
+    Scopes: users:read, users:read.email, channels:read, groups:read.
     """
 
     def __init__(
@@ -40,14 +46,17 @@ class SlackDirectory:
         email_cache_seconds: float = EMAIL_CACHE_SECONDS,
         profile_cache_seconds: float = PROFILE_CACHE_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._client = client
+        self._client = reading_client(client, sleep)
         self._email_ttl = email_cache_seconds
         self._monotonic = monotonic
         self._profile_ttl = profile_cache_seconds
         self._profiles: dict[str, tuple[float, SlackProfile | None]] = {}
         self._zones: dict[str, str] = {}
-        self._emails: dict[str, tuple[float, str | None]] = {}
+        self._emails: dict[str, str] = {}
+        self._emails_read_at: float | None = None
+        self._emails_lock = threading.Lock()
 
     # -- users.info, memoized for profile_cache_seconds ---------------------------------------
     def profile(self, user_id: str) -> SlackProfile | None:
@@ -103,28 +112,36 @@ class SlackDirectory:
             log.info("conversations.members %s failed: %s", channel_id, code)
             return None
 
-    # -- users.lookupByEmail, cached email_cache_seconds -----------------------------------------
+    # -- users.list, one pass cached email_cache_seconds ----------------------------------------
     def slack_ids(self, emails: Iterable[str]) -> dict[str, str]:
-        """Lower-cased e-mail → Slack id for the e-mails Slack knows (digest mentions)."""
-        found = {}
-        for email in {e.lower() for e in emails if e}:
-            slack_id = self._lookup_email(email)
-            if slack_id:
-                found[email] = slack_id
-        return found
+        """Lower-cased e-mail → Slack id for the e-mails of people Slack knows (digest mentions);
+        deactivated users and bots are not mapped."""
+        wanted = {e.lower() for e in emails if e}
+        if not wanted:
+            return {}
+        known = self._email_map()
+        return {email: known[email] for email in wanted if email in known}
 
-    def _lookup_email(self, email: str) -> str | None:
-        now = self._monotonic()
-        cached = self._emails.get(email)
-        if cached and now - cached[0] < self._email_ttl:
-            return cached[1]
-        try:
-            user = self._client.users_lookupByEmail(email=email)["user"]
-            slack_id = None if user.get("deleted") else str(user["id"])
-        except SlackApiError as exc:
-            if exc.response.get("error") != "users_not_found":
-                log.warning("users.lookupByEmail failed: %s", exc.response.get("error"))
-                return None  # not cached: a transient problem should not hide the mention
-            slack_id = None  # cached: someone without a Slack account stays without one
-        self._emails[email] = (now, slack_id)
-        return slack_id
+    def _email_map(self) -> Mapping[str, str]:
+        with self._emails_lock:  # one pass at a time, even if two threads share the directory
+            now = self._monotonic()
+            read_at = self._emails_read_at
+            if read_at is None or now - read_at >= self._email_ttl:
+                try:
+                    self._emails, self._emails_read_at = self._read_emails(), now
+                except (SlackClientError, OSError) as exc:
+                    # The digest goes out naming people; the next one reads the directory again.
+                    # A map read earlier still serves: a passing failure shouldn't drop mentions.
+                    code = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
+                    log.warning("users.list failed: %s", code)
+            return self._emails
+
+    def _read_emails(self) -> dict[str, str]:
+        """Every page of users.list (slack_sdk follows the cursor), read in one pass."""
+        found: dict[str, str] = {}
+        for page in self._client.users_list(limit=USERS_PAGE):
+            for user in page.get("members") or []:
+                email = (user.get("profile") or {}).get("email")
+                if email and not user.get("deleted") and not user.get("is_bot"):
+                    found[str(email).lower()] = str(user["id"])
+        return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -18,11 +17,7 @@ from bot.services.posting import (
     PostUncertainError,
     post_with_thread,
 )
-
-MAX_RATE_LIMIT_RETRIES = 3
-DEFAULT_RETRY_AFTER = 1.0
-# A tick or a click must not hang on a huge Retry-After; waiting less only costs another 429.
-MAX_RETRY_AFTER = 30.0
+from bot.slack.ratelimit import MAX_RATE_LIMIT_RETRIES, header, retry_after_seconds
 
 
 def slack_client(token: str | None, base_url: str, *, timeout: int = 20) -> WebClient:
@@ -117,14 +112,7 @@ class SlackPoster:
 
 
 def _retry_after(exc: SlackApiError) -> float:
-    value = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
-    try:
-        seconds = float(value) if value is not None else DEFAULT_RETRY_AFTER
-    except ValueError:
-        return DEFAULT_RETRY_AFTER
-    if math.isnan(seconds):
-        return DEFAULT_RETRY_AFTER
-    return min(max(0.0, seconds), MAX_RETRY_AFTER)
+    return retry_after_seconds(header(exc.response.headers, "Retry-After"))
 
 
 def _code(exc: SlackApiError) -> str:

@@ -18,7 +18,7 @@ SCOPES_BY_METHOD = {
     "chat_update": {"chat:write"},
     "chat_postEphemeral": {"chat:write"},
     "users_info": {"users:read"},
-    "users_lookupByEmail": {"users:read.email"},
+    "users_list": {"users:read", "users:read.email"},  # e-mail → id: profile.email
     "views_open": set(),
     "views_update": set(),
     "views_publish": set(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from slack_sdk.models.blocks import Block
@@ -44,7 +45,7 @@ def _entries(users: list[dict], minutes: int = 60) -> list[dict]:
     ]
 
 
-def _digest(users, working, *, previous=None, late=False, slack=None):
+def _digest(users, working, *, previous=None, late=False, slack=None, **more):
     summary = summarize(_entries(working), users, PERIOD)
     before = summarize(previous, users, previous_period(PERIOD)) if previous is not None else None
     return build_digest(
@@ -55,6 +56,7 @@ def _digest(users, working, *, previous=None, late=False, slack=None):
         noko_url="https://secure.nokotime.com/",
         slack_ids_by_email=slack or {},
         late=late,
+        **more,
     )
 
 
@@ -149,8 +151,11 @@ def test_digest_200_member_team_splits_into_thread_within_limits() -> None:
     everything = "\n".join(str(m.blocks) for m in messages)
     for user in users[:180]:
         assert f"Person{user['id']:03d} " in everything
-    for user in users[180:]:
+    for user in users[180:190]:  # the first ten idle members: DIGEST_MAX_MENTIONS' default
         assert f"<@U{user['id']:05d}>" in everything
+    for user in users[190:]:
+        assert f"<@U{user['id']:05d}>" not in everything
+        assert f"Person{user['id']:03d} " in everything
     assert block_by_id(messages[0].blocks, BlockId.DIGEST_HEADER)["type"] == "header"
     members = [b for m in messages for b in blocks_by_id(m.blocks, BlockId.DIGEST_MEMBERS)]
     assert len(members) > 1  # one run of sections, continued across messages
@@ -164,3 +169,62 @@ def test_digest_block_budget_is_respected(max_blocks: int) -> None:
     messages = digest_messages(_digest(users, users), max_blocks=max_blocks)
     assert all(len(m.blocks) <= max_blocks for m in messages)
     assert len(messages) > 1
+
+
+MENTION = re.compile(r"<@U\w+>")
+
+
+def _mentions(messages) -> list[str]:
+    """Every mention in the messages, fallback text and blocks alike."""
+    return MENTION.findall("\n".join(f"{m.text}\n{m.blocks}" for m in messages))
+
+
+def test_digest_pings_at_most_ten_idle_members_and_names_the_others() -> None:
+    users = _users(40)
+    slack = {u["email"]: f"U{u['id']:05d}" for u in users}
+    messages = digest_messages(_digest(users, users[:8], slack=slack))
+    text = render_messages(messages)
+
+    assert _mentions(messages) == [f"<@U{n:05d}>" for n in range(9, 19)]  # the first 10, in order
+    for n in range(19, 41):
+        assert f"Person{n:03d} Longname" in text  # named, not pinged
+    assert "No time logged (32)" in text
+    assert "10 pinged; …22 more, named without a ping." in text
+
+
+def test_digest_mention_cap_goes_to_idle_people_slack_knows_in_list_order() -> None:
+    users = _users(6)
+    slack = {u["email"]: f"U{u['id']:05d}" for u in users if u["id"] != 2}
+    digest = _digest(users, [], slack=slack, max_mentions=3)
+    messages = digest_messages(digest)
+
+    assert _mentions(messages) == ["<@U00001>", "<@U00003>", "<@U00004>"]
+    assert [m.name for m in digest.idle if m.mention is None][0].startswith("Person002")
+    assert digest.unpinged == 2  # Person005 and Person006; Person002 has no Slack account
+    assert "3 pinged; …2 more, named without a ping." in render_messages(messages)
+
+
+def test_digest_mention_cap_of_zero_pings_nobody() -> None:
+    users = _users(3)
+    slack = {u["email"]: f"U{u['id']:05d}" for u in users}
+    messages = digest_messages(_digest(users, [], slack=slack, max_mentions=0))
+
+    assert _mentions(messages) == []
+    assert "0 pinged; …3 more, named without a ping." in render_messages(messages)
+
+
+def test_digest_under_the_cap_says_nothing_about_pings() -> None:
+    users = _users(5)
+    slack = {u["email"]: f"U{u['id']:05d}" for u in users}
+    messages = digest_messages(_digest(users, [], slack=slack))
+
+    assert len(_mentions(messages)) == 5
+    assert "without a ping" not in render_messages(messages)
+
+
+def test_digest_never_pings_members_who_logged_time() -> None:
+    users = _users(3)
+    slack = {u["email"]: f"U{u['id']:05d}" for u in users}
+    messages = digest_messages(_digest(users, users[:2], slack=slack))
+
+    assert _mentions(messages) == ["<@U00003>"]

@@ -7,7 +7,8 @@ from slack_sdk import WebClient
 
 from bot.blocks.common import Reply
 from bot.devtools.fake_slack import FakeSlack
-from bot.slack.posting import MAX_RETRY_AFTER, SlackPoster, poster_for, slack_client
+from bot.slack.posting import SlackPoster, poster_for, slack_client
+from bot.slack.ratelimit import MAX_RETRY_AFTER
 
 MESSAGES = [Reply("main"), Reply("more")]
 
