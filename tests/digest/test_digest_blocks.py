@@ -199,7 +199,7 @@ def test_digest_mention_cap_goes_to_idle_people_slack_knows_in_list_order() -> N
     messages = digest_messages(digest)
 
     assert _mentions(messages) == ["<@U00001>", "<@U00003>", "<@U00004>"]
-    assert [m.name for m in digest.idle if m.mention is None][0].startswith("Person002")
+    assert next(m.name for m in digest.idle if m.mention is None).startswith("Person002")
     assert digest.unpinged == 2  # Person005 and Person006; Person002 has no Slack account
     assert "3 pinged; …2 more, named without a ping." in render_messages(messages)
 

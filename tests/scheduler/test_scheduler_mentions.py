@@ -55,7 +55,8 @@ def workspace(slack: FakeSlack, dataset: Dataset) -> FakeSlack:
 
 def _mentions(calls: list[SlackCall]) -> list[str]:
     """Every user mentioned in the posts: their fallback text and their blocks."""
-    return MENTION.findall("\n".join(f"{c.args.get('text')}\n{c.args.get('blocks')}" for c in calls))
+    posted = "\n".join(f"{c.args.get('text')}\n{c.args.get('blocks')}" for c in calls)
+    return MENTION.findall(posted)
 
 
 def test_a_300_member_digest_pings_ten_and_reads_the_directory_once(
