@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.blocks.common import (
     MESSAGE_BLOCKS,
     MESSAGE_CHARS,
+    VIEW_BLOCKS,
     Block,
     Reply,
+    button,
+    clip,
     context,
     divider,
     fields,
     header,
     message,
+    numbered_id,
+    pack_lines,
     pages,
+    plain,
     section,
     titled_sections,
 )
 from bot.errors import safe
-from bot.ids import BlockId
+from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.digest import Change, Digest, MemberLine
+from bot.services.member_detail import EntryLine, MemberButton, MemberDetail
 from bot.services.summary import format_hours
+
+BAR_WIDTH = 8
+BAR_FULL, BAR_EMPTY = "▇", "░"
 
 
 def digest_messages(
@@ -31,6 +43,7 @@ def digest_messages(
         _totals(digest),
         *_change(digest.change),
         *_withheld(digest.summary.withheld),
+        *_chart_note(digest),
         _link(digest),
         divider(),
     ]
@@ -39,13 +52,12 @@ def digest_messages(
 
 
 def _body(digest: Digest) -> list[Block]:
-    members = [_member(m) for m in digest.members]
     idle = [_who(m) for m in digest.idle]
     empty = "_Nobody logged time in this period._"
     return [
         *([] if digest.members else [section(empty, block_id=BlockId.DIGEST_EMPTY)]),
         *_projects(digest),
-        *titled_sections("Hours per member", members, block_id=BlockId.DIGEST_MEMBERS),
+        *_members(digest),
         *titled_sections(f"No time logged ({len(idle)})", idle, block_id=BlockId.DIGEST_IDLE),
     ]
 
@@ -101,9 +113,44 @@ def _projects(digest: Digest) -> list[Block]:
     return titled_sections("Top projects", lines, block_id=BlockId.DIGEST_PROJECTS)
 
 
-def _member(member: MemberLine) -> str:
+def _members(digest: Digest) -> list[Block]:
+    """One section per member, each with its bar and a Details button (the first one titled)."""
+    return [
+        section(
+            ("*Hours per member*\n" if i == 1 else "") + _member(member, digest.expected_minutes),
+            block_id=numbered_id(BlockId.DIGEST_MEMBERS, i),
+            accessory=_details(digest, member),
+        )
+        for i, member in enumerate(digest.members, 1)
+    ]
+
+
+def _member(member: MemberLine, expected: int | None) -> str:
     billable = f" ({format_hours(member.billable_minutes)} billable)"
-    return f"• {safe(member.name)} — {format_hours(member.minutes)}{billable}"
+    line = f"• {safe(member.name)} — {format_hours(member.minutes)}{billable}"
+    return f"{line}\n{hours_bar(member.minutes, expected)}" if expected else line
+
+
+def hours_bar(minutes: int, expected: int, width: int = BAR_WIDTH) -> str:
+    """ "▇▇▇▇▇▇░░ 31h / 40h": logged against expected hours, readable in a notification too."""
+    filled = min(width, max(0, round(minutes / expected * width))) if expected > 0 else width
+    return f"{BAR_FULL * filled}{BAR_EMPTY * (width - filled)} {format_hours(minutes)} / " + (
+        format_hours(expected)
+    )
+
+
+def _details(digest: Digest, member: MemberLine) -> Block | None:
+    if not (digest.team_id and member.user_id):
+        return None
+    value = MemberButton.value(digest.team_id, member.user_id, digest.period)
+    return button("Details", ActionId.MEMBER_DETAIL, value)
+
+
+def _chart_note(digest: Digest) -> list[Block]:
+    if not digest.chart:
+        return []
+    text = ":bar_chart: The chart of this period and the 8 before it is in this digest's thread."
+    return [context(text, block_id=BlockId.DIGEST_CHART)]
 
 
 def _who(member: MemberLine) -> str:
@@ -119,3 +166,47 @@ def _fallback(digest: Digest, page: int, count: int) -> str:
         f"{title}: {format_hours(s.total_minutes)} logged, "
         f"{format_hours(s.billable_minutes)} billable ({round(s.billable_share * 100)}%)"
     )
+
+
+# -- a member's Details modal ------------------------------------------------------------------
+DESCRIPTION_CHARS = 300
+
+
+def member_detail_view(detail: MemberDetail) -> dict[str, Any]:
+    """A member's hours per project and entry descriptions, within a modal's 100 blocks."""
+    lines: list[str] = []
+    for project in detail.projects:
+        lines.append(f"*{safe(project.name)}* — {format_hours(project.minutes)}")
+        lines.extend(_entry_line(entry) for entry in project.entries)
+    chunks, kept = pack_lines(lines, max_chunks=VIEW_BLOCKS - 4)
+    title = f"*{safe(detail.name)}* · {safe(detail.team_name)} · {safe(detail.period.label)}"
+    blocks = [
+        section(f"{title}\nTotal: {format_hours(detail.minutes)}", block_id=BlockId.MEMBER_DETAIL),
+        *_detail_notes(detail),
+        *(section(chunk) for chunk in chunks),
+    ]
+    if not detail.projects:
+        blocks.append(section("_No time you may read in this period._"))
+    if kept < len(lines):
+        blocks.append(context(f"…and {len(lines) - kept:,} more lines not shown: see Noko."))
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.MEMBER_DETAIL,
+        "title": plain("Hours by project", 24),
+        "close": plain("Close", 24),
+        "blocks": blocks,
+    }
+
+
+def _entry_line(entry: EntryLine) -> str:
+    said = safe(clip(entry.description, DESCRIPTION_CHARS)) if entry.description else ""
+    when = f"{entry.date:%a} {entry.date.day} {entry.date:%b}"
+    return f"• {when} · {format_hours(entry.minutes)} · {said or '_no description_'}"
+
+
+def _detail_notes(detail: MemberDetail) -> list[Block]:
+    if not detail.hidden:
+        return []
+    count = f"{detail.hidden:,} entr{'y is' if detail.hidden == 1 else 'ies are'}"
+    level = detail.sight.why.removeprefix("Noko ")
+    return [context(f"You see what Noko shows a {level}: {count} not shown.")]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.services.access import EVERYONE, Sight
+from bot.services.expected import expected_minutes, hours_per_day, workdays_in
 from bot.services.fetch import TeamData
 from bot.services.periods import Period
 from bot.services.summary import ProjectHours, TeamSummary, summarize
@@ -23,6 +24,7 @@ class MemberLine:
     mention: str | None
     minutes: int
     billable_minutes: int
+    user_id: int = 0  # Noko's: what the member's Details button names (0: no button)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,10 @@ class Digest:
     idle: tuple[MemberLine, ...]
     change: Change | None
     noko_url: str
+    team_id: int = 0  # Noko's: what the Details buttons name (0: no buttons)
+    # One person's expected minutes for the period (workdays times hours per day); None: no bars.
+    expected_minutes: int | None = None
+    chart: bool = False  # the subscription's chart goes in the digest's thread
 
 
 def build_digest(
@@ -60,9 +66,12 @@ def build_digest(
     slack_ids_by_email: Mapping[str, str],
     late: bool = False,
     options: Mapping[str, Any] | None = None,
+    team_id: int = 0,
 ) -> Digest:
-    """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10)."""
-    top = int((options or {}).get("top_projects", DEFAULT_TOP_PROJECTS))
+    """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10),
+    ``hours_per_day`` (default 8) and ``chart``."""
+    options = options or {}
+    top = int(options.get("top_projects", DEFAULT_TOP_PROJECTS))
     ids = {email.lower(): slack_id for email, slack_id in slack_ids_by_email.items()}
     members = summary.per_member
     return Digest(
@@ -70,20 +79,30 @@ def build_digest(
         period=period,
         late=late,
         summary=summary,
-        members=tuple(_line(m.name, m.email, m.minutes, m.billable_minutes, ids) for m in members),
+        members=tuple(
+            _line(m.name, m.email, m.minutes, m.billable_minutes, ids, m.user_id) for m in members
+        ),
         projects=summary.per_project[:top],
         other_projects=max(0, len(summary.per_project) - top),
         idle=tuple(_line(m.name, m.email, 0, 0, ids) for m in summary.members_without_time),
         change=_change(summary, previous),
         noko_url=noko_url,
+        team_id=team_id,
+        expected_minutes=expected_minutes(workdays_in(period), hours_per_day(options)),
+        chart=bool(options.get("chart")),
     )
 
 
 def _line(
-    name: str, email: str | None, minutes: int, billable: int, ids: Mapping[str, str]
+    name: str,
+    email: str | None,
+    minutes: int,
+    billable: int,
+    ids: Mapping[str, str],
+    user_id: int = 0,
 ) -> MemberLine:
     slack_id = ids.get((email or "").lower())
-    return MemberLine(name, f"<@{slack_id}>" if slack_id else None, minutes, billable)
+    return MemberLine(name, f"<@{slack_id}>" if slack_id else None, minutes, billable, user_id)
 
 
 def _change(summary: TeamSummary, previous: TeamSummary | None) -> Change | None:
@@ -135,4 +154,5 @@ def digest_from_data(
         slack_ids_by_email=slack_ids(idle_emails(current)),
         late=late,
         options=options,
+        team_id=data.team_id,
     )

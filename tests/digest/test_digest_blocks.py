@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from slack_sdk.models.blocks import Block
@@ -153,8 +154,8 @@ def test_digest_200_member_team_splits_into_thread_within_limits() -> None:
         assert f"<@U{user['id']:05d}>" in everything
     assert block_by_id(messages[0].blocks, BlockId.DIGEST_HEADER)["type"] == "header"
     members = [b for m in messages for b in blocks_by_id(m.blocks, BlockId.DIGEST_MEMBERS)]
-    assert len(members) > 1  # one run of sections, continued across messages
-    assert all("Hours per member" in block_text(b) for b in members)
+    assert len(members) == 180  # one section per member (its button), across messages
+    assert "Hours per member" in block_text(members[0])
     assert all("continued" in m.text for m in messages[1:])
 
 
@@ -164,3 +165,37 @@ def test_digest_block_budget_is_respected(max_blocks: int) -> None:
     messages = digest_messages(_digest(users, users), max_blocks=max_blocks)
     assert all(len(m.blocks) <= max_blocks for m in messages)
     assert len(messages) > 1
+
+
+def _one_member_digest(minutes: int, **options: object):
+    users = _users(1)
+    summary = summarize(_entries(users, minutes // 2), users, PERIOD)  # user 1 logs 2 x minutes/2
+    return build_digest(
+        summary,
+        None,
+        team_name="R&D",
+        period=PERIOD,
+        slack_ids_by_email={},
+        options=options,
+        team_id=77,
+    )
+
+
+def test_member_line_has_a_bar_against_expected_hours_of_the_week() -> None:
+    digest = _one_member_digest(31 * 60)  # a Monday-to-Friday week at 8 h a day: 40 h
+    line = block_text(block_by_id(digest_messages(digest)[0].blocks, BlockId.DIGEST_MEMBERS))
+    assert "\n▇▇▇▇▇▇░░ 31h / 40h" in line
+
+
+def test_hours_per_day_option_changes_the_expected_hours() -> None:
+    digest = _one_member_digest(31 * 60, hours_per_day=6)
+    line = block_text(block_by_id(digest_messages(digest)[0].blocks, BlockId.DIGEST_MEMBERS))
+    assert "31h / 30h" in line and "▇▇▇▇▇▇▇▇ 31h" in line
+
+
+def test_member_line_button_names_only_team_member_and_period() -> None:
+    digest = _one_member_digest(60)
+    block = block_by_id(digest_messages(digest)[0].blocks, BlockId.DIGEST_MEMBERS)
+    assert block["accessory"]["action_id"] == "noko_member_detail"
+    value = json.loads(block["accessory"]["value"])
+    assert value == {"t": 77, "u": 1, "s": "2026-11-09", "e": "2026-11-15", "k": "week"}
