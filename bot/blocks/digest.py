@@ -10,7 +10,6 @@ from bot.blocks.common import (
     VIEW_BLOCKS,
     Block,
     Reply,
-    button,
     clip,
     context,
     divider,
@@ -18,10 +17,12 @@ from bot.blocks.common import (
     header,
     message,
     numbered_id,
+    option,
     pack_lines,
     pages,
     plain,
     section,
+    split_runs,
     titled_sections,
 )
 from bot.errors import safe
@@ -31,6 +32,10 @@ from bot.services.member_detail import EntryLine, MemberButton, MemberDetail
 from bot.services.summary import format_hours
 
 BAR_WIDTH = 8
+# A section's Details menu lists its members: Slack allows 100 options; lines stay well short
+# of a section's 3,000 characters.
+MEMBERS_PER_SECTION = 40
+MEMBER_SECTION_CHARS = 2800
 BAR_FULL, BAR_EMPTY = "▇", "░"
 
 
@@ -114,21 +119,30 @@ def _projects(digest: Digest) -> list[Block]:
 
 
 def _members(digest: Digest) -> list[Block]:
-    """One section per member, each with its bar and a Details button (the first one titled)."""
-    return [
-        section(
-            ("*Hours per member*\n" if i == 1 else "") + _member(member, digest.expected_minutes),
-            block_id=numbered_id(BlockId.DIGEST_MEMBERS, i),
-            accessory=_details(digest, member),
+    """Member lines packed into sections (as few blocks as fit), each section with a menu
+    opening the Details of any member it lists."""
+    lines = [_member(m, digest.expected_minutes) for m in digest.members]
+    lengths = [len(line) + 1 for line in lines]
+    runs = split_runs(lengths, max_items=MEMBERS_PER_SECTION, max_chars=MEMBER_SECTION_CHARS)
+    blocks = []
+    for i, run in enumerate((r for r in runs if len(r)), 1):
+        title = "*Hours per member*" if i == 1 else "*Hours per member (continued)*"
+        members = [digest.members[j] for j in run]
+        blocks.append(
+            section(
+                "\n".join([title, *(lines[j] for j in run)]),
+                block_id=numbered_id(BlockId.DIGEST_MEMBERS, i),
+                accessory=_details(digest, members),
+            )
         )
-        for i, member in enumerate(digest.members, 1)
-    ]
+    return blocks
 
 
 def _member(member: MemberLine, expected: int | None) -> str:
+    """ "• Name — ▇▇▇▇▇▇░░ 31h / 40h (12h billable)": one line, the bar when hours are expected."""
+    hours = hours_bar(member.minutes, expected) if expected else format_hours(member.minutes)
     billable = f" ({format_hours(member.billable_minutes)} billable)"
-    line = f"• {safe(member.name)} — {format_hours(member.minutes)}{billable}"
-    return f"{line}\n{hours_bar(member.minutes, expected)}" if expected else line
+    return f"• {safe(member.name)} — {hours}{billable}"
 
 
 def hours_bar(minutes: int, expected: int, width: int = BAR_WIDTH) -> str:
@@ -139,11 +153,23 @@ def hours_bar(minutes: int, expected: int, width: int = BAR_WIDTH) -> str:
     )
 
 
-def _details(digest: Digest, member: MemberLine) -> Block | None:
-    if not (digest.team_id and member.user_id):
+def _details(digest: Digest, members: list[MemberLine]) -> Block | None:
+    """A menu of the section's members; choosing one opens their Details (hours per project)."""
+    if not digest.team_id:
         return None
-    value = MemberButton.value(digest.team_id, member.user_id, digest.period)
-    return button("Details", ActionId.MEMBER_DETAIL, value)
+    choices = [
+        option(m.name, MemberButton.value(digest.team_id, m.user_id, digest.period))
+        for m in members
+        if m.user_id
+    ]
+    if not choices:
+        return None
+    return {
+        "type": "static_select",
+        "action_id": ActionId.MEMBER_DETAIL,
+        "placeholder": plain("Details…"),
+        "options": choices,
+    }
 
 
 def _chart_note(digest: Digest) -> list[Block]:

@@ -50,8 +50,11 @@ def _value(team_id: int, user_id: int, start: dt.date, end: dt.date) -> str:
 
 
 def _click(slack, fake, user, value: str) -> str:
-    """Click Details; the modal's final text (it opens at once, then shows what Noko said)."""
-    slack.action(user, {"action_id": ActionId.MEMBER_DETAIL, "value": value})
+    """Choose a member in a Details menu; the modal's final text (it opens at once, then shows
+    what Noko said)."""
+    choice = {"text": {"type": "plain_text", "text": "A member"}, "value": value}
+    action = {"action_id": ActionId.MEMBER_DETAIL, "type": "static_select"}
+    slack.action(user, {**action, "selected_option": choice})
     opened = fake.wait_for("views.open")[-1]
     view_id = opened.args.get("view_id")
     update = fake.wait_for("views.update")[-1]

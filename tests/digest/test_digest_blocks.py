@@ -56,6 +56,7 @@ def _digest(users, working, *, previous=None, late=False, slack=None):
         noko_url="https://secure.nokotime.com/",
         slack_ids_by_email=slack or {},
         late=late,
+        team_id=5,
     )
 
 
@@ -154,8 +155,10 @@ def test_digest_200_member_team_splits_into_thread_within_limits() -> None:
         assert f"<@U{user['id']:05d}>" in everything
     assert block_by_id(messages[0].blocks, BlockId.DIGEST_HEADER)["type"] == "header"
     members = [b for m in messages for b in blocks_by_id(m.blocks, BlockId.DIGEST_MEMBERS)]
-    assert len(members) == 180  # one section per member (its button), across messages
-    assert "Hours per member" in block_text(members[0])
+    assert len(members) > 1  # one run of sections, continued across messages
+    assert all("Hours per member" in block_text(b) for b in members)
+    menus = [o for b in members for o in b["accessory"]["options"]]  # each section's Details menu
+    assert len(menus) == 180 and all(len(b["accessory"]["options"]) <= 100 for b in members)
     assert all("continued" in m.text for m in messages[1:])
 
 
@@ -184,7 +187,7 @@ def _one_member_digest(minutes: int, **options: object):
 def test_member_line_has_a_bar_against_expected_hours_of_the_week() -> None:
     digest = _one_member_digest(31 * 60)  # a Monday-to-Friday week at 8 h a day: 40 h
     line = block_text(block_by_id(digest_messages(digest)[0].blocks, BlockId.DIGEST_MEMBERS))
-    assert "\n▇▇▇▇▇▇░░ 31h / 40h" in line
+    assert "\n• Person001 Longname-Hyphenated &amp; Co — ▇▇▇▇▇▇░░ 31h / 40h (0h billable)" in line
 
 
 def test_hours_per_day_option_changes_the_expected_hours() -> None:
@@ -193,9 +196,11 @@ def test_hours_per_day_option_changes_the_expected_hours() -> None:
     assert "31h / 30h" in line and "▇▇▇▇▇▇▇▇ 31h" in line
 
 
-def test_member_line_button_names_only_team_member_and_period() -> None:
+def test_member_details_menu_names_only_team_member_and_period() -> None:
     digest = _one_member_digest(60)
     block = block_by_id(digest_messages(digest)[0].blocks, BlockId.DIGEST_MEMBERS)
     assert block["accessory"]["action_id"] == "noko_member_detail"
-    value = json.loads(block["accessory"]["value"])
+    (choice,) = block["accessory"]["options"]
+    assert choice["text"]["text"] == "Person001 Longname-Hyphenated & Co"  # plain_text
+    value = json.loads(choice["value"])
     assert value == {"t": 77, "u": 1, "s": "2026-11-09", "e": "2026-11-15", "k": "week"}

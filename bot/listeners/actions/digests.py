@@ -171,7 +171,7 @@ def handle_member_detail_action(
     changes: ChangeContext,
 ) -> None:
     """A digest member's Details: their hours per project and entries, as the clicker may read
-    them (the button names only team, member and period)."""
+    them (the menu option names only team, member and period)."""
     ack()
     # The trigger expires 3 s after the click: open the modal before asking Noko. A click inside
     # a modal (a digest preview) stacks this one on it.
@@ -180,7 +180,8 @@ def handle_member_detail_action(
     )
     view_id = str(opened["view"]["id"])
     try:
-        value = MemberButton.parse(action.get("value"))
+        chosen = action.get("selected_option") or {}  # the Details menu, or a button
+        value = MemberButton.parse(chosen.get("value") or action.get("value"))
         sight = changes.reader.sight(changes.actor_id)
         detail = member_detail(deps.noko, value, sight)
     except Exception as error:
