@@ -204,3 +204,13 @@ def test_member_details_menu_names_only_team_member_and_period() -> None:
     assert choice["text"]["text"] == "Person001 Longname-Hyphenated & Co"  # plain_text
     value = json.loads(choice["value"])
     assert value == {"t": 77, "u": 1, "s": "2026-11-09", "e": "2026-11-15", "k": "week"}
+
+
+def test_expected_hours_count_monday_to_friday_of_the_period() -> None:
+    from bot.services.expected import expected_minutes, hours_per_day, workdays_in
+    from bot.services.periods import day_period, month_period
+
+    assert workdays_in(month_period(2026, 11)) == 21
+    assert workdays_in(day_period(dt.date(2026, 11, 14))) == 0  # a Saturday: no bar
+    assert expected_minutes(workdays_in(PERIOD), hours_per_day({})) == 40 * 60
+    assert hours_per_day({"hours_per_day": "nonsense"}) == hours_per_day({"hours_per_day": 99}) == 8
