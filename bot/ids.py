@@ -16,6 +16,7 @@ class CallbackId(StrEnum):
     LOADING = "noko_loading"
     SUBSCRIBE = "noko_subscribe"
     DIGEST_PREVIEW = "noko_digest_preview"
+    MEMBER_DETAIL = "noko_member_detail"
 
 
 class ActionId(StrEnum):
@@ -33,6 +34,7 @@ class ActionId(StrEnum):
     REFRESH_HOME = "noko_refresh_home"
     TEAM_MENU = "noko_team_menu"
     POST_DIGEST = "noko_post_digest"
+    MEMBER_DETAIL = "noko_member_detail"
     SUB_PAUSE = "noko_sub_pause"
     SUB_RESUME = "noko_sub_resume"
     SUB_DELETE = "noko_sub_delete"
@@ -67,6 +69,8 @@ class BlockId(StrEnum):
     DIGEST_PROJECTS = "noko_digest_projects"
     DIGEST_MEMBERS = "noko_digest_members"
     DIGEST_IDLE = "noko_digest_idle"
+    DIGEST_CHART = "noko_digest_chart"
+    MEMBER_DETAIL = "noko_member_detail"
     SUB_CHANNEL = "noko_sub_channel"
     SUB_CADENCE = "noko_sub_cadence"
     SUB_DAY = "noko_sub_day"

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.blocks.common import (
     MESSAGE_BLOCKS,
     MESSAGE_CHARS,
+    VIEW_BLOCKS,
     Block,
     Reply,
+    clip,
     context,
     divider,
     fields,
     header,
     message,
+    numbered_id,
+    option,
+    pack_lines,
     pages,
+    plain,
     section,
+    split_runs,
     titled_sections,
 )
 from bot.errors import safe
-from bot.ids import BlockId
+from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.digest import Change, Digest, MemberLine
+from bot.services.member_detail import EntryLine, MemberButton, MemberDetail
 from bot.services.summary import format_hours
+
+BAR_WIDTH = 8
+# A section's Details menu lists its members: Slack allows 100 options; lines stay well short
+# of a section's 3,000 characters.
+MEMBERS_PER_SECTION = 40
+MEMBER_SECTION_CHARS = 2800
+BAR_FULL, BAR_EMPTY = "▇", "░"
 
 
 def digest_messages(
@@ -31,6 +48,7 @@ def digest_messages(
         _totals(digest),
         *_change(digest.change),
         *_withheld(digest.summary.withheld),
+        *_chart_note(digest),
         _link(digest),
         divider(),
     ]
@@ -39,13 +57,12 @@ def digest_messages(
 
 
 def _body(digest: Digest) -> list[Block]:
-    members = [_member(m) for m in digest.members]
     idle = [*_unpinged(digest), *(_who(m) for m in digest.idle)]
     empty = "_Nobody logged time in this period._"
     return [
         *([] if digest.members else [section(empty, block_id=BlockId.DIGEST_EMPTY)]),
         *_projects(digest),
-        *titled_sections("Hours per member", members, block_id=BlockId.DIGEST_MEMBERS),
+        *_members(digest),
         *titled_sections(
             f"No time logged ({len(digest.idle)})", idle, block_id=BlockId.DIGEST_IDLE
         ),
@@ -103,9 +120,65 @@ def _projects(digest: Digest) -> list[Block]:
     return titled_sections("Top projects", lines, block_id=BlockId.DIGEST_PROJECTS)
 
 
-def _member(member: MemberLine) -> str:
+def _members(digest: Digest) -> list[Block]:
+    """Member lines packed into sections (as few blocks as fit), each section with a menu
+    opening the Details of any member it lists."""
+    lines = [_member(m, digest.expected_minutes) for m in digest.members]
+    lengths = [len(line) + 1 for line in lines]
+    runs = split_runs(lengths, max_items=MEMBERS_PER_SECTION, max_chars=MEMBER_SECTION_CHARS)
+    blocks = []
+    for i, run in enumerate((r for r in runs if len(r)), 1):
+        title = "*Hours per member*" if i == 1 else "*Hours per member (continued)*"
+        members = [digest.members[j] for j in run]
+        blocks.append(
+            section(
+                "\n".join([title, *(lines[j] for j in run)]),
+                block_id=numbered_id(BlockId.DIGEST_MEMBERS, i),
+                accessory=_details(digest, members),
+            )
+        )
+    return blocks
+
+
+def _member(member: MemberLine, expected: int | None) -> str:
+    """ "• Name — ▇▇▇▇▇▇░░ 31h / 40h (12h billable)": one line, the bar when hours are expected."""
+    hours = hours_bar(member.minutes, expected) if expected else format_hours(member.minutes)
     billable = f" ({format_hours(member.billable_minutes)} billable)"
-    return f"• {safe(member.name)} — {format_hours(member.minutes)}{billable}"
+    return f"• {safe(member.name)} — {hours}{billable}"
+
+
+def hours_bar(minutes: int, expected: int, width: int = BAR_WIDTH) -> str:
+    """ "▇▇▇▇▇▇░░ 31h / 40h": logged against expected hours, readable in a notification too."""
+    filled = min(width, max(0, round(minutes / expected * width))) if expected > 0 else width
+    return f"{BAR_FULL * filled}{BAR_EMPTY * (width - filled)} {format_hours(minutes)} / " + (
+        format_hours(expected)
+    )
+
+
+def _details(digest: Digest, members: list[MemberLine]) -> Block | None:
+    """A menu of the section's members; choosing one opens their Details (hours per project)."""
+    if not digest.team_id:
+        return None
+    choices = [
+        option(m.name, MemberButton.value(digest.team_id, m.user_id, digest.period))
+        for m in members
+        if m.user_id
+    ]
+    if not choices:
+        return None
+    return {
+        "type": "static_select",
+        "action_id": ActionId.MEMBER_DETAIL,
+        "placeholder": plain("Details…"),
+        "options": choices,
+    }
+
+
+def _chart_note(digest: Digest) -> list[Block]:
+    if not digest.chart:
+        return []
+    text = ":bar_chart: The chart of this period and the 8 before it is in this digest's thread."
+    return [context(text, block_id=BlockId.DIGEST_CHART)]
 
 
 def _who(member: MemberLine) -> str:
@@ -129,3 +202,47 @@ def _fallback(digest: Digest, page: int, count: int) -> str:
         f"{title}: {format_hours(s.total_minutes)} logged, "
         f"{format_hours(s.billable_minutes)} billable ({round(s.billable_share * 100)}%)"
     )
+
+
+# -- a member's Details modal ------------------------------------------------------------------
+DESCRIPTION_CHARS = 300
+
+
+def member_detail_view(detail: MemberDetail) -> dict[str, Any]:
+    """A member's hours per project and entry descriptions, within a modal's 100 blocks."""
+    lines: list[str] = []
+    for project in detail.projects:
+        lines.append(f"*{safe(project.name)}* — {format_hours(project.minutes)}")
+        lines.extend(_entry_line(entry) for entry in project.entries)
+    chunks, kept = pack_lines(lines, max_chunks=VIEW_BLOCKS - 4)
+    title = f"*{safe(detail.name)}* · {safe(detail.team_name)} · {safe(detail.period.label)}"
+    blocks = [
+        section(f"{title}\nTotal: {format_hours(detail.minutes)}", block_id=BlockId.MEMBER_DETAIL),
+        *_detail_notes(detail),
+        *(section(chunk) for chunk in chunks),
+    ]
+    if not detail.projects:
+        blocks.append(section("_No time you may read in this period._"))
+    if kept < len(lines):
+        blocks.append(context(f"…and {len(lines) - kept:,} more lines not shown: see Noko."))
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.MEMBER_DETAIL,
+        "title": plain("Hours by project", 24),
+        "close": plain("Close", 24),
+        "blocks": blocks,
+    }
+
+
+def _entry_line(entry: EntryLine) -> str:
+    said = safe(clip(entry.description, DESCRIPTION_CHARS)) if entry.description else ""
+    when = f"{entry.date:%a} {entry.date.day} {entry.date:%b}"
+    return f"• {when} · {format_hours(entry.minutes)} · {said or '_no description_'}"
+
+
+def _detail_notes(detail: MemberDetail) -> list[Block]:
+    if not detail.hidden:
+        return []
+    count = f"{detail.hidden:,} entr{'y is' if detail.hidden == 1 else 'ies are'}"
+    level = detail.sight.why.removeprefix("Noko ")
+    return [context(f"You see what Noko shows a {level}: {count} not shown.")]

@@ -25,7 +25,12 @@ from bot.services.people import display_name
 from bot.services.teams import TeamDetail, TeamRow
 
 MAX_INITIAL_OPTIONS = 100
-_TITLES = {"add": "Add members", "remove": "Remove members", "create": "Create team"}
+_TITLES = {
+    "add": "Add members",
+    "remove": "Remove members",
+    "create": "Create team",
+    "detail": "Hours by project",
+}
 _SUBMITS = {"add": "Add", "remove": "Remove", "create": "Create"}
 _CALLBACKS = {
     "add": CallbackId.ADD_MEMBERS,

@@ -71,6 +71,18 @@ class _Fault:
 
 
 @dataclass
+class Upload:
+    """A file of the upload flow: announced (files.getUploadURLExternal), its bytes POSTed to
+    the upload URL, then shared (files.completeUploadExternal: channel, thread, title)."""
+
+    id: str
+    filename: str
+    length: int
+    content: bytes | None = None
+    completed: dict[str, Any] | None = None
+
+
+@dataclass
 class _State:
     users: dict[str, SlackUser] = field(default_factory=dict)
     # Channels with a member list of their own (None: hidden from the bot, as a private channel
@@ -82,6 +94,8 @@ class _State:
     stalling: list[str] = field(default_factory=list)  # methods of calls held by a stall now
     cond: threading.Condition = field(default_factory=threading.Condition)
     ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    uploads: dict[str, Upload] = field(default_factory=dict)
+    base_url: str = ""
 
 
 class FakeSlack:
@@ -95,6 +109,7 @@ class FakeSlack:
         self._state = _State(users={u.id: u for u in users or []})
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _make_handler(self._state))
         self._server.daemon_threads = True
+        self._state.base_url = self.base_url
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -151,6 +166,11 @@ class FakeSlack:
     def calls(self) -> list[SlackCall]:
         with self._state.cond:
             return list(self._state.calls)
+
+    def uploads(self) -> list[Upload]:
+        """Files of the upload flow, in the order their URLs were handed out."""
+        with self._state.cond:
+            return list(self._state.uploads.values())
 
     def calls_to(self, method: str) -> list[SlackCall]:
         return [c for c in self.calls if c.method == method]
@@ -215,6 +235,9 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             path = urlsplit(self.path).path
+            if path.startswith("/upload/"):
+                self._upload(path[len("/upload/") :])
+                return
             args = _parse_body(self)
             if path.startswith("/response/"):
                 method = "response_url"
@@ -238,6 +261,28 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
                 status, payload = _answer(state, method, args)
             self._record(method, args, status)
             self._send(status, payload)
+
+        def _upload(self, file_id: str) -> None:
+            """The upload URL: raw bytes in the body, as slack_sdk's files_upload_v2 sends them."""
+            length = int(self.headers.get("Content-Length") or 0)
+            content = self.rfile.read(length) if length else b""
+            with state.cond:
+                upload = state.uploads.get(file_id)
+                if upload is not None and upload.completed is None:
+                    upload.content = content
+            self._record("upload", {"file_id": file_id, "bytes": len(content)}, 200)
+            if upload is None:
+                self._send(404, {"ok": False, "error": "unknown_upload"})
+            else:
+                self._send_text(200, f"OK - {len(content)}")
+
+        def _send_text(self, status: int, text: str) -> None:
+            body = text.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def do_GET(self) -> None:
             self.do_POST()
@@ -336,6 +381,10 @@ def _answer(state: _State, method: str, args: dict[str, Any]) -> tuple[int, dict
         with state.cond:
             users = [state.users[key].to_api() for key in sorted(state.users)]
         return _page_answer("members", users, args)
+    if method == "files.getUploadURLExternal":
+        return _upload_url_answer(state, args)
+    if method == "files.completeUploadExternal":
+        return _complete_upload_answer(state, args)
     if method == "conversations.members":
         return _members_answer(state, args)
     if method == "conversations.info":
@@ -368,6 +417,42 @@ def _page_answer(
     more = start + limit < len(items)
     meta = {"next_cursor": f"next:{start + limit}" if more else ""}
     return 200, {"ok": True, key: page, "response_metadata": meta}
+
+
+def _upload_url_answer(state: _State, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    filename = str(args.get("filename") or "")
+    length = int(args.get("length") or 0)
+    if not filename or length <= 0:
+        return 200, {"ok": False, "error": "invalid_arguments"}
+    file_id = f"F{next(state.ts):08d}"
+    with state.cond:
+        state.uploads[file_id] = Upload(file_id, filename, length)
+    return 200, {"ok": True, "file_id": file_id, "upload_url": f"{state.base_url}/upload/{file_id}"}
+
+
+def _complete_upload_answer(state: _State, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """Shares uploaded files; Slack refuses a file whose bytes never arrived or differ in size
+    from the length announced."""
+    files = args.get("files")
+    if isinstance(files, str):
+        with contextlib.suppress(ValueError):
+            files = json.loads(files)
+    if not isinstance(files, list) or not files:
+        return 200, {"ok": False, "error": "invalid_arguments"}
+    shared = []
+    with state.cond:
+        for item in files:
+            upload = state.uploads.get(str((item or {}).get("id")))
+            if upload is None or upload.content is None or len(upload.content) != upload.length:
+                return 200, {"ok": False, "error": "file_not_found"}
+            upload.completed = {
+                "channel_id": args.get("channel_id"),
+                "thread_ts": args.get("thread_ts"),
+                "initial_comment": args.get("initial_comment"),
+                "title": item.get("title"),
+            }
+            shared.append({"id": upload.id, "name": upload.filename, "title": item.get("title")})
+    return 200, {"ok": True, "files": shared}
 
 
 def _user_answer(user: SlackUser | None) -> tuple[int, dict[str, Any]]:

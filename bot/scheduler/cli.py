@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler  # type: ignor
 from bot.blocks.digest import digest_messages
 from bot.blocks.render import mrkdwn_to_text, render_messages
 from bot.errors import BotError, noko_error_message
+from bot.scheduler.charts import ChartSharer
 from bot.scheduler.clock import Clock, FileClock, SystemClock
 from bot.scheduler.plan import CatchUpPolicy
 from bot.scheduler.runner import Runner
@@ -83,6 +84,7 @@ def build_runner(
         read_access=settings.read_access,
         audit_channel=settings.audit_channel,
         max_mentions=settings.digest_max_mentions,
+        after_post=ChartSharer(noko, slack),
     )
 
 

@@ -76,6 +76,9 @@ class Runner:
     single_active: bool = True
     # Test hook: called right after a claim, before anything is posted.
     after_claim: Callable[[Run], None] | None = None
+    # Called with the main message's ts once a digest is posted (the chart, bot/scheduler/
+    # charts.py); its failure is logged and changes nothing about the run.
+    after_post: Callable[[Subscription, DigestJob, str], None] | None = None
     _mutex: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -213,7 +216,18 @@ class Runner:
             "event_type": "noko_digest",
             "event_payload": {"run_id": run.id, "period_key": occurrence.key},
         }
-        self._record(run, self.poster.post(sub.channel_id, messages, metadata), report)
+        outcome = self.poster.post(sub.channel_id, messages, metadata)
+        self._record(run, outcome, report)
+        if outcome.state == "posted" and outcome.ts:
+            self._after_post(sub, job, outcome.ts)
+
+    def _after_post(self, sub: Subscription, job: DigestJob, ts: str) -> None:
+        if self.after_post is None:
+            return
+        try:
+            self.after_post(sub, job, ts)
+        except Exception as exc:
+            log.warning("after posting subscription %s's digest: %s", sub.id, type(exc).__name__)
 
     def _record(self, run: Run, outcome: PostOutcome, report: TickReport) -> None:
         if outcome.state == "posted":

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.services.access import EVERYONE, Sight
+from bot.services.expected import expected_minutes, hours_per_day, workdays_in
 from bot.services.fetch import TeamData
 from bot.services.periods import Period
 from bot.services.summary import ProjectHours, TeamSummary, summarize
@@ -26,6 +27,7 @@ class MemberLine:
     mention: str | None
     minutes: int
     billable_minutes: int
+    user_id: int = 0  # Noko's: what the member's Details button names (0: no button)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class Digest:
     noko_url: str
     # Idle members Slack knows who are named without a ping because of the mention cap.
     unpinged: int = 0
+    team_id: int = 0  # Noko's: what the Details buttons name (0: no buttons)
+    # One person's expected minutes for the period (workdays times hours per day); None: no bars.
+    expected_minutes: int | None = None
+    chart: bool = False  # the subscription's chart goes in the digest's thread
 
 
 def build_digest(
@@ -66,14 +72,17 @@ def build_digest(
     late: bool = False,
     options: Mapping[str, Any] | None = None,
     max_mentions: int = DEFAULT_MAX_MENTIONS,
+    team_id: int = 0,
 ) -> Digest:
-    """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10).
+    """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10),
+    ``hours_per_day`` (default 8) and ``chart``.
 
     The mention rule: only members without time are pinged, at most ``max_mentions`` of them:
     the first ones in the idle list's order (by name) whose e-mail maps to a Slack id. Everyone
     else is named; ``unpinged`` counts those Slack knows who were left unpinged by the cap.
     """
-    top = int((options or {}).get("top_projects", DEFAULT_TOP_PROJECTS))
+    options = options or {}
+    top = int(options.get("top_projects", DEFAULT_TOP_PROJECTS))
     ids = {email.lower(): slack_id for email, slack_id in slack_ids_by_email.items()}
     idle, unpinged = _idle_lines(summary, ids, max(0, max_mentions))
     return Digest(
@@ -82,7 +91,8 @@ def build_digest(
         late=late,
         summary=summary,
         members=tuple(
-            MemberLine(m.name, None, m.minutes, m.billable_minutes) for m in summary.per_member
+            MemberLine(m.name, None, m.minutes, m.billable_minutes, m.user_id)
+            for m in summary.per_member
         ),
         projects=summary.per_project[:top],
         other_projects=max(0, len(summary.per_project) - top),
@@ -90,6 +100,9 @@ def build_digest(
         change=_change(summary, previous),
         noko_url=noko_url,
         unpinged=unpinged,
+        team_id=team_id,
+        expected_minutes=expected_minutes(workdays_in(period), hours_per_day(options)),
+        chart=bool(options.get("chart")),
     )
 
 
@@ -161,4 +174,5 @@ def digest_from_data(
         late=late,
         options=options,
         max_mentions=max_mentions,
+        team_id=data.team_id,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.errors import BotError, NotAllowedError, UsageError, safe
@@ -31,6 +31,9 @@ class SubscriptionSpec:
     team: str
     channel_id: str
     schedule: Schedule
+    # Digest options said with the schedule: ``chart`` and ``hours_per_day`` (bot/services/
+    # expected.py); other stored options are kept.
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
             team_name=team_name, paused=False, **owner, **spec.schedule.model_dump()
         )
         existing = ctx.repo.list_subscriptions(team_id=team_id, channel_id=spec.channel_id)
+        fields["options"] = {**(existing[0].options if existing else {}), **spec.options}
         try:
             if existing:
                 sub = ctx.repo.update_subscription(existing[0].id, **fields)

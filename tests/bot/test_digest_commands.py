@@ -139,6 +139,24 @@ def test_subscribe_again_updates_the_same_subscription(slack, people, deps):
     assert "Updated the digest of <#C0DESIGN>" in reply
 
 
+def test_subscribe_with_chart_and_hours_per_day_stores_the_options(slack, people, deps):
+    slack.run(f"subscribe Design {DESIGN_CHANNEL} weekly 09:00 chart 7.5h/day", people.admin)
+    (sub,) = deps.repo.list_subscriptions()
+    assert sub.options == {"chart": True, "hours_per_day": 7.5}
+    slack.run(f"subscribe Design {DESIGN_CHANNEL} weekly 09:00", people.admin)
+    (sub,) = deps.repo.list_subscriptions()
+    assert sub.options == {"chart": False, "hours_per_day": 8.0}  # subscribe says it all again
+
+
+def test_subscribe_with_impossible_hours_per_day_says_why(slack, people, fake, deps):
+    slack.command("subscribe Design weekly 09:00 30h/day", people.admin)
+    view = fake.wait_for("views.update")[0].args["view"]
+    assert "“30h/day”: hours per day go from more than 0 to 24." in json.dumps(
+        view, ensure_ascii=False
+    )
+    assert deps.repo.list_subscriptions() == []
+
+
 def test_subscribe_by_coworker_is_refused_and_audited(slack, people, deps):
     reply = reply_text(slack.run("subscribe Design", people.coworker))
     assert "can't subscribe channels to digests" in reply and "your Noko role is coworker" in reply

@@ -22,11 +22,16 @@ SCOPES_BY_METHOD = {
     "views_open": set(),
     "views_update": set(),
     "views_publish": set(),
+    "views_push": set(),
+    # files.getUploadURLExternal, the upload, files.completeUploadExternal (a digest's chart).
+    "files_upload_v2": {"files:write"},
     "auth_test": set(),
     # Public and private channels: the subscribe form's conversations_select offers both.
     "conversations_members": {"channels:read", "groups:read"},
 }
-_CALL = re.compile(r"\.(chat_\w+|users_\w+|views_\w+|conversations_\w+|auth_test)\(")
+_CALL = re.compile(
+    r"\.(chat_\w+|users_\w+|views_\w+|conversations_\w+|files_\w+|auth_test)\b(?! ?=)"
+)
 
 
 @pytest.fixture(scope="module")

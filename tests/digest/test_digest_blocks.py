@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -57,6 +58,7 @@ def _digest(users, working, *, previous=None, late=False, slack=None, **more):
         slack_ids_by_email=slack or {},
         late=late,
         **more,
+        team_id=5,
     )
 
 
@@ -160,6 +162,8 @@ def test_digest_200_member_team_splits_into_thread_within_limits() -> None:
     members = [b for m in messages for b in blocks_by_id(m.blocks, BlockId.DIGEST_MEMBERS)]
     assert len(members) > 1  # one run of sections, continued across messages
     assert all("Hours per member" in block_text(b) for b in members)
+    menus = [o for b in members for o in b["accessory"]["options"]]  # each section's Details menu
+    assert len(menus) == 180 and all(len(b["accessory"]["options"]) <= 100 for b in members)
     assert all("continued" in m.text for m in messages[1:])
 
 
@@ -228,3 +232,49 @@ def test_digest_never_pings_members_who_logged_time() -> None:
     messages = digest_messages(_digest(users, users[:2], slack=slack))
 
     assert _mentions(messages) == ["<@U00003>"]
+
+
+def _one_member_digest(minutes: int, **options: object):
+    users = _users(1)
+    summary = summarize(_entries(users, minutes // 2), users, PERIOD)  # user 1 logs 2 x minutes/2
+    return build_digest(
+        summary,
+        None,
+        team_name="R&D",
+        period=PERIOD,
+        slack_ids_by_email={},
+        options=options,
+        team_id=77,
+    )
+
+
+def test_member_line_has_a_bar_against_expected_hours_of_the_week() -> None:
+    digest = _one_member_digest(31 * 60)  # a Monday-to-Friday week at 8 h a day: 40 h
+    line = block_text(block_by_id(digest_messages(digest)[0].blocks, BlockId.DIGEST_MEMBERS))
+    assert "\n• Person001 Longname-Hyphenated &amp; Co — ▇▇▇▇▇▇░░ 31h / 40h (0h billable)" in line
+
+
+def test_hours_per_day_option_changes_the_expected_hours() -> None:
+    digest = _one_member_digest(31 * 60, hours_per_day=6)
+    line = block_text(block_by_id(digest_messages(digest)[0].blocks, BlockId.DIGEST_MEMBERS))
+    assert "31h / 30h" in line and "▇▇▇▇▇▇▇▇ 31h" in line
+
+
+def test_member_details_menu_names_only_team_member_and_period() -> None:
+    digest = _one_member_digest(60)
+    block = block_by_id(digest_messages(digest)[0].blocks, BlockId.DIGEST_MEMBERS)
+    assert block["accessory"]["action_id"] == "noko_member_detail"
+    (choice,) = block["accessory"]["options"]
+    assert choice["text"]["text"] == "Person001 Longname-Hyphenated & Co"  # plain_text
+    value = json.loads(choice["value"])
+    assert value == {"t": 77, "u": 1, "s": "2026-11-09", "e": "2026-11-15", "k": "week"}
+
+
+def test_expected_hours_count_monday_to_friday_of_the_period() -> None:
+    from bot.services.expected import expected_minutes, hours_per_day, workdays_in
+    from bot.services.periods import day_period, month_period
+
+    assert workdays_in(month_period(2026, 11)) == 21
+    assert workdays_in(day_period(dt.date(2026, 11, 14))) == 0  # a Saturday: no bar
+    assert expected_minutes(workdays_in(PERIOD), hours_per_day({})) == 40 * 60
+    assert hours_per_day({"hours_per_day": "nonsense"}) == hours_per_day({"hours_per_day": 99}) == 8

@@ -1,4 +1,5 @@
-"""Digest buttons: Post to channel under a preview, and the App Home subscription buttons."""
+"""Digest buttons: Post to channel under a preview, a member's Details, and the App Home
+subscription buttons."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.digest import digest_messages
+from bot.blocks.digest import digest_messages, member_detail_view
 from bot.blocks.modals import loading_view
 from bot.blocks.subscriptions import (
     digest_preview_modal,
@@ -28,6 +29,7 @@ from bot.listeners.events.app_home import publish_home
 from bot.services import subscriptions
 from bot.services.changes import ChangeContext
 from bot.services.digest import Digest
+from bot.services.member_detail import MemberButton, member_detail
 from bot.services.numbers import MAX_ID, parse_id
 from bot.services.periods import PeriodError, checked_range, period_of
 from bot.services.posting import PostOutcome
@@ -158,3 +160,30 @@ def handle_subscription_preview_action(
         raise ViewFailedError(error, view_id=view_id, kind="preview") from error
     note = "A preview: nothing was posted. The channel gets this at the next scheduled time."
     client.views_update(view_id=view_id, view=digest_preview_modal(digest_messages(digest), note))
+
+
+def handle_member_detail_action(
+    ack: Ack,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    changes: ChangeContext,
+) -> None:
+    """A digest member's Details: their hours per project and entries, as the clicker may read
+    them (the menu option names only team, member and period)."""
+    ack()
+    # The trigger expires 3 s after the click: open the modal before asking Noko. A click inside
+    # a modal (a digest preview) stacks this one on it.
+    opened = (client.views_push if body.get("view") else client.views_open)(
+        trigger_id=body["trigger_id"], view=loading_view("detail")
+    )
+    view_id = str(opened["view"]["id"])
+    try:
+        chosen = action.get("selected_option") or {}  # the Details menu, or a button
+        value = MemberButton.parse(chosen.get("value") or action.get("value"))
+        sight = changes.reader.sight(changes.actor_id)
+        detail = member_detail(deps.noko, value, sight)
+    except Exception as error:
+        raise ViewFailedError(error, view_id=view_id, kind="detail") from error
+    client.views_update(view_id=view_id, view=member_detail_view(detail))

@@ -29,6 +29,7 @@ from bot.listeners.views.subscribe import (
     open_subscribe_modal,
 )
 from bot.services import subscriptions
+from bot.services.expected import DEFAULT_HOURS_PER_DAY, MAX_HOURS_PER_DAY
 from bot.services.numbers import is_id, parse_id, parse_number
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
 from bot.services.teams import choose_reading
@@ -38,6 +39,8 @@ CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 # Any "digits:digits" is meant as a time; the Schedule rule says whether it is one.
 _TIME = re.compile(r"[0-9]{1,2}:[0-9]{1,2}")
 _SHORT_HOUR = re.compile(r"[0-9]:[0-9]{2}")
+# "6h/day" or "7.5h/day": the hours a member is expected to log per workday (their bars).
+_HOURS_PER_DAY = re.compile(r"([0-9]{1,2}(?:\.[0-9]{1,2})?)h/day")
 _DAYS = {name: i for i, name in enumerate(subscriptions.WEEKDAYS)}
 _DAYS |= {name[:3]: i for name, i in list(_DAYS.items())}
 NO_RAW_CHANNEL = "Pick the channel with Slack's # autocomplete, so it arrives as a link."
@@ -105,6 +108,8 @@ class SubscribeArgs(_Args):
     day_of_month: int | None = None
     local_time: str | None = None
     timezone: str | None = None
+    chart: bool = False
+    hours_per_day: float | None = None
     problems: tuple[str, ...] = ()
 
     @classmethod
@@ -140,8 +145,12 @@ class SubscribeArgs(_Args):
     def spec(self, channel_id: str, timezone: str) -> SubscriptionSpec:
         """Defaults: this channel and the subscriber's Slack time zone (``timezone``)."""
         schedule = Schedule.model_validate(_schedule_values(self.model_dump(), timezone))
+        hours = self.hours_per_day or DEFAULT_HOURS_PER_DAY
         return SubscriptionSpec(
-            team=self.team or "", channel_id=self.channel_id or channel_id, schedule=schedule
+            team=self.team or "",
+            channel_id=self.channel_id or channel_id,
+            schedule=schedule,
+            options={"chart": self.chart, "hours_per_day": hours},
         )
 
     def draft(self, channel_id: str) -> SubscribeDraft:
@@ -192,6 +201,10 @@ def _kind(word: str) -> str | None:
         return "weekday"
     if _TIME.fullmatch(word):
         return "local_time"
+    if lowered == "chart":
+        return "chart"
+    if _HOURS_PER_DAY.fullmatch(lowered):
+        return "hours_per_day"
     if "/" in word or word.upper() in ("UTC", "GMT"):
         return "timezone"
     return None
@@ -223,6 +236,13 @@ def _value(kind: str | None, word: str) -> tuple[object, str | None]:
         return ("0" + word if _SHORT_HOUR.fullmatch(word) else word), None
     if kind == "timezone":
         return ("UTC" if word.upper() in ("UTC", "GMT") else word), None
+    if kind == "chart":
+        return True, None
+    if kind == "hours_per_day":
+        hours = float(word.lower().removesuffix("h/day"))
+        if not 0 < hours <= MAX_HOURS_PER_DAY:
+            return None, f"“{safe(word)}”: hours per day go from more than 0 to 24."
+        return hours, None
     return None, f"I don't understand “{safe(word[:40])}” here."
 
 
@@ -285,9 +305,11 @@ SUBCOMMANDS = (
     Subcommand("digest", "<team> [period]",
                "A team's digest now, just for you, with a button to post it (default last-week).",
                DigestArgs.readings, run_digest, 30),
-    Subcommand("subscribe", "<team> [#channel] [daily|weekly|monthly] [day] [HH:MM] [time zone]",
+    Subcommand("subscribe", "<team> [#channel] [daily|weekly|monthly] [day] [HH:MM] [time zone] "
+               "[chart] [Nh/day]",
                "Post the team's digest to a channel on a schedule (defaults: this channel, weekly, "
-               "Monday, 09:00, your time zone). Without a team: opens a form.",
+               "Monday, 09:00, your time zone, 8h/day expected, no chart). Without a team: opens "
+               "a form.",
                SubscribeArgs.readings, run_subscribe, 31),
     Subcommand("unsubscribe", "<id|team> [#channel]", "Stop a channel digest.",
                UnsubscribeArgs.from_words, run_unsubscribe, 32),
