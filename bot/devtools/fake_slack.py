@@ -82,6 +82,7 @@ class _State:
     stalling: list[str] = field(default_factory=list)  # methods of calls held by a stall now
     cond: threading.Condition = field(default_factory=threading.Condition)
     ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    latency: float = 0.0  # seconds added to every call (benchmarks: Slack's round trip)
 
 
 class FakeSlack:
@@ -91,8 +92,10 @@ class FakeSlack:
     :meth:`response_url` are served too. ``wait_for`` polls for calls made by listener threads.
     """
 
-    def __init__(self, users: list[SlackUser] | None = None, *, port: int = 0) -> None:
-        self._state = _State(users={u.id: u for u in users or []})
+    def __init__(
+        self, users: list[SlackUser] | None = None, *, port: int = 0, latency: float = 0.0
+    ) -> None:
+        self._state = _State(users={u.id: u for u in users or []}, latency=latency)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _make_handler(self._state))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -214,6 +217,8 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
             return
 
         def do_POST(self) -> None:
+            if state.latency:
+                time.sleep(state.latency)
             path = urlsplit(self.path).path
             args = _parse_body(self)
             if path.startswith("/response/"):
