@@ -96,6 +96,7 @@ class _State:
     ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     uploads: dict[str, Upload] = field(default_factory=dict)
     base_url: str = ""
+    latency: float = 0.0  # seconds added to every call (benchmarks: Slack's round trip)
 
 
 class FakeSlack:
@@ -105,8 +106,10 @@ class FakeSlack:
     :meth:`response_url` are served too. ``wait_for`` polls for calls made by listener threads.
     """
 
-    def __init__(self, users: list[SlackUser] | None = None, *, port: int = 0) -> None:
-        self._state = _State(users={u.id: u for u in users or []})
+    def __init__(
+        self, users: list[SlackUser] | None = None, *, port: int = 0, latency: float = 0.0
+    ) -> None:
+        self._state = _State(users={u.id: u for u in users or []}, latency=latency)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _make_handler(self._state))
         self._server.daemon_threads = True
         self._state.base_url = self.base_url
@@ -234,6 +237,8 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
             return
 
         def do_POST(self) -> None:
+            if state.latency:
+                time.sleep(state.latency)
             path = urlsplit(self.path).path
             if path.startswith("/upload/"):
                 self._upload(path[len("/upload/") :])

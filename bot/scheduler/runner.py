@@ -13,6 +13,7 @@ from bot.blocks.common import Reply
 from bot.blocks.digest import digest_messages
 from bot.errors import safe
 from bot.scheduler.clock import Clock
+from bot.scheduler.lanes import run_in_lanes
 from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
 from bot.services.access import ReadAccess, Reader, Sight
 from bot.services.cache import NokoCache
@@ -20,13 +21,16 @@ from bot.services.digest import DEFAULT_MAX_MENTIONS
 from bot.services.fetch import TeamData
 from bot.services.people import Directory as PeopleDirectory
 from bot.services.posting import Message, PostOutcome
-from bot.services.schedule import covered_period
+from bot.services.schedule import covered_period, next_due
 from bot.services.team_digest import DigestJob, digest_for, fetch_for
 from bot.storage import Repository, Run, Subscription
 from noko_core import NokoClient, NokoError
 
 log = logging.getLogger(__name__)
 STALE_CLAIM_AFTER = dt.timedelta(minutes=10)
+# Channels posted to at once: Slack paces each channel, so one channel's long thread holds back
+# only that channel, and the Slack round trips of different channels overlap.
+POST_WORKERS = 8
 
 
 class Poster(Protocol):
@@ -79,6 +83,8 @@ class Runner:
     # Called with the main message's ts once a digest is posted (the chart, bot/scheduler/
     # charts.py); its failure is logged and changes nothing about the run.
     after_post: Callable[[Subscription, DigestJob, str], None] | None = None
+    # How many channels a tick posts to at once (bot.scheduler.lanes); 1 posts one at a time.
+    workers: int = POST_WORKERS
     _mutex: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -106,18 +112,29 @@ class Runner:
         report.stale = [r.id for r in self.repo.flag_stale_claims(now - self.stale_after)]
         for run_id in report.stale:
             log.warning("run %s was claimed but never finished: flagged unknown", run_id)
-        subs = self.repo.list_subscriptions(include_paused=False)
-        taken = self.repo.period_keys_since(now - self.policy.lookback - dt.timedelta(days=1))
+        subs = self.repo.due_subscriptions(now)
+        since = now - self.policy.lookback - dt.timedelta(days=1)
+        taken = self.repo.period_keys_since(since, [s.id for s in subs])
         plan = plan_tick(subs, now, taken, self.policy)
         for item in plan.missed:
             if self.repo.mark_missed(
                 item.subscription.id, item.occurrence.key, due_at=item.occurrence.due_at
             ):
                 report.missed.append(item.subscription.id)
+        posting = {item.subscription.id for item in plan.post}
+        for sub in subs:
+            if sub.id not in posting:
+                self._advance(sub, now)  # its due periods are all taken now
         if plan.post:
-            self._deliver_all(plan.post, report)
+            self._deliver_all(plan.post, report, now)
 
-    def _deliver_all(self, items: list[DueItem], report: TickReport) -> None:
+    def _advance(self, sub: Subscription, now: dt.datetime) -> None:
+        """Once the periods due by ``now`` are taken, ``sub`` is next due at its next occurrence
+        (whatever Noko's week start: that moves the covered period, never the due time)."""
+        upcoming = next_due(sub, now)
+        self.repo.set_next_due(sub, upcoming or now + dt.timedelta(days=1))
+
+    def _deliver_all(self, items: list[DueItem], report: TickReport, now: dt.datetime) -> None:
         week_start, problem = 0, None
         if any(i.subscription.cadence == "weekly" for i in items):
             try:
@@ -126,12 +143,23 @@ class Runner:
                 problem = exc  # only weekly digests need the week start
         jobs = [self._job(item, week_start) for item in items]
         data = fetch_for(self.noko, jobs)
-        for item, job in zip(items, jobs, strict=True):
-            if self.stop.is_set():
-                log.info("stopping: leaving the remaining digests for the next scheduler")
-                return
-            weekly = item.subscription.cadence == "weekly"
-            self._deliver(item, job, problem if problem and weekly else data[job.request], report)
+        work = [
+            (
+                item,
+                job,
+                problem if problem and item.subscription.cadence == "weekly" else data[job.request],
+            )
+            for item, job in zip(items, jobs, strict=True)
+        ]
+        run_in_lanes(
+            work,
+            lambda w: w[0].subscription.channel_id,
+            lambda w: self._deliver(*w, report, now),
+            workers=self.workers,
+            stop=self.stop,
+        )
+        if self.stop.is_set():
+            log.info("stopping: leaving the remaining digests for the next scheduler")
 
     def _week_start(self) -> int:
         assert self.cache is not None  # set in __post_init__
@@ -184,7 +212,12 @@ class Runner:
             self.poster.post(self.audit_channel, [Reply(text)])
 
     def _deliver(
-        self, item: DueItem, job: DigestJob, data: TeamData | NokoError, report: TickReport
+        self,
+        item: DueItem,
+        job: DigestJob,
+        data: TeamData | NokoError,
+        report: TickReport,
+        now: dt.datetime,
     ) -> None:
         sub, occurrence = item.subscription, item.occurrence
         sight = self._owner_sight(sub)
@@ -195,6 +228,7 @@ class Runner:
             return
         job = replace(job, sight=sight)
         run = self.repo.claim_run(sub.id, occurrence.key, late=item.late, due_at=occurrence.due_at)
+        self._advance(sub, now)  # the period is taken, by this claim or another scheduler's
         if run is None:
             log.info(
                 "digest %s of subscription %s already claimed elsewhere", occurrence.key, sub.id

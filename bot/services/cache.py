@@ -43,13 +43,21 @@ class _Slot(Generic[T]):
             if self._fresh() and self._value is not None:
                 return self._value
             in_flight = self._loading
+            if in_flight is None:  # ours: concurrent callers (posting workers) join this load
+                self._loading = mine = threading.Event()
         if in_flight is not None:
-            # Join the background load rather than asking Noko twice for the same list.
+            # Join the load in flight rather than asking Noko twice for the same list.
             in_flight.wait()
             with self._lock:
                 if self._fresh() and self._value is not None:
                     return self._value
-        return self._load()
+            return self._load()
+        try:
+            return self._load()
+        finally:
+            with self._lock:
+                self._loading = None
+            mine.set()
 
     def _load(self) -> list[T]:
         with self._lock:

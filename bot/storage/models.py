@@ -76,6 +76,10 @@ class SubscriptionRow(Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The earliest instant a tick must plan this subscription (NULL while paused): a tick reads
+    # only the rows due by now. Set to "now" on every change; the clock moves it to the next
+    # occurrence once the due periods are taken (bot.scheduler.runner).
+    next_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class RunRow(Base):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -17,6 +17,7 @@ from bot.storage.records import AUDIT_RESULTS, AuditRecord, Run, Subscription, U
 from bot.storage.validation import check_changes, check_subscription
 
 Clock = Callable[[], dt.datetime]
+ID_CHUNK = 500  # ids per IN (...) list: far below SQLite's bound variables limit
 
 
 def _utcnow() -> dt.datetime:
@@ -161,7 +162,9 @@ class Repository:
         )
         check_subscription(fields)
         now = self._clock()
-        row = SubscriptionRow(**fields, created_at=now, updated_at=now)
+        row = SubscriptionRow(
+            **fields, created_at=now, updated_at=now, next_due_at=None if paused else now
+        )
         with self._session() as session:
             session.add(row)
             session.flush()
@@ -201,11 +204,47 @@ class Repository:
             for key, value in changes.items():
                 setattr(row, key, value)
             row.updated_at = self._clock()
+            row.next_due_at = _due_again(row)
             session.flush()
             return _subscription(row)
 
     def set_paused(self, subscription_id: int, paused: bool) -> Subscription | None:
         return self.update_subscription(subscription_id, paused=paused)
+
+    def due_subscriptions(self, now: dt.datetime) -> list[Subscription]:
+        """Active subscriptions a tick at ``now`` must plan: through the next-due index, so a
+        tick reads only these rows, however many subscriptions there are."""
+        query = (
+            select(SubscriptionRow)
+            .where(SubscriptionRow.next_due_at <= now, SubscriptionRow.paused.is_(False))
+            .order_by(SubscriptionRow.id)
+        )
+        with self._session() as session:
+            return [_subscription(row) for row in session.scalars(query)]
+
+    def set_next_due(self, subscription: Subscription, at: dt.datetime) -> bool:
+        """Move ``subscription`` to ``at`` once a tick took its due periods; False (nothing
+        changed) when it was edited, paused or deleted since it was read: then it stays due."""
+        unchanged = (
+            (SubscriptionRow.id == subscription.id)
+            & (SubscriptionRow.updated_at == subscription.updated_at)
+            & SubscriptionRow.paused.is_(False)
+        )
+        with self._session() as session:
+            result = session.execute(
+                update(SubscriptionRow).where(unchanged).values(next_due_at=at)
+            )
+            return cast(CursorResult[Any], result).rowcount == 1
+
+    def wake_subscriptions(self) -> None:
+        """Make every active subscription due at the next tick (after a change to a rule its
+        next-due time was computed with, such as the calendar)."""
+        now = self._clock()
+        active = SubscriptionRow.paused.is_(False) & (
+            SubscriptionRow.next_due_at.is_(None) | (SubscriptionRow.next_due_at > now)
+        )
+        with self._session() as session:
+            session.execute(update(SubscriptionRow).where(active).values(next_due_at=now))
 
     def delete_subscription(self, subscription_id: int) -> bool:
         with self._session() as session:
@@ -286,13 +325,23 @@ class Repository:
         with self._session() as session:
             return [_run(row) for row in session.scalars(query)]
 
-    def period_keys_since(self, since: dt.datetime) -> dict[int, set[str]]:
-        """Period keys already taken, per subscription, for runs recorded at or after ``since``."""
+    def period_keys_since(
+        self, since: dt.datetime, subscription_ids: Iterable[int] | None = None
+    ) -> dict[int, set[str]]:
+        """Period keys already taken, per subscription, for runs recorded at or after ``since``;
+        only of ``subscription_ids`` when given."""
         query = select(RunRow.subscription_id, RunRow.period_key).where(RunRow.claimed_at >= since)
         keys: dict[int, set[str]] = {}
+        if subscription_ids is None:
+            chunks: list[list[int] | None] = [None]
+        else:
+            ids = sorted(set(subscription_ids))
+            chunks = [ids[i : i + ID_CHUNK] for i in range(0, len(ids), ID_CHUNK)]
         with self._session() as session:
-            for subscription_id, key in session.execute(query):
-                keys.setdefault(subscription_id, set()).add(key)
+            for chunk in chunks:
+                part = query if chunk is None else query.where(RunRow.subscription_id.in_(chunk))
+                for subscription_id, key in session.execute(part):
+                    keys.setdefault(subscription_id, set()).add(key)
         return keys
 
     def flag_stale_claims(self, older_than: dt.datetime) -> list[Run]:
@@ -367,6 +416,14 @@ class Repository:
 
     def release_scheduler_lock(self) -> None:
         self._lock.release()
+
+
+def _due_again(row: SubscriptionRow) -> dt.datetime | None:
+    """After an edit: due at once (the next tick plans it afresh), or never while paused."""
+    if row.paused:
+        return None
+    due = row.next_due_at
+    return row.updated_at if due is None or due > row.updated_at else due
 
 
 def _check_final(result: str) -> None:

@@ -60,9 +60,11 @@ def make_runner(
     ) -> Runner:
         client = slack_client("xoxb-test", slack.api_url, timeout=timeout)
         fields.setdefault("noko", noko)
+        fields.setdefault(
+            "poster", SlackPoster(client, pace_seconds=0.0, sleep=poster_sleeps.append)
+        )
         return Runner(
             repo=repository or repo,
-            poster=SlackPoster(client, pace_seconds=0.0, sleep=poster_sleeps.append),
             directory=SlackDirectory(client),
             clock=clock,
             policy=CatchUpPolicy.from_settings(catch_up_hours, 30.0),
