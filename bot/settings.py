@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # Digest scheduling (see bot/scheduler): how late a missed period may still be posted.
     digest_catch_up_hours: float = Field(default=6.0, ge=0)
     digest_poll_seconds: float = Field(default=30.0, gt=0)
+    # A post Slack may or may not have made (a timeout) that its channel's history doesn't show
+    # after this long is posted again, once, marked late.
+    digest_unknown_grace_minutes: float = Field(default=10.0, ge=0)
 
     @field_validator("noko_bot_admins", mode="before")
     @classmethod
