@@ -134,14 +134,13 @@ def _check_bot_can_post(ctx: ChangeContext, channel_id: str) -> None:
     to fix it."""
     access = ctx.directory.channel_access(channel_id)
     if access.found and access.is_im:
-        reason = (
-            "a digest can't go to a direct message. Pick a channel: "
+        reason = "a digest can't go to a direct message. Pick a channel: " + safe(
             "`/noko-team subscribe <team> #channel`."
         )
     elif not access.found:
         reason = (
-            f"I can't post in <#{channel_id}>: it is a direct message or a private channel "
-            f"I'm not in. Pick a channel, or invite me with {INVITE} there, then subscribe again."
+            "I can't post there: it is a direct message, or a private channel I'm not in. "
+            f"Pick a channel, or invite me with {INVITE} there, then subscribe again."
         )
     elif not access.bot_member:
         kind = "the private channel " if access.is_private else ""
