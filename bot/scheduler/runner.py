@@ -256,8 +256,8 @@ class Runner:
         return self.repo.reclaim_run(item.run.id, item.run.state, late=item.late)
 
     def _not_built(self, item: DueItem, run: Run, exc: Exception, report: TickReport) -> None:
-        """Nothing was posted: a passing Noko failure is tried again with backoff inside the catch-up
-        window; anything else (or too late) fails, and a person is told."""
+        """Nothing was posted: a passing Noko failure is tried again with backoff inside the
+        catch-up window; anything else (or too late) fails, and a person is told."""
         error = f"{type(exc).__name__}: {exc}"
         retry_at = self._retry_at(run) if isinstance(exc, PASSING_NOKO_ERRORS) else None
         if retry_at is not None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sched_helpers import at, daily
-
 import pytest
+from sched_helpers import at, daily
 
 from bot.devtools.fake_slack import FakeSlack
 from bot.services.noko import NOKO_MAX_RETRIES
+from bot.storage import open_repository
 from noko_core import NokoClient
 
 
@@ -122,8 +122,6 @@ def test_unknown_run_not_in_history_is_posted_once_late_after_the_grace(
 def test_two_schedulers_re_post_an_unknown_run_once(
     database_url, repo, clock, slack, make_runner
 ) -> None:
-    from bot.storage import open_repository
-
     sub = daily(repo)
     slack.inject("chat.postMessage", status=500)
     first = make_runner(single_active=False)
