@@ -148,6 +148,9 @@ def test_not_in_channel_is_told_shown_and_posted_late_once_the_bot_joins(
 
     listing = reply_text(slack.run("subscriptions", people.admin))
     assert "Last post failed (due" in listing and "I'm not in the channel" in listing
+    slack.event({"type": "app_home_opened", "user": people.admin.id, "tab": "home"})
+    home = json.dumps(fake.wait_for("views.publish")[0].args["view"])
+    assert "Last post failed (due" in home and "not in the channel" in home
 
     runner.tick()  # nothing new until the bot is in the channel
     assert _posts_to(fake, "C0LOST") == []

@@ -119,21 +119,20 @@ def test_unknown_run_not_in_history_is_posted_once_late_after_the_grace(
     assert message["metadata"]["event_payload"]["run_id"] == run.id
 
 
-def test_two_schedulers_re_post_an_unknown_run_once(
-    database_url, repo, clock, slack, make_runner
-) -> None:
+def test_a_run_row_is_taken_back_by_one_scheduler_only(database_url, repo, clock) -> None:
     sub = daily(repo)
-    slack.inject("chat.postMessage", status=500)
-    first = make_runner(single_active=False)
     clock.set(at("2026-11-09T08:00:20"))
-    first.tick()
-    other_repo = open_repository(database_url, clock=clock.now)
+    run = repo.claim_run(sub.id, "daily:2026-11-08", late=False, due_at=clock.now())
+    repo.mark_unknown(run.id, "timeout")
+    other = open_repository(database_url, clock=clock.now)
     try:
-        second = make_runner(repository=other_repo, single_active=False)
-        clock.advance(minutes=11)
-        second.after_claim = lambda run: first.tick()  # the other one ticks mid-post
-        second.tick()
+        assert other.reclaim_run(run.id, "unknown", late=True) is not None
+        assert repo.reclaim_run(run.id, "unknown", late=True) is None
+        repo.mark_failed(run.id, "Slack error: not_in_channel")
+        window = dt.timedelta(hours=6)
+        assert len(other.requeue_failed("C1", clock.now() - window, clock.now())) == 1
+        assert repo.requeue_failed("C1", clock.now() - window, clock.now()) == []
+        assert other.reclaim_run(run.id, "retry", late=True) is not None
+        assert repo.reclaim_run(run.id, "retry", late=True) is None
     finally:
-        other_repo.close()
-    assert len(_posted(slack)) == 1
-    assert repo.runs_for(sub.id)[0].state == "posted"
+        other.close()
