@@ -33,6 +33,7 @@ class ActionId(StrEnum):
     REFRESH_HOME = "noko_refresh_home"
     TEAM_MENU = "noko_team_menu"
     POST_DIGEST = "noko_post_digest"
+    JOIN_CHANNEL = "noko_join_channel"
     SUB_PAUSE = "noko_sub_pause"
     SUB_RESUME = "noko_sub_resume"
     SUB_DELETE = "noko_sub_delete"

@@ -150,6 +150,28 @@ def not_in_channel_reply(channel_id: str) -> Reply:
     return Reply(NOT_IN_CHANNEL.format(channel=channel_id))
 
 
+def join_offer_reply(text: str, channel_id: str) -> Reply:
+    """A refusal for a public channel the bot isn't in, with a button to let it join."""
+    actions = {
+        "type": "actions",
+        "block_id": BlockId.DIGEST_ACTIONS,
+        "elements": [button("Add me to the channel", ActionId.JOIN_CHANNEL, channel_id, "primary")],
+    }
+    return Reply(text, [section(text), actions])
+
+
+def joined_reply(channel_id: str, problem: str | None = None) -> Reply:
+    """After the join button: joined, or why not (``problem``: Slack's error code)."""
+    if problem:
+        text = (
+            f"Slack didn't let me join <#{channel_id}> ({safe(problem)}). "
+            "Invite me with `/invite @noko-teams` in that channel instead."
+        )
+    else:
+        text = f":white_check_mark: I joined <#{channel_id}>. Run your `subscribe` again."
+    return Reply(text)
+
+
 def post_unknown_reply(channel_id: str) -> Reply:
     """Slack may have posted it: the clicker looks before pressing the button again."""
     return Reply(

@@ -129,6 +129,14 @@ def _check_channel(ctx: ChangeContext, channel_id: str) -> None:
 INVITE = "`/invite @noko-teams`"
 
 
+class BotNotInChannelError(NotAllowedError):
+    """A public channel the bot isn't in: it may join it (conversations.join) when asked."""
+
+    def __init__(self, user_message: str, reason: str, channel_id: str) -> None:
+        super().__init__(user_message, reason=reason)
+        self.channel_id = channel_id
+
+
 def _check_bot_can_post(ctx: ChangeContext, channel_id: str) -> None:
     """A DM, or a channel the bot is not in, would fail every period: refuse it now, saying how
     to fix it."""
@@ -148,6 +156,9 @@ def _check_bot_can_post(ctx: ChangeContext, channel_id: str) -> None:
             f"I'm not in {kind}<#{channel_id}>, so I couldn't post there. "
             f"Invite me with {INVITE} in that channel, then subscribe again."
         )
+        if not access.is_private:
+            text = f"Sorry, you can't subscribe that channel: {reason}"
+            raise BotNotInChannelError(text, reason, channel_id)
     else:
         return
     raise NotAllowedError(f"Sorry, you can't subscribe that channel: {reason}", reason=reason)

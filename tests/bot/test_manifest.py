@@ -27,6 +27,7 @@ SCOPES_BY_METHOD = {
     "conversations_members": {"channels:read", "groups:read"},
     "conversations_info": {"channels:read", "groups:read"},
     "conversations_history": {"channels:history", "groups:history"},
+    "conversations_join": {"channels:join"},
 }
 _CALL = re.compile(r"\.(chat_\w+|users_\w+|views_\w+|conversations_\w+|auth_test)\(")
 

@@ -63,13 +63,32 @@ def test_a_private_channel_without_the_bot_is_refused(slack, people, deps, fake)
     assert deps.repo.list_subscriptions() == []
 
 
-def test_a_public_channel_without_the_bot_says_to_invite_it(slack, people, deps, fake):
+def test_a_public_channel_without_the_bot_offers_to_join_it(slack, people, deps, fake):
     fake.set_conversation("C0QUIET", bot_member=False)
-    reply = _refusal(slack, people, "C0QUIET")
+    call = slack.run("subscribe Design <#C0QUIET> daily", people.admin)
+    reply = reply_text(call)
     assert "I'm not in <#C0QUIET>" in reply and "/invite @noko-teams" in reply
     assert deps.repo.list_subscriptions() == []
-    fake.set_conversation("C0QUIET", bot_member=True)
+    [join] = [
+        e
+        for b in call.args["blocks"]
+        for e in b.get("elements", [])
+        if e.get("action_id") == ActionId.JOIN_CHANNEL
+    ]
+    key = slack.action(people.admin, {"action_id": join["action_id"], "value": join["value"]})
+    assert "I joined <#C0QUIET>" in reply_text(slack.reply(key))
+    assert [c.args["channel"] for c in fake.calls_to("conversations.join")] == ["C0QUIET"]
     assert "Subscribed <#C0QUIET>" in _refusal(slack, people, "C0QUIET")
+
+
+def test_the_join_button_joins_only_a_public_channel(slack, people, fake):
+    fake.set_conversation("C0GONE", bot_member=False)
+    fake.inject("conversations.join", error="is_archived")
+    key = slack.action(people.admin, {"action_id": ActionId.JOIN_CHANNEL, "value": "C0GONE"})
+    assert "didn't let me join <#C0GONE> (is_archived)" in reply_text(slack.reply(key))
+    key = slack.action(people.admin, {"action_id": ActionId.JOIN_CHANNEL, "value": "D0DM"})
+    assert "names no channel" in reply_text(slack.reply(key))
+    assert len(fake.calls_to("conversations.join")) == 1
 
 
 def test_the_subscribe_form_refuses_a_dm_too(slack, people, deps, fake):
