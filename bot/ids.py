@@ -35,6 +35,7 @@ class ActionId(StrEnum):
     TEAM_MENU = "noko_team_menu"
     POST_DIGEST = "noko_post_digest"
     MEMBER_DETAIL = "noko_member_detail"
+    JOIN_CHANNEL = "noko_join_channel"
     SUB_PAUSE = "noko_sub_pause"
     SUB_RESUME = "noko_sub_resume"
     SUB_DELETE = "noko_sub_delete"

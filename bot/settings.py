@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     digest_poll_seconds: float = Field(default=30.0, gt=0)
     # How many people one digest may @-mention; the others are named without a ping.
     digest_max_mentions: int = Field(default=DEFAULT_MAX_MENTIONS, ge=0, le=1000)
+    # A post Slack may or may not have made (a timeout) that its channel's history doesn't show
+    # after this long is posted again, once, marked late.
+    digest_unknown_grace_minutes: float = Field(default=10.0, ge=0)
 
     @field_validator("noko_bot_admins", mode="before")
     @classmethod

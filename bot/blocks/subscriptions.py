@@ -24,7 +24,7 @@ from bot.blocks.modals import team_input, team_option
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.subscriptions import WEEKDAYS, ScheduledDigest
-from bot.storage.records import Subscription
+from bot.storage.records import Run, Subscription
 from bot.zones import zone_info
 
 HOME_DIGESTS_MAX = 20  # 2 blocks each: leaves the Home tab room for the teams
@@ -65,10 +65,60 @@ def due_text(row: ScheduledDigest) -> str:
 
 def _line(row: ScheduledDigest) -> str:
     sub = row.subscription
-    return (
+    line = (
         f"`#{sub.id}` *{safe(sub.team_name)}* → <#{sub.channel_id}> · {schedule_text(sub)} · "
         f"{due_text(row)}"
     )
+    if row.last_failure is not None:
+        line += f"\n:warning: {failed_text(sub, row.last_failure)}"
+    return line
+
+
+# -- failed posts --------------------------------------------------------------------------------
+# Slack's refusal codes (and a Noko failure) as the reason people read, with how to fix it.
+_FAILURE_REASONS = {
+    "not_in_channel": "I'm not in the channel. Invite me with `/invite @noko-teams` there",
+    "channel_not_found": (
+        "I can't see the channel (a direct message, a private channel I'm not in, or deleted)"
+    ),
+    "is_archived": "the channel is archived",
+    "restricted_action": "the channel doesn't let me post",
+    "missing_scope": "the app lacks a Slack permission: ask an admin to reinstall it",
+}
+
+
+def failure_reason(error: str | None) -> str:
+    """Why a run failed, in words (mrkdwn, escaped)."""
+    text = error or "no reason recorded"
+    for code, reason in _FAILURE_REASONS.items():
+        if code in text:
+            return reason
+    if text.startswith("Noko"):
+        return "Noko didn't answer, so the digest couldn't be made"
+    return safe(text[:200])
+
+
+def _due(sub: Subscription, run: Run) -> str:
+    if run.due_at is None:
+        return run.period_key
+    local = run.due_at.astimezone(zone_info(sub.timezone))
+    return f"{local:%a} {local.day} {local:%b} {local:%H:%M}"
+
+
+def failed_text(sub: Subscription, run: Run) -> str:
+    """ "Last post failed (due Mon 9 Nov 09:00): reason." for listings."""
+    return f"Last post failed (due {_due(sub, run)}): {failure_reason(run.error)}."
+
+
+def failure_notice(sub: Subscription, run: Run, *, for_owner: bool) -> str:
+    """What the subscriber's DM (``for_owner``) or the audit channel says about a failed post."""
+    what = f"The *{safe(sub.team_name)}* digest for <#{sub.channel_id}> (`#{sub.id}`)"
+    text = f":warning: {what}, due {_due(sub, run)}, wasn't posted: {failure_reason(run.error)}."
+    if "not_in_channel" in (run.error or ""):
+        text += " When I'm added to the channel I'll post it, marked late, if it's still recent."
+    if not for_owner:
+        text += f" <@{sub.created_by}> was told."
+    return text
 
 
 # -- command replies ---------------------------------------------------------------------------
@@ -98,6 +148,28 @@ def posted_reply(channel_id: str, thread_problem: str | None = None) -> Reply:
 
 def not_in_channel_reply(channel_id: str) -> Reply:
     return Reply(NOT_IN_CHANNEL.format(channel=channel_id))
+
+
+def join_offer_reply(text: str, channel_id: str) -> Reply:
+    """A refusal for a public channel the bot isn't in, with a button to let it join."""
+    actions = {
+        "type": "actions",
+        "block_id": BlockId.DIGEST_ACTIONS,
+        "elements": [button("Add me to the channel", ActionId.JOIN_CHANNEL, channel_id, "primary")],
+    }
+    return Reply(text, [section(text), actions])
+
+
+def joined_reply(channel_id: str, problem: str | None = None) -> Reply:
+    """After the join button: joined, or why not (``problem``: Slack's error code)."""
+    if problem:
+        text = (
+            f"Slack didn't let me join <#{channel_id}> ({safe(problem)}). "
+            "Invite me with `/invite @noko-teams` in that channel instead."
+        )
+    else:
+        text = f":white_check_mark: I joined <#{channel_id}>. Run your `subscribe` again."
+    return Reply(text)
 
 
 def post_unknown_reply(channel_id: str) -> Reply:

@@ -17,6 +17,8 @@ MESSAGE_BLOCK_LIMIT = 50
 VIEW_BLOCK_LIMIT = 100
 SECTION_TEXT_LIMIT = 3000
 
+BOT_USER_ID = "UBOT"  # auth.test's user_id: the bot's own Slack user
+
 # A Web API method answered by another fake (the Socket Mode side): (args, headers) -> answer.
 MethodAnswer = Callable[[dict[str, Any], dict[str, str]], tuple[int, dict[str, Any]]]
 
@@ -83,6 +85,15 @@ class Upload:
 
 
 @dataclass
+class _Conversation:
+    """A conversation as conversations.info describes it to the bot."""
+
+    is_im: bool = False
+    is_private: bool = False
+    bot_member: bool = True
+
+
+@dataclass
 class _State:
     users: dict[str, SlackUser] = field(default_factory=dict)
     # Channels with a member list of their own (None: hidden from the bot, as a private channel
@@ -92,6 +103,11 @@ class _State:
     faults: list[_Fault] = field(default_factory=list)
     plugged: dict[str, MethodAnswer] = field(default_factory=dict)
     stalling: list[str] = field(default_factory=list)  # methods of calls held by a stall now
+    # Conversations with flags of their own; any other is a public channel the bot is in (a
+    # "D…" id: a DM), or hidden when ``channels`` hides it.
+    conversations: dict[str, _Conversation] = field(default_factory=dict)
+    # Messages chat.postMessage accepted, oldest first, for conversations.history.
+    messages: list[dict[str, Any]] = field(default_factory=list)
     cond: threading.Condition = field(default_factory=threading.Condition)
     ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     uploads: dict[str, Upload] = field(default_factory=dict)
@@ -157,6 +173,41 @@ class FakeSlack:
         """Give ``channel_id`` these members, or hide it (``None``: channel_not_found)."""
         with self._state.cond:
             self._state.channels[channel_id] = None if members is None else list(members)
+
+    def set_conversation(
+        self,
+        channel_id: str,
+        *,
+        is_im: bool = False,
+        is_private: bool = False,
+        bot_member: bool = True,
+    ) -> None:
+        """Describe ``channel_id`` to conversations.info; chat.postMessage answers
+        ``not_in_channel`` while the bot is not a member, conversations.join adds it to a
+        public one."""
+        with self._state.cond:
+            self._state.conversations[channel_id] = _Conversation(is_im, is_private, bot_member)
+
+    def bot_joins(self, channel_id: str, inviter: str = "U0001") -> dict[str, Any]:
+        """Make the bot a member of ``channel_id`` and return the ``member_joined_channel``
+        event Slack then sends (for the test driver's ``event``)."""
+        with self._state.cond:
+            conversation = self._state.conversations.setdefault(channel_id, _Conversation())
+            conversation.bot_member = True
+        return {
+            "type": "member_joined_channel",
+            "user": BOT_USER_ID,
+            "channel": channel_id,
+            "channel_type": "G" if conversation.is_private else "C",
+            "team": "T0001",
+            "inviter": inviter,
+        }
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Messages chat.postMessage accepted (channel, ts, text, thread_ts, metadata)."""
+        with self._state.cond:
+            return [dict(m) for m in self._state.messages]
 
     def serve_method(self, method: str, answer: MethodAnswer) -> None:
         """Answer ``method`` with ``answer(args, headers)`` (lower-case header names); how the
@@ -366,8 +417,10 @@ def _answer(state: _State, method: str, args: dict[str, Any]) -> tuple[int, dict
     if method == "response_url":
         return 200, {"ok": True}
     if method == "auth.test":
-        return 200, {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T0001"}
-    if method in ("chat.postMessage", "chat.update"):
+        return 200, {"ok": True, "user_id": BOT_USER_ID, "bot_id": "BBOT", "team_id": "T0001"}
+    if method == "chat.postMessage":
+        return _post_answer(state, args)
+    if method == "chat.update":
         ts = f"{int(time.time())}.{next(state.ts):06d}"
         return 200, {"ok": True, "channel": args.get("channel"), "ts": ts, "message": args}
     if method == "chat.postEphemeral":
@@ -393,9 +446,96 @@ def _answer(state: _State, method: str, args: dict[str, Any]) -> tuple[int, dict
     if method == "conversations.members":
         return _members_answer(state, args)
     if method == "conversations.info":
-        channel = str(args.get("channel", ""))
-        return 200, {"ok": True, "channel": {"id": channel, "name": channel.lower()}}
+        return _info_answer(state, str(args.get("channel", "")))
+    if method == "conversations.join":
+        return _join_answer(state, str(args.get("channel", "")))
+    if method == "conversations.history":
+        return _history_answer(state, args)
     return 200, {"ok": True}
+
+
+def _conversation(state: _State, channel: str) -> _Conversation | None:
+    """The flags of ``channel``; None when the bot can't see it (channel_not_found)."""
+    with state.cond:
+        if channel in state.conversations:
+            return state.conversations[channel]
+        if not channel or (channel in state.channels and state.channels[channel] is None):
+            return None
+    return _Conversation(is_im=channel.startswith("D"))
+
+
+def _info_answer(state: _State, channel: str) -> tuple[int, dict[str, Any]]:
+    found = _conversation(state, channel)
+    if found is None:
+        return 200, {"ok": False, "error": "channel_not_found"}
+    info = {
+        "id": channel,
+        "name": channel.lower(),
+        "is_channel": not found.is_im and not found.is_private,
+        "is_group": found.is_private,
+        "is_im": found.is_im,
+        "is_mpim": False,
+        "is_private": found.is_private or found.is_im,
+        "is_member": found.bot_member,
+    }
+    return 200, {"ok": True, "channel": info}
+
+
+def _join_answer(state: _State, channel: str) -> tuple[int, dict[str, Any]]:
+    found = _conversation(state, channel)
+    if found is None:
+        return 200, {"ok": False, "error": "channel_not_found"}
+    if found.is_im or found.is_private:
+        return 200, {"ok": False, "error": "method_not_supported_for_channel_type"}
+    with state.cond:
+        state.conversations.setdefault(channel, found).bot_member = True
+    return _info_answer(state, channel)
+
+
+def _post_answer(state: _State, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    channel = str(args.get("channel", ""))
+    with state.cond:
+        known = state.conversations.get(channel)
+    if known is not None and not known.bot_member:
+        return 200, {"ok": False, "error": "not_in_channel"}
+    ts = f"{int(time.time())}.{next(state.ts):06d}"
+    message = {
+        "channel": channel,
+        "ts": ts,
+        "text": args.get("text"),
+        "thread_ts": args.get("thread_ts"),
+        "metadata": args.get("metadata"),
+    }
+    with state.cond:
+        state.messages.append(message)
+    return 200, {"ok": True, "channel": channel, "ts": ts, "message": args}
+
+
+def _history_answer(state: _State, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """A channel's messages (not thread replies), newest first, after ``oldest``; metadata only
+    with ``include_all_metadata``, as in Slack."""
+    channel = str(args.get("channel", ""))
+    found = _conversation(state, channel)
+    if found is None:
+        return 200, {"ok": False, "error": "channel_not_found"}
+    if not found.bot_member:
+        return 200, {"ok": False, "error": "not_in_channel"}
+    oldest = float(args.get("oldest") or 0)
+    limit = min(max(int(args.get("limit") or 100), 1), 999)
+    with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+    with state.cond:
+        mine = [
+            dict(m)
+            for m in state.messages
+            if m["channel"] == channel and not m["thread_ts"] and float(m["ts"]) > oldest
+        ]
+    page = []
+    for message in reversed(mine[-limit:]):
+        item = {"type": "message", "ts": message["ts"], "text": message["text"]}
+        if with_metadata and message["metadata"]:
+            item["metadata"] = message["metadata"]
+        page.append(item)
+    return 200, {"ok": True, "messages": page, "has_more": len(mine) > limit}
 
 
 def _members_answer(state: _State, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:

@@ -27,6 +27,7 @@ from bot.services.noko import NokoTokenMissingError, make_noko_client
 from bot.services.subscriptions import preview_digest
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
+from bot.slack.history import SlackHistory
 from bot.slack.posting import SlackPoster, slack_client
 from bot.storage import Repository, open_repository, upgrade
 from noko_core import NokoClient, NokoError
@@ -77,6 +78,8 @@ def build_runner(
         noko=noko,
         poster=SlackPoster(slack),
         directory=SlackDirectory(slack),
+        history=SlackHistory(slack),
+        unknown_grace=dt.timedelta(minutes=settings.digest_unknown_grace_minutes),
         clock=clock,
         policy=policy,
         stop=stop,

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.services.schedule import Occurrence, occurrences_between
-from bot.storage import Subscription
+from bot.storage import Run, Subscription
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class DueItem:
     subscription: Subscription
     occurrence: Occurrence
     late: bool
+    # An existing run row to claim again (a retry, an unknown run not found in the channel).
+    run: Run | None = None
 
 
 @dataclass

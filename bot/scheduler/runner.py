@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from bot.blocks.common import Reply
 from bot.blocks.digest import digest_messages
+from bot.blocks.subscriptions import failure_notice
 from bot.errors import safe
 from bot.scheduler.clock import Clock
 from bot.scheduler.lanes import run_in_lanes
@@ -21,16 +22,25 @@ from bot.services.digest import DEFAULT_MAX_MENTIONS
 from bot.services.fetch import TeamData
 from bot.services.people import Directory as PeopleDirectory
 from bot.services.posting import Message, PostOutcome
-from bot.services.schedule import covered_period, next_due
+from bot.services.schedule import Occurrence, covered_period, next_due
 from bot.services.team_digest import DigestJob, digest_for, fetch_for
 from bot.storage import Repository, Run, Subscription
+from bot.zones import zone_info
 from noko_core import NokoClient, NokoError
+from noko_core.errors import NokoRateLimitError, NokoServerError, NokoTransportError
 
 log = logging.getLogger(__name__)
 STALE_CLAIM_AFTER = dt.timedelta(minutes=10)
 # Channels posted to at once: Slack paces each channel, so one channel's long thread holds back
 # only that channel, and the Slack round trips of different channels overlap.
 POST_WORKERS = 8
+# An unknown run not found in its channel's history after this long is posted again, late.
+UNKNOWN_GRACE = dt.timedelta(minutes=10)
+# A run a passing Noko failure kept from being built is tried again after 1, 2, 4… minutes
+# (at most 30); a lasting one (a team gone, a bad token) fails at once.
+PASSING_NOKO_ERRORS = (NokoServerError, NokoTransportError, NokoRateLimitError)
+RETRY_FIRST = dt.timedelta(minutes=1)
+RETRY_MAX = dt.timedelta(minutes=30)
 
 
 class Poster(Protocol):
@@ -46,6 +56,12 @@ class Directory(PeopleDirectory, Protocol):
     def slack_ids(self, emails: Iterable[str]) -> dict[str, str]: ...
 
 
+class History(Protocol):
+    def find_run(self, channel: str, run_id: int, oldest: dt.datetime) -> str | None:
+        """The ts of the channel message carrying ``run_id``; raises when it can't tell."""
+        ...
+
+
 @dataclass
 class TickReport:
     """What one tick did, for logs and tests."""
@@ -56,6 +72,8 @@ class TickReport:
     unknown: list[int] = field(default_factory=list)
     missed: list[int] = field(default_factory=list)
     stale: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)  # nothing posted; tried again later
+    found: list[int] = field(default_factory=list)  # unknown runs found in their channel
     paused: list[int] = field(default_factory=list)  # their owner may no longer read them
 
 
@@ -85,6 +103,9 @@ class Runner:
     after_post: Callable[[Subscription, DigestJob, str], None] | None = None
     # How many channels a tick posts to at once (bot.scheduler.lanes); 1 posts one at a time.
     workers: int = POST_WORKERS
+    # Resolves unknown runs from the channel's history (None: they stay unknown).
+    history: History | None = None
+    unknown_grace: dt.timedelta = UNKNOWN_GRACE
     _mutex: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -127,6 +148,9 @@ class Runner:
                 self._advance(sub, now)  # its due periods are all taken now
         if plan.post:
             self._deliver_all(plan.post, report, now)
+        again = self._resolve_unknown(now, report) + self._due_retries(now, report)
+        if again:
+            self._deliver_all(again, report, now)
 
     def _advance(self, sub: Subscription, now: dt.datetime) -> None:
         """Once the periods due by ``now`` are taken, ``sub`` is next due at its next occurrence
@@ -227,7 +251,7 @@ class Runner:
             self._pause_for(sub, sight, report)
             return
         job = replace(job, sight=sight)
-        run = self.repo.claim_run(sub.id, occurrence.key, late=item.late, due_at=occurrence.due_at)
+        run = self._claim(item)
         self._advance(sub, now)  # the period is taken, by this claim or another scheduler's
         if run is None:
             log.info(
@@ -242,9 +266,7 @@ class Runner:
             )
             messages = list(digest_messages(digest))
         except Exception as exc:
-            log.exception("digest %s for subscription %s not built", occurrence.key, sub.id)
-            self.repo.mark_failed(run.id, f"{type(exc).__name__}: {exc}")
-            report.failed.append(sub.id)
+            self._not_built(item, run, exc, report)
             return
         metadata = {
             "event_type": "noko_digest",
@@ -269,9 +291,114 @@ class Runner:
             report.posted.append(run.subscription_id)
             log.info("posted digest %s of subscription %s", run.period_key, run.subscription_id)
         elif outcome.state == "failed":
-            self.repo.mark_failed(run.id, outcome.error or "failed")
-            report.failed.append(run.subscription_id)
+            self._fail(run, outcome.error or "failed", report)
         else:
             self.repo.mark_unknown(run.id, outcome.error or "unknown")
             report.unknown.append(run.subscription_id)
             log.warning("digest %s may or may not be posted: %s", run.period_key, outcome.error)
+
+    # -- never silent: retries, failures told, unknown runs resolved ---------------------------
+    def _claim(self, item: DueItem) -> Run | None:
+        """Insert the period's run row, or take an existing one back (compare-and-set on its
+        state): either way exactly one scheduler gets it."""
+        sub, occurrence = item.subscription, item.occurrence
+        if item.run is None:
+            return self.repo.claim_run(
+                sub.id, occurrence.key, late=item.late, due_at=occurrence.due_at
+            )
+        return self.repo.reclaim_run(item.run.id, item.run.state, late=item.late)
+
+    def _not_built(self, item: DueItem, run: Run, exc: Exception, report: TickReport) -> None:
+        """Nothing was posted: a passing Noko failure is tried again with backoff inside the
+        catch-up window; anything else (or too late) fails, and a person is told."""
+        error = f"{type(exc).__name__}: {exc}"
+        retry_at = self._retry_at(run) if isinstance(exc, PASSING_NOKO_ERRORS) else None
+        if retry_at is not None:
+            log.warning("digest %s not built (%s): trying again at %s", run.id, error, retry_at)
+            self.repo.schedule_retry(run.id, error, retry_at)
+            report.retrying.append(item.subscription.id)
+            return
+        log.error("digest %s for subscription %s not built: %s", run.period_key, run.id, error)
+        self._fail(run, error, report)
+
+    def _retry_at(self, run: Run) -> dt.datetime | None:
+        """When to try ``run`` again, or None when that falls outside the catch-up window."""
+        delay: dt.timedelta = min(RETRY_FIRST * 2**run.attempts, RETRY_MAX)
+        at: dt.datetime = self.clock.now() + delay
+        if run.due_at is None or at - run.due_at > self.policy.window:
+            return None
+        return at
+
+    def _fail(self, run: Run, error: str, report: TickReport) -> None:
+        self.repo.mark_failed(run.id, error)
+        report.failed.append(run.subscription_id)
+        self._tell_failure(replace(run, state="failed", error=error))
+
+    def _tell_failure(self, run: Run) -> None:
+        """The subscriber gets a DM and the audit channel a line; never raises."""
+        sub = self.repo.get_subscription(run.subscription_id)
+        if sub is None:
+            return
+        try:
+            self.repo.record_audit(
+                slack_user_id="clock",
+                action="digest",
+                team_id=sub.team_id,
+                team_name=sub.team_name,
+                noko_user_ids=[],
+                result="failed",
+                detail=f"#{sub.id} <#{sub.channel_id}> {run.period_key}: {run.error}"[:500],
+            )
+            self.poster.post(sub.created_by, [Reply(failure_notice(sub, run, for_owner=True))])
+            if self.audit_channel:
+                notice = failure_notice(sub, run, for_owner=False)
+                self.poster.post(self.audit_channel, [Reply(notice)])
+        except Exception:
+            log.exception("failure of digest run %s not told", run.id)
+
+    def _again(self, sub: Subscription, run: Run, now: dt.datetime, late: bool) -> DueItem:
+        """``run`` as an item to deliver again, its period read back from its due time."""
+        due_at = run.due_at or run.claimed_at
+        local_date = due_at.astimezone(zone_info(sub.timezone)).date()
+        return DueItem(sub, Occurrence(local_date, due_at, run.period_key), late=late, run=run)
+
+    def _due_retries(self, now: dt.datetime, report: TickReport) -> list[DueItem]:
+        """Runs in ``retry`` whose time came: delivered again while within the catch-up
+        window, else failed (and told)."""
+        items = []
+        for run in self.repo.runs_to_retry(now):
+            sub = self.repo.get_subscription(run.subscription_id)
+            if sub is None or sub.paused:
+                continue
+            age = now - (run.due_at or run.claimed_at)
+            if age > self.policy.window:
+                taken = self.repo.reclaim_run(run.id, "retry", late=True)
+                if taken is not None:
+                    self._fail(taken, f"gave up after {run.attempts} tries: {run.error}", report)
+                continue
+            items.append(self._again(sub, run, now, late=age > self.policy.grace))
+        return items
+
+    def _resolve_unknown(self, now: dt.datetime, report: TickReport) -> list[DueItem]:
+        """Unknown runs inside the catch-up window: found in the channel (message metadata) →
+        posted; not found after ``unknown_grace`` → delivered again, once, marked late."""
+        if self.history is None:
+            return []
+        items = []
+        for run in self.repo.unknown_runs(now - self.policy.window):
+            sub = self.repo.get_subscription(run.subscription_id)
+            if sub is None:
+                continue
+            oldest = (run.due_at or run.claimed_at) - dt.timedelta(minutes=1)
+            try:
+                ts = self.history.find_run(sub.channel_id, run.id, oldest)
+            except Exception as exc:
+                log.warning("history of %s not read for run %s: %s", sub.channel_id, run.id, exc)
+                continue
+            if ts is not None:
+                if self.repo.mark_found(run.id, ts):
+                    report.found.append(sub.id)
+                    log.info("unknown digest run %s was posted after all (%s)", run.id, ts)
+            elif now - (run.finished_at or run.claimed_at) >= self.unknown_grace and not sub.paused:
+                items.append(self._again(sub, run, now, late=True))
+        return items

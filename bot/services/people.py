@@ -24,6 +24,17 @@ class SlackProfile:
     deleted: bool = False  # no longer in the workspace (users.info ``deleted``)
 
 
+@dataclass(frozen=True)
+class ChannelAccess:
+    """Whether the bot can post in a channel (conversations.info): ``found`` False when Slack
+    hides it from the bot (a private channel or a DM without it)."""
+
+    found: bool
+    is_im: bool = False
+    is_private: bool = False
+    bot_member: bool = False
+
+
 class Directory(Protocol):
     """Looks Slack users up; the Slack implementation is ``bot.slack.directory``."""
 
@@ -35,6 +46,10 @@ class Directory(Protocol):
 
     def channel_member(self, channel_id: str, user_id: str) -> bool | None:
         """Whether the user is in the channel; None when Slack shows the bot no member list."""
+        ...
+
+    def channel_access(self, channel_id: str) -> ChannelAccess:
+        """What kind of conversation ``channel_id`` is and whether the bot is in it."""
         ...
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.errors import BotError, NotAllowedError, UsageError, safe
@@ -16,7 +16,7 @@ from bot.services.periods import PeriodError, parse_period
 from bot.services.schedule import NextPost, next_post
 from bot.services.team_digest import DigestJob, build_team_digest
 from bot.services.teams import find_team
-from bot.storage import Repository, Schedule, Subscription, SubscriptionError
+from bot.storage import Repository, Run, Schedule, Subscription, SubscriptionError
 from bot.storage.records import WEEKDAYS as WEEKDAYS
 from noko_core import NokoClient
 
@@ -42,6 +42,8 @@ class ScheduledDigest:
 
     subscription: Subscription
     next: NextPost | None
+    # Its newest run, when that one failed: what the listing warns about.
+    last_failure: Run | None = None
 
     @property
     def next_due(self) -> dt.datetime | None:
@@ -110,7 +112,9 @@ def owner_fields(ctx: ChangeContext) -> dict[str, Any]:
 
 
 def _check_channel(ctx: ChangeContext, channel_id: str) -> None:
-    """Only a member of a channel may send digests there; refusals are audited like others."""
+    """Digests go only where the bot can post, and only a member of a channel may send digests
+    there; refusals are audited like others."""
+    _check_bot_can_post(ctx, channel_id)
     member = ctx.directory.channel_member(channel_id, ctx.actor_id)
     if member:
         return
@@ -124,6 +128,44 @@ def _check_channel(ctx: ChangeContext, channel_id: str) -> None:
             f"You're not a member of <#{channel_id}>: join it first, or pick a channel you're in."
         )
     raise NotAllowedError(f"Sorry, you can't subscribe that channel. {reason}", reason=reason)
+
+
+INVITE = "`/invite @noko-teams`"
+
+
+class BotNotInChannelError(NotAllowedError):
+    """A public channel the bot isn't in: it may join it (conversations.join) when asked."""
+
+    def __init__(self, user_message: str, reason: str, channel_id: str) -> None:
+        super().__init__(user_message, reason=reason)
+        self.channel_id = channel_id
+
+
+def _check_bot_can_post(ctx: ChangeContext, channel_id: str) -> None:
+    """A DM, or a channel the bot is not in, would fail every period: refuse it now, saying how
+    to fix it."""
+    access = ctx.directory.channel_access(channel_id)
+    if access.found and access.is_im:
+        reason = "a digest can't go to a direct message. Pick a channel: " + safe(
+            "`/noko-team subscribe <team> #channel`."
+        )
+    elif not access.found:
+        reason = (
+            "I can't post there: it is a direct message, or a private channel I'm not in. "
+            f"Pick a channel, or invite me with {INVITE} there, then subscribe again."
+        )
+    elif not access.bot_member:
+        kind = "the private channel " if access.is_private else ""
+        reason = (
+            f"I'm not in {kind}<#{channel_id}>, so I couldn't post there. "
+            f"Invite me with {INVITE} in that channel, then subscribe again."
+        )
+        if not access.is_private:
+            text = f"Sorry, you can't subscribe that channel: {reason}"
+            raise BotNotInChannelError(text, reason, channel_id)
+    else:
+        return
+    raise NotAllowedError(f"Sorry, you can't subscribe that channel: {reason}", reason=reason)
 
 
 def _subscription(ctx: ChangeContext, subscription_id: int) -> Subscription:
@@ -185,8 +227,19 @@ def set_paused(ctx: ChangeContext, subscription_id: int, paused: bool) -> Subscr
 def scheduled_digests(
     repo: Repository, cache: NokoCache, now: dt.datetime, team_id: int | None = None
 ) -> list[ScheduledDigest]:
-    """Every subscription (of one team) with its next post and the period that covers."""
-    return [scheduled(s, now, cache) for s in repo.list_subscriptions(team_id=team_id)]
+    """Every subscription (of one team) with its next post and the period that covers, and its
+    last failure when its newest run failed."""
+    subs = repo.list_subscriptions(team_id=team_id)
+    failures = repo.last_failures([s.id for s in subs])
+    return [replace(scheduled(s, now, cache), last_failure=failures.get(s.id)) for s in subs]
+
+
+def requeue_after_join(
+    repo: Repository, channel_id: str, now: dt.datetime, window: dt.timedelta
+) -> list[Run]:
+    """The bot was added to ``channel_id``: the newest failed period of each digest there, when
+    due within the catch-up ``window``, goes back to the clock, which posts it once, late."""
+    return repo.requeue_failed(channel_id, now - window, now)
 
 
 def scheduled_for_team(

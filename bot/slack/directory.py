@@ -12,7 +12,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.services.people import SlackProfile
+from bot.services.people import ChannelAccess, SlackProfile
 from bot.slack.ratelimit import reading_client
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,25 @@ class SlackDirectory:
                 raise
             log.info("conversations.members %s failed: %s", channel_id, code)
             return None
+
+    # -- conversations.info, asked every time ----------------------------------------------------
+    def channel_access(self, channel_id: str) -> ChannelAccess:
+        """Whether the bot can post in ``channel_id``; Slack errors other than "can't see it"
+        propagate (the caller's error handling says Slack failed)."""
+        try:
+            channel: dict[str, Any] = self._client.conversations_info(channel=channel_id)["channel"]
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if code not in _CANNOT_SEE:
+                raise
+            log.info("conversations.info %s failed: %s", channel_id, code)
+            return ChannelAccess(found=False)
+        return ChannelAccess(
+            found=True,
+            is_im=bool(channel.get("is_im") or channel.get("is_mpim")),
+            is_private=bool(channel.get("is_private")),
+            bot_member=bool(channel.get("is_member")),
+        )
 
     # -- users.list, one pass cached email_cache_seconds ----------------------------------------
     def slack_ids(self, emails: Iterable[str]) -> dict[str, str]:

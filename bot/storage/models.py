@@ -99,6 +99,9 @@ class RunRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # State "retry": the clock claims the row again from this instant (compare-and-set).
+    retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class UndoRow(Base):

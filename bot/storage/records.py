@@ -84,7 +84,11 @@ class Subscription:
 
 @dataclass(frozen=True)
 class Run:
-    """One claimed (or missed) period of a subscription; unique per (subscription, period key)."""
+    """One claimed (or missed) period of a subscription; unique per (subscription, period key).
+
+    States: ``claimed`` (being posted), ``posted``, ``failed`` (nothing posted), ``unknown`` (may
+    have posted), ``missed`` (never tried), ``retry`` (nothing posted; claimed again from
+    ``retry_at``, ``attempts`` tries so far)."""
 
     id: int
     subscription_id: int
@@ -96,6 +100,8 @@ class Run:
     error: str | None
     claimed_at: dt.datetime
     finished_at: dt.datetime | None
+    retry_at: dt.datetime | None = None
+    attempts: int = 0
 
 
 @dataclass(frozen=True)

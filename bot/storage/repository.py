@@ -283,6 +283,7 @@ class Repository:
             due_at=due_at,
             claimed_at=now,
             finished_at=now if state == "missed" else None,
+            attempts=0,
         )
         try:
             with self._session() as session:
@@ -308,6 +309,122 @@ class Repository:
                 .where(RunRow.id == run_id)
                 .values(state=state, finished_at=self._clock(), **values)
             )
+
+    # -- runs tried again (bot.scheduler.runner: retries, unknown runs, the bot joining) ---------
+    def schedule_retry(self, run_id: int, error: str, retry_at: dt.datetime) -> None:
+        """Nothing was posted (Noko failed before the post): try again from ``retry_at``."""
+        with self._session() as session:
+            session.execute(
+                update(RunRow)
+                .where(RunRow.id == run_id)
+                .values(
+                    state="retry",
+                    error=_storable(error),
+                    retry_at=retry_at,
+                    attempts=RunRow.attempts + 1,
+                    finished_at=self._clock(),
+                )
+            )
+
+    def reclaim_run(self, run_id: int, state: str, *, late: bool) -> Run | None:
+        """Claim an existing row again, compare-and-set on its ``state``: the one caller that
+        turns it from ``state`` into ``claimed`` owns the post; None for everyone else."""
+        with self._session() as session:
+            result = session.execute(
+                update(RunRow)
+                .where((RunRow.id == run_id) & (RunRow.state == state))
+                .values(
+                    state="claimed",
+                    late=late,
+                    retry_at=None,
+                    claimed_at=self._clock(),
+                    finished_at=None,
+                )
+            )
+            if cast(CursorResult[Any], result).rowcount != 1:
+                return None
+            row = session.get(RunRow, run_id)
+            return _run(row) if row else None
+
+    def mark_found(self, run_id: int, ts: str) -> bool:
+        """An ``unknown`` run was found posted (as ``ts``); False if it is no longer unknown."""
+        unknown = (RunRow.id == run_id) & (RunRow.state == "unknown")
+        with self._session() as session:
+            result = session.execute(
+                update(RunRow).where(unknown).values(state="posted", slack_ts=ts)
+            )
+            return cast(CursorResult[Any], result).rowcount == 1
+
+    def runs_to_retry(self, now: dt.datetime) -> list[Run]:
+        """Runs waiting in ``retry`` whose time has come, oldest due first."""
+        query = (
+            select(RunRow)
+            .where((RunRow.state == "retry") & (RunRow.retry_at <= now))
+            .order_by(RunRow.due_at, RunRow.id)
+        )
+        with self._session() as session:
+            return [_run(row) for row in session.scalars(query)]
+
+    def unknown_runs(self, due_since: dt.datetime) -> list[Run]:
+        """Runs that may or may not have posted, due at or after ``due_since``."""
+        query = (
+            select(RunRow)
+            .where((RunRow.state == "unknown") & (RunRow.due_at >= due_since))
+            .order_by(RunRow.due_at, RunRow.id)
+        )
+        with self._session() as session:
+            return [_run(row) for row in session.scalars(query)]
+
+    def requeue_failed(
+        self, channel_id: str, due_since: dt.datetime, now: dt.datetime
+    ) -> list[Run]:
+        """For each subscription of ``channel_id`` whose newest run failed (due at or after
+        ``due_since``), put that run back in ``retry`` from ``now`` (compare-and-set on
+        ``failed``); returns the runs re-queued."""
+        subs = select(SubscriptionRow.id).where(SubscriptionRow.channel_id == channel_id)
+        requeued: list[Run] = []
+        with self._session() as session:
+            for sub_id in session.scalars(subs):
+                newest = session.scalars(
+                    select(RunRow)
+                    .where(RunRow.subscription_id == sub_id)
+                    .order_by(RunRow.due_at.desc(), RunRow.id.desc())
+                    .limit(1)
+                ).first()
+                if newest is None or newest.state != "failed":
+                    continue
+                if newest.due_at is None or newest.due_at < due_since:
+                    continue
+                result = session.execute(
+                    update(RunRow)
+                    .where((RunRow.id == newest.id) & (RunRow.state == "failed"))
+                    .values(state="retry", retry_at=now)
+                )
+                if cast(CursorResult[Any], result).rowcount == 1:
+                    session.refresh(newest)
+                    requeued.append(_run(newest))
+        return requeued
+
+    def last_failures(self, subscription_ids: list[int]) -> dict[int, Run]:
+        """Per subscription, its newest run when that one failed (the listing's warning)."""
+        failures: dict[int, Run] = {}
+        if not subscription_ids:
+            return failures
+        query = (
+            select(RunRow)
+            .where(RunRow.subscription_id.in_(subscription_ids))
+            .where(RunRow.state != "missed")
+            .order_by(RunRow.subscription_id, RunRow.claimed_at.desc(), RunRow.id.desc())
+        )
+        seen: set[int] = set()
+        with self._session() as session:
+            for row in session.scalars(query):
+                if row.subscription_id in seen:
+                    continue
+                seen.add(row.subscription_id)
+                if row.state == "failed":
+                    failures[row.subscription_id] = _run(row)
+        return failures
 
     def get_run(self, run_id: int) -> Run | None:
         with self._session() as session:
@@ -489,6 +606,8 @@ def _run(row: RunRow) -> Run:
         error=row.error,
         claimed_at=row.claimed_at,
         finished_at=row.finished_at,
+        retry_at=row.retry_at,
+        attempts=int(row.attempts or 0),
     )
 
 

@@ -28,6 +28,9 @@ SCOPES_BY_METHOD = {
     "auth_test": set(),
     # Public and private channels: the subscribe form's conversations_select offers both.
     "conversations_members": {"channels:read", "groups:read"},
+    "conversations_info": {"channels:read", "groups:read"},
+    "conversations_history": {"channels:history", "groups:history"},
+    "conversations_join": {"channels:join"},
 }
 _CALL = re.compile(
     r"\.(chat_\w+|users_\w+|views_\w+|conversations_\w+|files_\w+|auth_test)\b(?! ?=)"
@@ -49,7 +52,8 @@ def test_manifest_declares_the_command_events_and_interactivity(manifest):
     (command,) = manifest["features"]["slash_commands"]
     assert command["command"] == "/noko-team" and command["should_escape"] is True
     settings = manifest["settings"]
-    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    events = settings["event_subscriptions"]["bot_events"]
+    assert events == ["app_home_opened", "member_joined_channel"]
     assert settings["socket_mode_enabled"] is False
     urls = {
         command["url"],

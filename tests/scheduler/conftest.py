@@ -13,6 +13,7 @@ from bot.scheduler.clock import ManualClock
 from bot.scheduler.plan import CatchUpPolicy
 from bot.scheduler.runner import Runner
 from bot.slack.directory import SlackDirectory
+from bot.slack.history import SlackHistory
 from bot.slack.posting import SlackPoster, slack_client
 from bot.storage import Repository, open_repository
 
@@ -63,6 +64,7 @@ def make_runner(
         fields.setdefault(
             "poster", SlackPoster(client, pace_seconds=0.0, sleep=poster_sleeps.append)
         )
+        fields.setdefault("history", SlackHistory(client))
         return Runner(
             repo=repository or repo,
             directory=SlackDirectory(client),

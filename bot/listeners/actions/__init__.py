@@ -12,6 +12,7 @@ from bot.ids import ActionId
 from bot.listeners.actions.check import handle_check_action
 from bot.listeners.actions.confirm import handle_cancel_action, handle_confirm_action
 from bot.listeners.actions.digests import (
+    handle_join_channel_action,
     handle_member_detail_action,
     handle_post_digest_action,
     handle_subscription_home_action,
@@ -42,6 +43,7 @@ def register(app: App) -> None:
     app.action(ActionId.USERS_SELECT)(immediate(_ack_only))
     app.action(ActionId.POST_DIGEST)(deferred(handle_post_digest_action))
     app.action(ActionId.MEMBER_DETAIL)(deferred(handle_member_detail_action))
+    app.action(ActionId.JOIN_CHANNEL)(deferred(handle_join_channel_action))
     for action_id in (ActionId.SUB_PAUSE, ActionId.SUB_RESUME, ActionId.SUB_DELETE):
         app.action(action_id)(deferred(handle_subscription_home_action))
     app.action(ActionId.SUB_PREVIEW)(deferred(handle_subscription_preview_action))

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.digest import digest_messages, member_detail_view
 from bot.blocks.modals import loading_view
 from bot.blocks.subscriptions import (
     digest_preview_modal,
+    joined_reply,
     not_in_channel_reply,
     paused_reply,
     post_unknown_reply,
@@ -112,6 +115,28 @@ def handle_post_digest_action(
     sight.require_time()
     digest = build_team_digest(deps.noko, DigestJob(value.t, period, sight=sight))
     _answer_post(respond, channel, poster_for(client).post(channel, digest_messages(digest)))
+
+
+# A public channel's id, as the join button carries it (Slack returns whatever a client sends).
+_PUBLIC_CHANNEL = re.compile(r"C[A-Z0-9]{1,30}")
+
+
+def handle_join_channel_action(
+    ack: Ack, action: dict[str, Any], respond: Respond, client: WebClient
+) -> None:
+    """ "Add me to the channel" under a refused subscribe: the bot joins (conversations.join,
+    scope channels:join; public channels only) and says to subscribe again."""
+    ack()
+    channel = str(action.get("value") or "")
+    if not _PUBLIC_CHANNEL.fullmatch(channel):
+        raise BotError("That button names no channel I could join.")
+    try:
+        client.conversations_join(channel=channel)
+    except SlackApiError as error:
+        code = str(error.response.get("error") or "error")
+        respond(text=joined_reply(channel, code).text, replace_original=False)
+        return
+    respond(text=joined_reply(channel).text, replace_original=True)
 
 
 def _subscription_id(action: dict[str, Any]) -> int:

@@ -12,6 +12,7 @@ from bot.blocks.common import Reply
 from bot.blocks.digest import digest_messages
 from bot.blocks.subscriptions import (
     digest_preview_reply,
+    join_offer_reply,
     paused_reply,
     subscribed_reply,
     subscriptions_reply,
@@ -271,7 +272,10 @@ def run_subscribe(ctx: CommandContext, readings: Readings[SubscribeArgs]) -> Rep
         open_subscribe_modal(ctx.client, ctx.deps, ctx.changes, ctx.trigger_id, draft)
         return None
     spec = args.spec(ctx.channel_id, args.timezone or caller_zone(ctx.changes))
-    sub, created = subscriptions.subscribe(ctx.changes, spec)
+    try:
+        sub, created = subscriptions.subscribe(ctx.changes, spec)
+    except subscriptions.BotNotInChannelError as error:
+        return join_offer_reply(error.user_message, error.channel_id)
     return ctx.announce(subscribed_reply(_row(ctx, sub), created))
 
 
