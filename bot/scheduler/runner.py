@@ -16,10 +16,11 @@ from bot.scheduler.clock import Clock
 from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
 from bot.services.access import ReadAccess, Reader, Sight
 from bot.services.cache import NokoCache
+from bot.services.calendar import Calendar, attendance_for, load_calendar
 from bot.services.fetch import TeamData
 from bot.services.people import Directory as PeopleDirectory
 from bot.services.posting import Message, PostOutcome
-from bot.services.schedule import covered_period
+from bot.services.schedule import legacy_keys
 from bot.services.team_digest import DigestJob, digest_for, fetch_for
 from bot.storage import Repository, Run, Subscription
 from noko_core import NokoClient, NokoError
@@ -101,41 +102,46 @@ class Runner:
         for run_id in report.stale:
             log.warning("run %s was claimed but never finished: flagged unknown", run_id)
         subs = self.repo.list_subscriptions(include_paused=False)
-        taken = self.repo.period_keys_since(now - self.policy.lookback - dt.timedelta(days=1))
-        plan = plan_tick(subs, now, taken, self.policy)
+        calendar, subs = self._calendar(subs)
+        runs = self.repo.run_keys_since(now - self.policy.lookback - dt.timedelta(days=1))
+        taken = {s.id: legacy_keys(s, runs.get(s.id, ()), calendar) for s in subs}
+        plan = plan_tick(subs, now, taken, self.policy, calendar)
         for item in plan.missed:
             if self.repo.mark_missed(
                 item.subscription.id, item.occurrence.key, due_at=item.occurrence.due_at
             ):
                 report.missed.append(item.subscription.id)
         if plan.post:
-            self._deliver_all(plan.post, report)
+            self._deliver_all(plan.post, calendar, report)
 
-    def _deliver_all(self, items: list[DueItem], report: TickReport) -> None:
-        week_start, problem = 0, None
-        if any(i.subscription.cadence == "weekly" for i in items):
+    def _calendar(self, subs: list[Subscription]) -> tuple[Calendar, list[Subscription]]:
+        """The calendar, and the subscriptions it lets this tick plan: a weekly period (and
+        so its key) needs Noko's week start; while Noko can't say, weekly digests wait."""
+        week_start = 0
+        if any(s.cadence == "weekly" for s in subs):
+            assert self.cache is not None  # set in __post_init__
             try:
-                week_start = self._week_start()
+                week_start = self.cache.week_start()
             except NokoError as exc:
-                problem = exc  # only weekly digests need the week start
-        jobs = [self._job(item, week_start) for item in items]
+                log.warning("week start not read (%s): weekly digests wait", type(exc).__name__)
+                subs = [s for s in subs if s.cadence != "weekly"]
+        return load_calendar(self.repo, week_start), subs
+
+    def _deliver_all(self, items: list[DueItem], calendar: Calendar, report: TickReport) -> None:
+        jobs = [self._job(item, calendar) for item in items]
         data = fetch_for(self.noko, jobs)
         for item, job in zip(items, jobs, strict=True):
             if self.stop.is_set():
                 log.info("stopping: leaving the remaining digests for the next scheduler")
                 return
-            weekly = item.subscription.cadence == "weekly"
-            self._deliver(item, job, problem if problem and weekly else data[job.request], report)
+            self._deliver(item, job, data[job.request], report)
 
-    def _week_start(self) -> int:
-        assert self.cache is not None  # set in __post_init__
-        return self.cache.week_start()
-
-    @staticmethod
-    def _job(item: DueItem, week_start: int) -> DigestJob:
-        sub = item.subscription
-        period = covered_period(sub.cadence, item.occurrence.local_date, week_start)
-        return DigestJob(sub.team_id, period, sub.team_name, item.late, sub.options)
+    def _job(self, item: DueItem, calendar: Calendar) -> DigestJob:
+        sub, period = item.subscription, item.occurrence.period
+        attendance = attendance_for(self.repo, sub.options, period, calendar)
+        return DigestJob(
+            sub.team_id, period, sub.team_name, item.late, sub.options, attendance=attendance
+        )
 
     def _owner_sight(self, sub: Subscription) -> Sight | None:
         """What the subscription's owner may read now; None when that can't be told this tick

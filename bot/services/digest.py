@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.services.access import EVERYONE, Sight
+from bot.services.calendar import Attendance
 from bot.services.fetch import TeamData
 from bot.services.periods import Period
-from bot.services.summary import ProjectHours, TeamSummary, summarize
+from bot.services.summary import MemberHours, ProjectHours, TeamSummary, summarize
 
 NOKO_URL = "https://secure.nokotime.com/"
 DEFAULT_TOP_PROJECTS = 10
@@ -60,11 +61,14 @@ def build_digest(
     slack_ids_by_email: Mapping[str, str],
     late: bool = False,
     options: Mapping[str, Any] | None = None,
+    attendance: Attendance | None = None,
 ) -> Digest:
-    """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10)."""
+    """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10). The
+    "no time logged" list names only whom ``attendance`` expects to work (see ``idle_members``)."""
     top = int((options or {}).get("top_projects", DEFAULT_TOP_PROJECTS))
     ids = {email.lower(): slack_id for email, slack_id in slack_ids_by_email.items()}
     members = summary.per_member
+    idle = idle_members(summary, attendance)
     return Digest(
         team_name=team_name,
         period=period,
@@ -73,7 +77,7 @@ def build_digest(
         members=tuple(_line(m.name, m.email, m.minutes, m.billable_minutes, ids) for m in members),
         projects=summary.per_project[:top],
         other_projects=max(0, len(summary.per_project) - top),
-        idle=tuple(_line(m.name, m.email, 0, 0, ids) for m in summary.members_without_time),
+        idle=tuple(_line(m.name, m.email, 0, 0, ids) for m in idle),
         change=_change(summary, previous),
         noko_url=noko_url,
     )
@@ -105,9 +109,19 @@ def team_summaries(
     return current, summarize(data.previous_entries, data.members, data.previous, sight)
 
 
-def idle_emails(summary: TeamSummary) -> list[str]:
-    """E-mails of members without time: the only people a digest mentions."""
-    return [m.email for m in summary.members_without_time if m.email]
+def idle_members(
+    summary: TeamSummary, attendance: Attendance | None = None
+) -> tuple[MemberHours, ...]:
+    """Members without time whom the period expected to work (``attendance``; None: all)."""
+    if attendance is None:
+        return summary.members_without_time
+    period = summary.period
+    return tuple(m for m in summary.members_without_time if attendance.expected(m.email, period))
+
+
+def idle_emails(summary: TeamSummary, attendance: Attendance | None = None) -> list[str]:
+    """E-mails of members listed without time: the only people a digest mentions."""
+    return [m.email for m in idle_members(summary, attendance) if m.email]
 
 
 def digest_from_data(
@@ -119,6 +133,7 @@ def digest_from_data(
     late: bool = False,
     options: Mapping[str, Any] | None = None,
     sight: Sight = EVERYONE,
+    attendance: Attendance | None = None,
 ) -> Digest:
     """The digest of fetched team data as ``sight`` may read it; ``slack_ids`` maps idle
     members' e-mails to mentions.
@@ -132,7 +147,8 @@ def digest_from_data(
         team_name=data.team_name or team_name,
         period=data.period,
         noko_url=noko_url,
-        slack_ids_by_email=slack_ids(idle_emails(current)),
+        slack_ids_by_email=slack_ids(idle_emails(current, attendance)),
         late=late,
         options=options,
+        attendance=attendance,
     )

@@ -9,6 +9,7 @@ from typing import Any
 from bot.errors import BotError, NotAllowedError, UsageError, safe
 from bot.services.access import NotVisibleError, Sight
 from bot.services.cache import NokoCache
+from bot.services.calendar import Calendar, attendance_for, load_calendar
 from bot.services.changes import AuditTarget, ChangeContext, guarded
 from bot.services.digest import Digest
 from bot.services.numbers import parse_id
@@ -45,14 +46,17 @@ class ScheduledDigest:
         return self.next.due_at if self.next else None
 
 
-def scheduled(sub: Subscription, now: dt.datetime, cache: NokoCache) -> ScheduledDigest:
+def scheduled(
+    sub: Subscription, now: dt.datetime, cache: NokoCache, repo: Repository
+) -> ScheduledDigest:
     """``sub`` with its next post; the week start is read only for weekly digests."""
-    return ScheduledDigest(sub, next_post(sub, now, _week_start_for(sub, cache)))
+    return ScheduledDigest(sub, next_post(sub, now, _calendar_for(sub, cache, repo)))
 
 
-def _week_start_for(sub: Subscription, cache: NokoCache) -> int:
-    """Only a weekly period depends on the week start: the others need no Noko call."""
-    return cache.week_start() if sub.cadence == "weekly" else 0
+def _calendar_for(sub: Subscription, cache: NokoCache, repo: Repository) -> Calendar:
+    """The clock's calendar for ``sub``: only a weekly period depends on the week start, so
+    the others need no Noko call."""
+    return load_calendar(repo, cache.week_start() if sub.cadence == "weekly" else 0)
 
 
 def _schedule_text(spec: SubscriptionSpec) -> str:
@@ -182,7 +186,7 @@ def scheduled_digests(
     repo: Repository, cache: NokoCache, now: dt.datetime, team_id: int | None = None
 ) -> list[ScheduledDigest]:
     """Every subscription (of one team) with its next post and the period that covers."""
-    return [scheduled(s, now, cache) for s in repo.list_subscriptions(team_id=team_id)]
+    return [scheduled(s, now, cache, repo) for s in repo.list_subscriptions(team_id=team_id)]
 
 
 def scheduled_for_team(
@@ -199,9 +203,11 @@ def preview_digest(
     period_text: str | None,
     today: dt.date,
     sight: Sight,
+    repo: Repository | None = None,
 ) -> tuple[int, Digest]:
     """A team's id and digest now, for ``period_text`` (default last week) as of ``today``, as
-    ``sight`` may read it."""
+    ``sight`` may read it; with ``repo``, "no time logged" follows the calendar (holidays,
+    people away, Monday to Friday)."""
     sight.require_time()
     found = find_team(cache, team)
     try:
@@ -210,7 +216,9 @@ def preview_digest(
         )
     except PeriodError as error:
         raise UsageError(str(error)) from None
-    return found["id"], build_team_digest(noko, DigestJob(found["id"], period, sight=sight))
+    attendance = attendance_for(repo, {}, period) if repo else None
+    job = DigestJob(found["id"], period, sight=sight, attendance=attendance)
+    return found["id"], build_team_digest(noko, job)
 
 
 def subscription_digest(ctx: ChangeContext, subscription_id: int, now: dt.datetime) -> Digest:
@@ -223,11 +231,17 @@ def subscription_digest(ctx: ChangeContext, subscription_id: int, now: dt.dateti
     sub = repo.get_subscription(subscription_id)
     if sub is None:
         raise BotError(f"There is no digest subscription #{subscription_id} any more.")
-    upcoming = next_post(sub, now, _week_start_for(sub, cache), even_if_paused=True)
+    calendar = _calendar_for(sub, cache, repo)
+    upcoming = next_post(sub, now, calendar, even_if_paused=True)
     if upcoming is None:
         raise BotError(f"Digest subscription #{subscription_id} has no next post.")
     sight = viewer if not viewer.complete else ctx.reader.sight(sub.created_by)
     job = DigestJob(
-        sub.team_id, upcoming.period, team_name=sub.team_name, options=sub.options, sight=sight
+        sub.team_id,
+        upcoming.period,
+        team_name=sub.team_name,
+        options=sub.options,
+        sight=sight,
+        attendance=attendance_for(repo, sub.options, upcoming.period, calendar),
     )
     return build_team_digest(noko, job)

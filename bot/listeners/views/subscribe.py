@@ -186,6 +186,8 @@ def run_subscribe_submission(
     audit: AuditChannel,
 ) -> None:
     sub, created = subscriptions.subscribe(changes, form.spec())
-    reply = subscribed_reply(subscriptions.scheduled(sub, deps.clock(), deps.cache), created)
+    reply = subscribed_reply(
+        subscriptions.scheduled(sub, deps.clock(), deps.cache, deps.repo), created
+    )
     client.views_update(view_id=view["id"], view=result_view("subscribe", reply.text))
     audit.announce(changes.actor_id, reply)

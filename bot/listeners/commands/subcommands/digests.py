@@ -227,7 +227,7 @@ def _value(kind: str | None, word: str) -> tuple[object, str | None]:
 
 
 def _row(ctx: CommandContext, sub: Subscription) -> ScheduledDigest:
-    return subscriptions.scheduled(sub, ctx.deps.clock(), ctx.deps.cache)
+    return subscriptions.scheduled(sub, ctx.deps.clock(), ctx.deps.cache, ctx.deps.repo)
 
 
 def run_digest(ctx: CommandContext, readings: Readings[DigestArgs]) -> Reply:
@@ -235,7 +235,7 @@ def run_digest(ctx: CommandContext, readings: Readings[DigestArgs]) -> Reply:
     today = today_for(ctx.deps, ctx.changes)
     try:
         team_id, digest = subscriptions.preview_digest(
-            ctx.deps.noko, ctx.deps.cache, args.team, args.period, today, ctx.sight
+            ctx.deps.noko, ctx.deps.cache, args.team, args.period, today, ctx.sight, ctx.deps.repo
         )
     except TeamNotFoundError as error:
         raise args.explain(error) from None
