@@ -23,6 +23,7 @@ from bot.blocks.common import (
 from bot.blocks.modals import team_input, team_option
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.calendar import describe_workdays, workdays_of
 from bot.services.subscriptions import WEEKDAYS, ScheduledDigest
 from bot.storage.records import Subscription
 from bot.zones import zone_info
@@ -47,8 +48,8 @@ NOT_IN_CHANNEL = (
 
 
 def schedule_text(sub: Subscription) -> str:
-    """ "weekly on Monday at 09:00 (Europe/Berlin)"."""
-    return sub.schedule.describe()
+    """ "daily at 09:00 (Europe/Berlin), workdays Mon-Fri" (en dash)."""
+    return f"{sub.schedule.describe()}, workdays {describe_workdays(workdays_of(sub.options))}"
 
 
 def due_text(row: ScheduledDigest) -> str:

@@ -155,13 +155,15 @@ def attendance_for(
 MAX_HOLIDAY_NAME = 80
 
 
-def add_holiday(ctx: ChangeContext, day: dt.date, name: str | None) -> bool:
-    """Add ``day`` as a workspace holiday (admins only, audited); True when it is new."""
+def add_holiday(ctx: ChangeContext, day: dt.date, name: str | None) -> tuple[Holiday, bool]:
+    """Add ``day`` as a workspace holiday (admins only, audited); the holiday, and whether it
+    is new (else only its name changed)."""
     name = " ".join((name or "").split())[:MAX_HOLIDAY_NAME] or None
     target = AuditTarget(f"holiday {day.isoformat()}", detail=name)
-    return guarded(
+    new = guarded(
         ctx, "holidays", target, lambda: ctx.repo.add_holiday(day, name, created_by=ctx.actor_id)
     )
+    return Holiday(day, name, ctx.actor_id), new
 
 
 def remove_holiday(ctx: ChangeContext, day: dt.date) -> Holiday:

@@ -9,7 +9,7 @@ from typing import Any
 from bot.errors import BotError, NotAllowedError, UsageError, safe
 from bot.services.access import NotVisibleError, Sight
 from bot.services.cache import NokoCache
-from bot.services.calendar import Calendar, attendance_for, load_calendar
+from bot.services.calendar import Calendar, attendance_for, describe_workdays, load_calendar
 from bot.services.changes import AuditTarget, ChangeContext, guarded
 from bot.services.digest import Digest
 from bot.services.numbers import parse_id
@@ -32,6 +32,8 @@ class SubscriptionSpec:
     team: str
     channel_id: str
     schedule: Schedule
+    # The days people work (0=Monday); None keeps what the subscription had (new: Mon-Fri).
+    workdays: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def _calendar_for(sub: Subscription, cache: NokoCache, repo: Repository) -> Cale
 
 
 def _schedule_text(spec: SubscriptionSpec) -> str:
-    return f"{spec.schedule.as_words()} <#{spec.channel_id}>"
+    days = f" workdays {describe_workdays(spec.workdays)}" if spec.workdays is not None else ""
+    return f"{spec.schedule.as_words()}{days} <#{spec.channel_id}>"
 
 
 def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription, bool]:
@@ -81,6 +84,9 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
             team_name=team_name, paused=False, **owner, **spec.schedule.model_dump()
         )
         existing = ctx.repo.list_subscriptions(team_id=team_id, channel_id=spec.channel_id)
+        if spec.workdays is not None:
+            options = dict(existing[0].options) if existing else {}
+            fields["options"] = {**options, "workdays": sorted(spec.workdays)}
         try:
             if existing:
                 sub = ctx.repo.update_subscription(existing[0].id, **fields)

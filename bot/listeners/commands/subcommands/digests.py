@@ -29,6 +29,7 @@ from bot.listeners.views.subscribe import (
     open_subscribe_modal,
 )
 from bot.services import subscriptions
+from bot.services.calendar import parse_workdays
 from bot.services.numbers import is_id, parse_id, parse_number
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
 from bot.services.teams import choose_reading
@@ -40,6 +41,8 @@ _TIME = re.compile(r"[0-9]{1,2}:[0-9]{1,2}")
 _SHORT_HOUR = re.compile(r"[0-9]:[0-9]{2}")
 _DAYS = {name: i for i, name in enumerate(subscriptions.WEEKDAYS)}
 _DAYS |= {name[:3]: i for name, i in list(_DAYS.items())}
+# Workdays are days joined by "-" (a span) or "," (a list): mon-fri, sun-thu, mon,wed,fri.
+_WORKDAYS = re.compile(r"[a-z]{3,9}(?:[-,][a-z]{3,9})+")
 NO_RAW_CHANNEL = "Pick the channel with Slack's # autocomplete, so it arrives as a link."
 # A channel typed by hand: "#design", or "<#C1>" typed literally (it arrives as "&lt;#C1&gt;").
 _TYPED_CHANNEL = ("#", "&lt;#")
@@ -105,6 +108,7 @@ class SubscribeArgs(_Args):
     day_of_month: int | None = None
     local_time: str | None = None
     timezone: str | None = None
+    workdays: tuple[int, ...] | None = None
     problems: tuple[str, ...] = ()
 
     @classmethod
@@ -141,7 +145,10 @@ class SubscribeArgs(_Args):
         """Defaults: this channel and the subscriber's Slack time zone (``timezone``)."""
         schedule = Schedule.model_validate(_schedule_values(self.model_dump(), timezone))
         return SubscriptionSpec(
-            team=self.team or "", channel_id=self.channel_id or channel_id, schedule=schedule
+            team=self.team or "",
+            channel_id=self.channel_id or channel_id,
+            schedule=schedule,
+            workdays=frozenset(self.workdays) if self.workdays is not None else None,
         )
 
     def draft(self, channel_id: str) -> SubscribeDraft:
@@ -190,6 +197,8 @@ def _kind(word: str) -> str | None:
         return "cadence"
     if lowered in _DAYS:
         return "weekday"
+    if _WORKDAYS.fullmatch(lowered) and all(d in _DAYS for d in re.split("[-,]", lowered)):
+        return "workdays"
     if _TIME.fullmatch(word):
         return "local_time"
     if "/" in word or word.upper() in ("UTC", "GMT"):
@@ -223,6 +232,11 @@ def _value(kind: str | None, word: str) -> tuple[object, str | None]:
         return ("0" + word if _SHORT_HOUR.fullmatch(word) else word), None
     if kind == "timezone":
         return ("UTC" if word.upper() in ("UTC", "GMT") else word), None
+    if kind == "workdays":
+        try:
+            return tuple(sorted(parse_workdays(word))), None
+        except UsageError as error:
+            return None, error.problem
     return None, f"I don't understand “{safe(word[:40])}” here."
 
 
@@ -285,9 +299,10 @@ SUBCOMMANDS = (
     Subcommand("digest", "<team> [period]",
                "A team's digest now, just for you, with a button to post it (default last-week).",
                DigestArgs.readings, run_digest, 30),
-    Subcommand("subscribe", "<team> [#channel] [daily|weekly|monthly] [day] [HH:MM] [time zone]",
+    Subcommand("subscribe",
+               "<team> [#channel] [daily|weekly|monthly] [day] [HH:MM] [time zone] [workdays]",
                "Post the team's digest to a channel on a schedule (defaults: this channel, weekly, "
-               "Monday, 09:00, your time zone). Without a team: opens a form.",
+               "Monday, 09:00, your time zone, workdays mon-fri). Without a team: opens a form.",
                SubscribeArgs.readings, run_subscribe, 31),
     Subcommand("unsubscribe", "<id|team> [#channel]", "Stop a channel digest.",
                UnsubscribeArgs.from_words, run_unsubscribe, 32),
