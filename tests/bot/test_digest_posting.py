@@ -14,8 +14,8 @@ from bot.ids import ActionId
 from bot.listeners.actions.digests import DigestButton
 from bot.scheduler.cli import build_runner
 from bot.scheduler.clock import ManualClock
-from bot.services.periods import Period, week_period
 from bot.services.calendar import load_calendar
+from bot.services.periods import Period, week_period
 from bot.services.schedule import covered_period, next_due
 from bot.storage.records import Subscription
 from bot.zones import zone_info

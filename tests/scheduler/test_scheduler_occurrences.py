@@ -101,7 +101,9 @@ def test_occurrences_scanned_in_small_steps_are_never_duplicated() -> None:
 
 def test_weekly_and_monthly_occurrences() -> None:
     weekly = _sub("weekly", weekday=0, tz="UTC")
-    found = occurrences_between(weekly, _utc("2026-11-01T00:00:00"), _utc("2026-11-30T00:00:00"), MONDAY_START)
+    found = occurrences_between(
+        weekly, _utc("2026-11-01T00:00:00"), _utc("2026-11-30T00:00:00"), MONDAY_START
+    )
     assert [o.local_date.isoformat() for o in found] == [
         "2026-11-02",
         "2026-11-09",
@@ -109,7 +111,9 @@ def test_weekly_and_monthly_occurrences() -> None:
         "2026-11-23",
     ]
     monthly = _sub("monthly", day=31, tz="UTC")
-    found = occurrences_between(monthly, _utc("2026-01-01T00:00:00"), _utc("2026-05-01T00:00:00"), MONDAY_START)
+    found = occurrences_between(
+        monthly, _utc("2026-01-01T00:00:00"), _utc("2026-05-01T00:00:00"), MONDAY_START
+    )
     assert [o.local_date.isoformat() for o in found] == [
         "2026-01-31",
         "2026-02-28",

@@ -37,7 +37,9 @@ class HolidaysArgs(BaseModel):
             return cls()
         verb = words[0].lower()
         if verb not in HOLIDAY_VERBS:
-            raise UsageError("Say `add <date> [name]` or `remove <date>`, or nothing for the list.")
+            raise UsageError(
+                "Say `add YYYY-MM-DD [name]` or `remove YYYY-MM-DD`, or nothing for the list."
+            )
         if len(words) < 2:
             raise UsageError(f"Which day? Give it as YYYY-MM-DD after `{verb}`.")
         day = calendar.parse_day(words[1], "holiday date")
