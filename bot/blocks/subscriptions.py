@@ -306,7 +306,12 @@ def subscribe_modal(
         input_block(BlockId.SUB_DAY, "Day (weekly or monthly)", _day_select(day), optional=True),
         input_block(BlockId.SUB_TIME, "Time", _timepicker(local_time)),
         input_block(BlockId.SUB_TIMEZONE, "Time zone", zone_menu),
-        context("The digest covers the day, week or month before it is posted."),
+        context(
+            "Daily: posted on workdays (Monday to Friday, not holidays), covering the workday "
+            "before. Weekly: the week once "
+            "its last workday has come, else the week before. Monthly: the month before. "
+            "Other workdays: the `subscribe` command's `mon-sat`."
+        ),
     ]
     return {
         "type": "modal",
