@@ -188,7 +188,12 @@ def set_away(ctx: ChangeContext, today: dt.date, until: dt.date) -> None:
     if (until - today).days > SEARCH_DAYS:
         raise UsageError("That is more than a year away: give a date within a year.")
     profile = ctx.directory.profile(ctx.actor_id)
-    ctx.repo.set_away(ctx.actor_id, profile.email if profile else None, today, until)
+    if profile is None or not profile.email:
+        raise BotError(
+            "I can't see your e-mail address in Slack, so I can't tell digests which Noko user "
+            "you are. Ask an admin to check that the bot may read e-mail addresses."
+        )
+    ctx.repo.set_away(ctx.actor_id, profile.email, today, until)
 
 
 def end_away(ctx: ChangeContext, today: dt.date) -> bool:

@@ -64,6 +64,8 @@ def test_away_bad_dates_say_what_is_wrong(slack, people, deps):
     assert "is not a date" in reply_text(slack.run("away until tomorrow", people.mate))
     assert "Say until when" in reply_text(slack.run("away", people.mate))
     assert "within a year" in reply_text(slack.run("away until 2999-01-01", people.mate))
+    no_email = reply_text(slack.run(f"away until {today}", people.no_email))
+    assert "can't see your e-mail address" in no_email
     assert deps.repo.absences_between(dt.date.min, dt.date.max) == []
 
 
