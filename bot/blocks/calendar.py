@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.blocks.common import Reply
 from bot.errors import safe
-from bot.storage import Holiday
+from bot.storage.records import Holiday
 
 NO_DIGEST = "no daily digest that day, and nobody is expected to log time"
 

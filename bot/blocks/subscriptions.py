@@ -23,7 +23,7 @@ from bot.blocks.common import (
 from bot.blocks.modals import team_input, team_option
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
-from bot.services.calendar import describe_workdays, workdays_of
+from bot.services.calendar import DEFAULT_WORKDAYS, describe_workdays, workdays_of
 from bot.services.subscriptions import WEEKDAYS, ScheduledDigest
 from bot.storage.records import Subscription
 from bot.zones import zone_info
@@ -48,8 +48,12 @@ NOT_IN_CHANNEL = (
 
 
 def schedule_text(sub: Subscription) -> str:
-    """ "daily at 09:00 (Europe/Berlin), workdays Mon-Fri" (en dash)."""
-    return f"{sub.schedule.describe()}, workdays {describe_workdays(workdays_of(sub.options))}"
+    """ "weekly on Monday at 09:00 (Europe/Berlin)", with ", workdays Mon-Sat" (en dash) when
+    they are not Monday to Friday."""
+    workdays = workdays_of(sub.options)
+    if workdays == DEFAULT_WORKDAYS:
+        return sub.schedule.describe()
+    return f"{sub.schedule.describe()}, workdays {describe_workdays(workdays)}"
 
 
 def due_text(row: ScheduledDigest) -> str:
