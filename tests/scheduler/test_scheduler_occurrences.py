@@ -10,6 +10,7 @@ import pytest
 from bot.services.calendar import Calendar
 from bot.services.schedule import (
     covered_period,
+    next_post,
     occurrences_between,
     resolve_local,
 )
@@ -215,3 +216,23 @@ def test_one_week_one_key_whatever_the_weekday() -> None:
         for d, day in ((6, "2026-11-29"), (0, "2026-11-30"), (2, "2026-12-02"))
     }
     assert keys == {"weekly:2026-11-22"}
+
+
+def test_next_post_says_the_period_through_the_calendar() -> None:
+    """What subscriptions, the App Home and previews show: on Saturday, a Monday-to-Friday
+    daily digest next posts on Monday covering Friday; with Monday a holiday, on Tuesday."""
+    sub = _sub(tz="UTC", options={})
+    saturday = _utc("2026-11-07T12:00:00")
+    upcoming = next_post(sub, saturday, MONDAY_START)
+    assert upcoming is not None
+    assert (upcoming.due_at, upcoming.period.label) == (
+        _utc("2026-11-09T09:00:00"),
+        "Friday 6 Nov 2026",
+    )
+    holiday = Calendar(holidays=frozenset({dt.date(2026, 11, 9)}))
+    shifted = next_post(sub, saturday, holiday)
+    assert shifted is not None
+    assert (shifted.due_at, shifted.period.label) == (
+        _utc("2026-11-10T09:00:00"),
+        "Friday 6 Nov 2026",
+    )
