@@ -247,6 +247,18 @@ def _select(action_id: str, options: list[dict[str, Any]], initial: str | None) 
     return element
 
 
+def _workday_boxes(workdays: frozenset[int] | None) -> Block:
+    """Monday to Sunday, the given workdays (else Monday to Friday) ticked."""
+    boxes = [option(WEEKDAYS[d].title(), str(d)) for d in range(7)]
+    ticked = workdays if workdays is not None else DEFAULT_WORKDAYS
+    return {
+        "type": "checkboxes",
+        "action_id": ActionId.SUB_WORKDAYS,
+        "options": boxes,
+        "initial_options": [b for d, b in enumerate(boxes) if d in ticked],
+    }
+
+
 def _day_select(initial: str | None) -> Block:
     groups = [
         {
@@ -295,6 +307,7 @@ def subscribe_modal(
     local_time: str,
     timezone: str,
     problems: Sequence[str] = (),
+    workdays: frozenset[int] | None = None,
 ) -> dict[str, Any]:
     """The subscribe form, pre-filled; ``problems`` (mrkdwn, user text in them escaped by
     whoever wrote them, as in every BotError) say what was wrong with the typed command."""
@@ -310,11 +323,11 @@ def subscribe_modal(
         input_block(BlockId.SUB_DAY, "Day (weekly or monthly)", _day_select(day), optional=True),
         input_block(BlockId.SUB_TIME, "Time", _timepicker(local_time)),
         input_block(BlockId.SUB_TIMEZONE, "Time zone", zone_menu),
+        input_block(BlockId.SUB_WORKDAYS, "Workdays", _workday_boxes(workdays), optional=True),
         context(
             "Daily: posted on workdays (Monday to Friday, not holidays), covering the workday "
             "before. Weekly: the week once "
-            "its last workday has come, else the week before. Monthly: the month before. "
-            "Other workdays: the `subscribe` command's `mon-sat`."
+            "its last workday has come, else the week before. Monthly: the month before."
         ),
     ]
     return {

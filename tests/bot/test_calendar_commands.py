@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from slackkit import reply_text
+
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.listeners.views.subscribe import SubscribeDraft
 
 DESIGN_CHANNEL = "<#C0DESIGN|design>"
 
@@ -80,3 +84,47 @@ def test_subscribe_with_workdays_stores_them_and_shows_them(slack, people, deps)
     assert deps.repo.list_subscriptions()[0].options["workdays"] == [0, 1, 2, 3, 4, 5]
     listed = reply_text(slack.run("subscriptions", people.admin))
     assert "workdays Mon\u2013Sat" in listed and "covering" in listed
+
+
+def _workday_boxes(view):
+    [block] = [b for b in view["blocks"] if b.get("block_id") == BlockId.SUB_WORKDAYS]
+    return block["element"]
+
+
+def _submit_state(team_id, ticked):
+    def opt(value):
+        return {"text": {"type": "plain_text", "text": value}, "value": value}
+
+    values = {
+        BlockId.TEAM: {ActionId.TEAM_SELECT: {"selected_option": opt(str(team_id))}},
+        BlockId.SUB_CHANNEL: {ActionId.SUB_CHANNEL: {"selected_conversation": "C0DESIGN"}},
+        BlockId.SUB_CADENCE: {ActionId.SUB_CADENCE: {"selected_option": opt("daily")}},
+        BlockId.SUB_TIME: {ActionId.SUB_TIME: {"selected_time": "09:00"}},
+        BlockId.SUB_TIMEZONE: {ActionId.SUB_TIMEZONE: {"selected_option": opt("UTC")}},
+        BlockId.SUB_WORKDAYS: {
+            ActionId.SUB_WORKDAYS: {"selected_options": [opt(str(d)) for d in ticked]}
+        },
+    }
+    return {
+        "callback_id": CallbackId.SUBSCRIBE,
+        "private_metadata": SubscribeDraft().metadata(),
+        "state": {"values": values},
+    }
+
+
+def test_the_form_offers_workdays_and_keeps_them(slack, people, fake, deps):
+    slack.command("subscribe Design daily mon-sat 9:00 Mars/Olympus", people.admin)
+    view = fake.wait_for("views.update")[0].args["view"]
+    boxes = _workday_boxes(view)
+    assert [o["value"] for o in boxes["initial_options"]] == ["0", "1", "2", "3", "4", "5"]
+    design = next(t["id"] for t in deps.noko.list_teams() if t["name"] == "Design")
+    slack.submit(people.admin, _submit_state(design, [0, 1, 2, 3, 4, 5]))
+    assert "Subscribed" in json.dumps(fake.wait_for("views.update", 2)[1].args["view"])
+    (sub,) = deps.repo.list_subscriptions()
+    assert sub.options["workdays"] == [0, 1, 2, 3, 4, 5]
+    # Left at the form's default, Monday to Friday, they keep what the subscription had.
+    slack.submit(people.admin, _submit_state(design, [0, 1, 2, 3, 4]))
+    assert "Updated" in json.dumps(fake.wait_for("views.update", 3)[2].args["view"])
+    assert deps.repo.list_subscriptions()[0].options["workdays"] == [0, 1, 2, 3, 4, 5]
+    body = json.loads(slack.submit(people.admin, _submit_state(design, [])).body)
+    assert body["errors"] == {BlockId.SUB_WORKDAYS: "Tick at least one workday."}

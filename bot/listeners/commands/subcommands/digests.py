@@ -162,6 +162,7 @@ class SubscribeArgs(_Args):
             day=day,
             local_time=values["local_time"],
             timezone=self.timezone,
+            workdays=self.workdays,
             problems=self.problems,
         )
 
