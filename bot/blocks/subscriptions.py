@@ -23,6 +23,7 @@ from bot.blocks.common import (
 from bot.blocks.modals import team_input, team_option
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.calendar import DEFAULT_WORKDAYS, describe_workdays, workdays_of
 from bot.services.subscriptions import WEEKDAYS, ScheduledDigest
 from bot.storage.records import Run, Subscription
 from bot.zones import zone_info
@@ -47,8 +48,12 @@ NOT_IN_CHANNEL = (
 
 
 def schedule_text(sub: Subscription) -> str:
-    """ "weekly on Monday at 09:00 (Europe/Berlin)"."""
-    return sub.schedule.describe()
+    """ "weekly on Monday at 09:00 (Europe/Berlin)", with ", workdays Mon-Sat" (en dash) when
+    they are not Monday to Friday."""
+    workdays = workdays_of(sub.options)
+    if workdays == DEFAULT_WORKDAYS:
+        return sub.schedule.describe()
+    return f"{sub.schedule.describe()}, workdays {describe_workdays(workdays)}"
 
 
 def due_text(row: ScheduledDigest) -> str:
@@ -314,6 +319,18 @@ def _select(action_id: str, options: list[dict[str, Any]], initial: str | None) 
     return element
 
 
+def _workday_boxes(workdays: frozenset[int] | None) -> Block:
+    """Monday to Sunday, the given workdays (else Monday to Friday) ticked."""
+    boxes = [option(WEEKDAYS[d].title(), str(d)) for d in range(7)]
+    ticked = workdays if workdays is not None else DEFAULT_WORKDAYS
+    return {
+        "type": "checkboxes",
+        "action_id": ActionId.SUB_WORKDAYS,
+        "options": boxes,
+        "initial_options": [b for d, b in enumerate(boxes) if d in ticked],
+    }
+
+
 def _day_select(initial: str | None) -> Block:
     groups = [
         {
@@ -362,6 +379,7 @@ def subscribe_modal(
     local_time: str,
     timezone: str,
     problems: Sequence[str] = (),
+    workdays: frozenset[int] | None = None,
 ) -> dict[str, Any]:
     """The subscribe form, pre-filled; ``problems`` (mrkdwn, user text in them escaped by
     whoever wrote them, as in every BotError) say what was wrong with the typed command."""
@@ -377,7 +395,12 @@ def subscribe_modal(
         input_block(BlockId.SUB_DAY, "Day (weekly or monthly)", _day_select(day), optional=True),
         input_block(BlockId.SUB_TIME, "Time", _timepicker(local_time)),
         input_block(BlockId.SUB_TIMEZONE, "Time zone", zone_menu),
-        context("The digest covers the day, week or month before it is posted."),
+        input_block(BlockId.SUB_WORKDAYS, "Workdays", _workday_boxes(workdays), optional=True),
+        context(
+            "Daily: posted on workdays (Monday to Friday, not holidays), covering the workday "
+            "before. Weekly: the week once "
+            "its last workday has come, else the week before. Monthly: the month before."
+        ),
     ]
     return {
         "type": "modal",

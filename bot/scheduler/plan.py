@@ -4,6 +4,7 @@
 # ``lookback``) that have no run row yet are pending. Only the newest pending one may be posted,
 # and only while it is at most ``window`` old (the catch-up window; never less than the on-time
 # grace); it is marked late when older than ``grace``. Every other pending one is recorded missed.
+# An occurrence is taken when its period's key is, or its pre-upgrade ISO weekly key is.
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.services.calendar import Calendar
 from bot.services.schedule import Occurrence, occurrences_between
 from bot.storage import Run, Subscription
 
@@ -49,12 +51,18 @@ def plan_tick(
     now: dt.datetime,
     taken: Mapping[int, set[str]],
     policy: CatchUpPolicy,
+    calendar: Calendar,
 ) -> TickPlan:
+    """``taken``: each subscription's stored keys (with ``schedule.legacy_keys`` added)."""
     plan = TickPlan()
     for sub in subscriptions:
         after = max(sub.created_at, now - policy.lookback)
         used = taken.get(sub.id, set())
-        pending = [o for o in occurrences_between(sub, after, now) if o.key not in used]
+        pending = [
+            o
+            for o in occurrences_between(sub, after, now, calendar)
+            if o.key not in used and o.legacy_key not in used
+        ]
         if not pending:
             continue
         *older, newest = pending

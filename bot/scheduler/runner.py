@@ -18,11 +18,12 @@ from bot.scheduler.lanes import run_in_lanes
 from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
 from bot.services.access import ReadAccess, Reader, Sight
 from bot.services.cache import NokoCache
+from bot.services.calendar import Calendar, attendance_for, load_calendar
 from bot.services.digest import DEFAULT_MAX_MENTIONS
 from bot.services.fetch import TeamData
 from bot.services.people import Directory as PeopleDirectory
 from bot.services.posting import Message, PostOutcome
-from bot.services.schedule import Occurrence, covered_period, next_due
+from bot.services.schedule import Occurrence, covered_period, legacy_keys, next_due
 from bot.services.team_digest import DigestJob, digest_for, fetch_for
 from bot.storage import Repository, Run, Subscription
 from bot.zones import zone_info
@@ -134,9 +135,11 @@ class Runner:
         for run_id in report.stale:
             log.warning("run %s was claimed but never finished: flagged unknown", run_id)
         subs = self.repo.due_subscriptions(now)
+        calendar, subs = self._calendar(subs)
         since = now - self.policy.lookback - dt.timedelta(days=1)
-        taken = self.repo.period_keys_since(since, [s.id for s in subs])
-        plan = plan_tick(subs, now, taken, self.policy)
+        runs = self.repo.run_keys_since(since, [s.id for s in subs])
+        taken = {s.id: legacy_keys(s, runs.get(s.id, ()), calendar) for s in subs}
+        plan = plan_tick(subs, now, taken, self.policy, calendar)
         for item in plan.missed:
             if self.repo.mark_missed(
                 item.subscription.id, item.occurrence.key, due_at=item.occurrence.due_at
@@ -145,55 +148,54 @@ class Runner:
         posting = {item.subscription.id for item in plan.post}
         for sub in subs:
             if sub.id not in posting:
-                self._advance(sub, now)  # its due periods are all taken now
+                self._advance(sub, now, calendar)  # its due periods are all taken now
         if plan.post:
-            self._deliver_all(plan.post, report, now)
-        again = self._resolve_unknown(now, report) + self._due_retries(now, report)
+            self._deliver_all(plan.post, calendar, report, now)
+        again = self._resolve_unknown(now, calendar, report)
+        again += self._due_retries(now, calendar, report)
         if again:
-            self._deliver_all(again, report, now)
+            self._deliver_all(again, calendar, report, now)
 
-    def _advance(self, sub: Subscription, now: dt.datetime) -> None:
+    def _calendar(self, subs: list[Subscription]) -> tuple[Calendar, list[Subscription]]:
+        """The calendar, and the subscriptions it lets this tick plan: a weekly period (and
+        so its key) needs Noko's week start; while Noko can't say, weekly digests wait."""
+        week_start = 0
+        if any(s.cadence == "weekly" for s in subs):
+            assert self.cache is not None  # set in __post_init__
+            try:
+                week_start = self.cache.week_start()
+            except NokoError as exc:
+                log.warning("week start not read (%s): weekly digests wait", type(exc).__name__)
+                subs = [s for s in subs if s.cadence != "weekly"]
+        return load_calendar(self.repo, week_start), subs
+
+    def _advance(self, sub: Subscription, now: dt.datetime, calendar: Calendar) -> None:
         """Once the periods due by ``now`` are taken, ``sub`` is next due at its next occurrence
-        (whatever Noko's week start: that moves the covered period, never the due time)."""
-        upcoming = next_due(sub, now)
+        (Noko's week start moves the covered period, never the due time; holidays may)."""
+        upcoming = next_due(sub, now, calendar)
         self.repo.set_next_due(sub, upcoming or now + dt.timedelta(days=1))
 
-    def _deliver_all(self, items: list[DueItem], report: TickReport, now: dt.datetime) -> None:
-        week_start, problem = 0, None
-        if any(i.subscription.cadence == "weekly" for i in items):
-            try:
-                week_start = self._week_start()
-            except NokoError as exc:
-                problem = exc  # only weekly digests need the week start
-        jobs = [self._job(item, week_start) for item in items]
+    def _deliver_all(
+        self, items: list[DueItem], calendar: Calendar, report: TickReport, now: dt.datetime
+    ) -> None:
+        jobs = [self._job(item, calendar) for item in items]
         data = fetch_for(self.noko, jobs)
-        work = [
-            (
-                item,
-                job,
-                problem if problem and item.subscription.cadence == "weekly" else data[job.request],
-            )
-            for item, job in zip(items, jobs, strict=True)
-        ]
         run_in_lanes(
-            work,
+            [(item, job, data[job.request]) for item, job in zip(items, jobs, strict=True)],
             lambda w: w[0].subscription.channel_id,
-            lambda w: self._deliver(*w, report, now),
+            lambda w: self._deliver(*w, report, now, calendar),
             workers=self.workers,
             stop=self.stop,
         )
         if self.stop.is_set():
             log.info("stopping: leaving the remaining digests for the next scheduler")
 
-    def _week_start(self) -> int:
-        assert self.cache is not None  # set in __post_init__
-        return self.cache.week_start()
-
-    @staticmethod
-    def _job(item: DueItem, week_start: int) -> DigestJob:
-        sub = item.subscription
-        period = covered_period(sub.cadence, item.occurrence.local_date, week_start)
-        return DigestJob(sub.team_id, period, sub.team_name, item.late, sub.options)
+    def _job(self, item: DueItem, calendar: Calendar) -> DigestJob:
+        sub, period = item.subscription, item.occurrence.period
+        attendance = attendance_for(self.repo, sub.options, period, calendar)
+        return DigestJob(
+            sub.team_id, period, sub.team_name, item.late, sub.options, attendance=attendance
+        )
 
     def _owner_sight(self, sub: Subscription) -> Sight | None:
         """What the subscription's owner may read now; None when that can't be told this tick
@@ -242,6 +244,7 @@ class Runner:
         data: TeamData | NokoError,
         report: TickReport,
         now: dt.datetime,
+        calendar: Calendar,
     ) -> None:
         sub, occurrence = item.subscription, item.occurrence
         sight = self._owner_sight(sub)
@@ -252,7 +255,7 @@ class Runner:
             return
         job = replace(job, sight=sight)
         run = self._claim(item)
-        self._advance(sub, now)  # the period is taken, by this claim or another scheduler's
+        self._advance(sub, now, calendar)  # the period is taken, by this claim or another's
         if run is None:
             log.info(
                 "digest %s of subscription %s already claimed elsewhere", occurrence.key, sub.id
@@ -356,13 +359,17 @@ class Runner:
         except Exception:
             log.exception("failure of digest run %s not told", run.id)
 
-    def _again(self, sub: Subscription, run: Run, now: dt.datetime, late: bool) -> DueItem:
+    def _again(self, sub: Subscription, run: Run, calendar: Calendar, late: bool) -> DueItem:
         """``run`` as an item to deliver again, its period read back from its due time."""
         due_at = run.due_at or run.claimed_at
         local_date = due_at.astimezone(zone_info(sub.timezone)).date()
-        return DueItem(sub, Occurrence(local_date, due_at, run.period_key), late=late, run=run)
+        period = covered_period(sub, local_date, calendar)
+        occurrence = Occurrence(local_date, due_at, period, run.period_key)
+        return DueItem(sub, occurrence, late=late, run=run)
 
-    def _due_retries(self, now: dt.datetime, report: TickReport) -> list[DueItem]:
+    def _due_retries(
+        self, now: dt.datetime, calendar: Calendar, report: TickReport
+    ) -> list[DueItem]:
         """Runs in ``retry`` whose time came: delivered again while within the catch-up
         window, else failed (and told)."""
         items = []
@@ -376,10 +383,12 @@ class Runner:
                 if taken is not None:
                     self._fail(taken, f"gave up after {run.attempts} tries: {run.error}", report)
                 continue
-            items.append(self._again(sub, run, now, late=age > self.policy.grace))
+            items.append(self._again(sub, run, calendar, late=age > self.policy.grace))
         return items
 
-    def _resolve_unknown(self, now: dt.datetime, report: TickReport) -> list[DueItem]:
+    def _resolve_unknown(
+        self, now: dt.datetime, calendar: Calendar, report: TickReport
+    ) -> list[DueItem]:
         """Unknown runs inside the catch-up window: found in the channel (message metadata) →
         posted; not found after ``unknown_grace`` → delivered again, once, marked late."""
         if self.history is None:
@@ -400,5 +409,5 @@ class Runner:
                     report.found.append(sub.id)
                     log.info("unknown digest run %s was posted after all (%s)", run.id, ts)
             elif now - (run.finished_at or run.claimed_at) >= self.unknown_grace and not sub.paused:
-                items.append(self._again(sub, run, now, late=True))
+                items.append(self._again(sub, run, calendar, late=True))
         return items

@@ -35,6 +35,7 @@ ACTIONS = {
     "unsubscribe": "unsubscribe channels from digests",
     "pause": "pause digests",
     "resume": "resume digests",
+    "holidays": "change the holiday list",
 }
 
 

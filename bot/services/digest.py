@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.services.access import EVERYONE, Sight
+from bot.services.calendar import Attendance
 from bot.services.expected import expected_minutes, hours_per_day, workdays_in
 from bot.services.fetch import TeamData
 from bot.services.periods import Period
-from bot.services.summary import ProjectHours, TeamSummary, summarize
+from bot.services.summary import MemberHours, ProjectHours, TeamSummary, summarize
 
 NOKO_URL = "https://secure.nokotime.com/"
 DEFAULT_TOP_PROJECTS = 10
@@ -73,9 +74,11 @@ def build_digest(
     options: Mapping[str, Any] | None = None,
     max_mentions: int = DEFAULT_MAX_MENTIONS,
     team_id: int = 0,
+    attendance: Attendance | None = None,
 ) -> Digest:
     """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10),
-    ``hours_per_day`` (default 8) and ``chart``.
+    ``hours_per_day`` (default 8) and ``chart``. The "no time logged" list names only whom
+    ``attendance`` expects to work (see ``idle_members``).
 
     The mention rule: only members without time are pinged, at most ``max_mentions`` of them:
     the first ones in the idle list's order (by name) whose e-mail maps to a Slack id. Everyone
@@ -84,7 +87,7 @@ def build_digest(
     options = options or {}
     top = int(options.get("top_projects", DEFAULT_TOP_PROJECTS))
     ids = {email.lower(): slack_id for email, slack_id in slack_ids_by_email.items()}
-    idle, unpinged = _idle_lines(summary, ids, max(0, max_mentions))
+    idle, unpinged = _idle_lines(idle_members(summary, attendance), ids, max(0, max_mentions))
     return Digest(
         team_name=team_name,
         period=period,
@@ -107,12 +110,12 @@ def build_digest(
 
 
 def _idle_lines(
-    summary: TeamSummary, ids: Mapping[str, str], budget: int
+    idle: Sequence[MemberHours], ids: Mapping[str, str], budget: int
 ) -> tuple[tuple[MemberLine, ...], int]:
     """Idle members' lines, the first ``budget`` Slack knows mentioned; and how many more Slack
     knows (named without a ping)."""
     lines, unpinged = [], 0
-    for member in summary.members_without_time:
+    for member in idle:
         slack_id = ids.get((member.email or "").lower())
         if slack_id and budget:
             budget -= 1
@@ -142,9 +145,19 @@ def team_summaries(
     return current, summarize(data.previous_entries, data.members, data.previous, sight)
 
 
-def idle_emails(summary: TeamSummary) -> list[str]:
-    """E-mails of members without time: the only people a digest mentions."""
-    return [m.email for m in summary.members_without_time if m.email]
+def idle_members(
+    summary: TeamSummary, attendance: Attendance | None = None
+) -> tuple[MemberHours, ...]:
+    """Members without time whom the period expected to work (``attendance``; None: all)."""
+    if attendance is None:
+        return summary.members_without_time
+    period = summary.period
+    return tuple(m for m in summary.members_without_time if attendance.expected(m.email, period))
+
+
+def idle_emails(summary: TeamSummary, attendance: Attendance | None = None) -> list[str]:
+    """E-mails of members listed without time: the only people a digest mentions."""
+    return [m.email for m in idle_members(summary, attendance) if m.email]
 
 
 def digest_from_data(
@@ -157,6 +170,7 @@ def digest_from_data(
     options: Mapping[str, Any] | None = None,
     sight: Sight = EVERYONE,
     max_mentions: int = DEFAULT_MAX_MENTIONS,
+    attendance: Attendance | None = None,
 ) -> Digest:
     """The digest of fetched team data as ``sight`` may read it; ``slack_ids`` maps idle
     members' e-mails to mentions, at most ``max_mentions`` of them (see ``build_digest``).
@@ -170,9 +184,10 @@ def digest_from_data(
         team_name=data.team_name or team_name,
         period=data.period,
         noko_url=noko_url,
-        slack_ids_by_email=slack_ids(idle_emails(current)),
+        slack_ids_by_email=slack_ids(idle_emails(current, attendance)),
         late=late,
         options=options,
         max_mentions=max_mentions,
         team_id=data.team_id,
+        attendance=attendance,
     )

@@ -1,31 +1,39 @@
 """When a subscription is due, which period each occurrence covers, and its unique period key."""
 
-# Rules (documented for users in the report and the tests):
+# Rules (documented for users in the README and the tests):
 # - An occurrence is the subscription's local time on a matching local date in its IANA zone:
-#   every day (daily), its weekday (weekly, 0=Monday) or its day of month (monthly; clamped to
-#   the month's last day, so 31 means "last day" in short months).
+#   every working day (daily: a workday of the subscription that is no holiday, see
+#   bot.services.calendar), its weekday (weekly, 0=Monday) or its day of month (monthly; clamped
+#   to the month's last day, so 31 means "last day" in short months).
 # - Spring gap: a local time that does not exist that day (02:30 while clocks jump 02:00→03:00)
 #   is shifted to the first valid instant after the gap (03:00). Never skipped, never doubled.
 # - Autumn repeat: a local time that happens twice (01:30) is taken once, at its first instant.
-# - Covered period: daily → the day before the occurrence; weekly → the last complete week before
-#   the week of the occurrence (weeks start on Noko's week_start); monthly → the previous month.
-# - Period key: daily:<covered day>, weekly:<ISO week of the occurrence date minus 7 days>,
-#   monthly:<covered YYYY-MM>. Keys don't depend on the time of day or on week_start, so
-#   editing a subscription's time or weekday never makes a period due twice.
+# - Covered period: daily → the previous working day (Monday's covers Friday); weekly → the week
+#   of the occurrence (weeks start on Noko's week_start) when it is on or after that week's last
+#   working day, else the week before; monthly → the previous month.
+# - Period key: derived from the covered period alone: daily:<day>, weekly:<week's first day>,
+#   monthly:<YYYY-MM>. One period has one key whatever the weekday or time, so editing a
+#   subscription never makes a period due twice nor skips one.
+# - Before these keys, weekly keys were weekly:<ISO week of the occurrence date minus 7 days>
+#   (daily and monthly keys already named their period). A stored ISO key still counts: its
+#   occurrence is done, and so is the week it covered then (``legacy_keys``).
 
 from __future__ import annotations
 
-import calendar
+import calendar as cal_module
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.services.calendar import Calendar, workdays_of
 from bot.services.periods import Period, day_period, month_period, week_period
 from bot.storage import Subscription
 from bot.zones import zone_info
 
 ONE_DAY = dt.timedelta(days=1)
+_ISO_WEEK = re.compile(r"weekly:[0-9]{4}-W[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,10 @@ class Occurrence:
 
     local_date: dt.date
     due_at: dt.datetime
+    period: Period
     key: str
+    # The key this occurrence had before keys followed the period (weekly only).
+    legacy_key: str | None = None
 
 
 def resolve_local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
@@ -60,47 +71,74 @@ def _gap_end(naive: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return high.replace(microsecond=0)
 
 
-def matches(sub: Subscription, day: dt.date) -> bool:
+def matches(sub: Subscription, day: dt.date, calendar: Calendar) -> bool:
     if sub.cadence == "daily":
-        return True
+        return calendar.is_working_day(day, workdays_of(sub.options))
     if sub.cadence == "weekly":
         return day.weekday() == sub.weekday
-    last = calendar.monthrange(day.year, day.month)[1]
+    last = cal_module.monthrange(day.year, day.month)[1]
     return day.day == min(int(sub.day_of_month or 1), last)
 
 
-def period_key(cadence: str, local_date: dt.date) -> str:
-    if cadence == "daily":
-        return f"daily:{(local_date - ONE_DAY).isoformat()}"
-    if cadence == "weekly":
-        iso = (local_date - dt.timedelta(days=7)).isocalendar()
-        return f"weekly:{iso.year}-W{iso.week:02d}"
-    before = local_date.replace(day=1) - ONE_DAY
-    return f"monthly:{before:%Y-%m}"
+def period_key(cadence: str, period: Period) -> str:
+    """The one key of a covered period (see the module rules)."""
+    if cadence == "monthly":
+        return f"monthly:{period.start:%Y-%m}"
+    return f"{cadence}:{period.start.isoformat()}"
 
 
-def covered_period(cadence: str, local_date: dt.date, week_start: int) -> Period:
-    """The period an occurrence on ``local_date`` reports on."""
-    if cadence == "daily":
-        return day_period(local_date - ONE_DAY)
-    if cadence == "weekly":
-        return week_period(local_date - dt.timedelta(days=7), week_start)
+def iso_week_key(local_date: dt.date) -> str:
+    """The weekly key stored before keys followed the covered period (see ``legacy_keys``)."""
+    iso = (local_date - dt.timedelta(days=7)).isocalendar()
+    return f"weekly:{iso.year}-W{iso.week:02d}"
+
+
+def covered_period(sub: Subscription, local_date: dt.date, calendar: Calendar) -> Period:
+    """The period an occurrence of ``sub`` on ``local_date`` reports on."""
+    workdays = workdays_of(sub.options)
+    if sub.cadence == "daily":
+        return day_period(calendar.previous_working_day(local_date, workdays))
+    if sub.cadence == "weekly":
+        this_week = week_period(local_date, calendar.week_start)
+        working = calendar.working_days(this_week, workdays)
+        last = working[-1] if working else this_week.end
+        if local_date >= last:
+            return this_week
+        return week_period(local_date - dt.timedelta(days=7), calendar.week_start)
     before = local_date.replace(day=1) - ONE_DAY
     return month_period(before.year, before.month)
 
 
 def occurrences_between(
-    sub: Subscription, after: dt.datetime, until: dt.datetime
+    sub: Subscription, after: dt.datetime, until: dt.datetime, calendar: Calendar
 ) -> list[Occurrence]:
     """Occurrences due in ``(after, until]``, oldest first."""
     zone = zone_info(sub.timezone)
     found = []
     for day in _local_days(after, until, zone):
-        if matches(sub, day):
+        if matches(sub, day, calendar):
             due = resolve_local(day, sub.time_of_day, zone)
             if after < due <= until:
-                found.append(Occurrence(day, due, period_key(sub.cadence, day)))
+                period = covered_period(sub, day, calendar)
+                legacy = iso_week_key(day) if sub.cadence == "weekly" else None
+                found.append(Occurrence(day, due, period, period_key(sub.cadence, period), legacy))
     return found
+
+
+def legacy_keys(
+    sub: Subscription, runs: Iterable[tuple[str, dt.datetime | None]], calendar: Calendar
+) -> set[str]:
+    """The keys ``runs`` of ``sub`` hold, plus, for each ISO weekly key stored before keys
+    followed the period, the key of the week that run covered then (the week before its
+    occurrence's): a week posted under an old key is not posted again after an upgrade."""
+    keys = set()
+    for key, due_at in runs:
+        keys.add(key)
+        if _ISO_WEEK.fullmatch(key) and due_at is not None and sub.cadence == "weekly":
+            local = due_at.astimezone(zone_info(sub.timezone)).date()
+            week = week_period(local - dt.timedelta(days=7), calendar.week_start)
+            keys.add(period_key("weekly", week))
+    return keys
 
 
 def _local_days(after: dt.datetime, until: dt.datetime, zone: ZoneInfo) -> Iterator[dt.date]:
@@ -120,31 +158,38 @@ class NextPost:
     period: Period
 
 
-def _next_occurrence(sub: Subscription, now: dt.datetime) -> Occurrence | None:
+def _next_occurrence(sub: Subscription, now: dt.datetime, calendar: Calendar) -> Occurrence | None:
     after = max(now, sub.created_at)
-    # 32 days always hold one occurrence, whatever the cadence (day 31 clamps to the last day).
-    found = occurrences_between(sub, after, after + dt.timedelta(days=32))
-    return found[0] if found else None
+    # 32 days hold one occurrence of any cadence (day 31 clamps to the last day), unless
+    # holidays fill them: then look on, up to a year.
+    for _ in range(12):
+        found = occurrences_between(sub, after, after + dt.timedelta(days=32), calendar)
+        if found:
+            return found[0]
+        after += dt.timedelta(days=32)
+    return None
 
 
 def next_post(
-    sub: Subscription, now: dt.datetime, week_start: int, *, even_if_paused: bool = False
+    sub: Subscription, now: dt.datetime, calendar: Calendar, *, even_if_paused: bool = False
 ) -> NextPost | None:
     """The post the clock makes next and the period it covers, by ``covered_period`` as the
     clock itself does; the subscription list, the App Home and previews all show this one.
     None while paused, unless ``even_if_paused`` (a preview of a paused digest)."""
     if sub.paused and not even_if_paused:
         return None
-    occurrence = _next_occurrence(sub, now)
+    occurrence = _next_occurrence(sub, now, calendar)
     if occurrence is None:
         return None
-    period = covered_period(sub.cadence, occurrence.local_date, week_start)
-    return NextPost(occurrence.due_at, period)
+    return NextPost(occurrence.due_at, occurrence.period)
 
 
-def next_due(sub: Subscription, now: dt.datetime) -> dt.datetime | None:
-    """When the scheduler will next post ``sub`` on time; None while it is paused."""
+def next_due(
+    sub: Subscription, now: dt.datetime, calendar: Calendar | None = None
+) -> dt.datetime | None:
+    """When the scheduler will next post ``sub`` on time; None while it is paused. Only the
+    holidays of ``calendar`` move a due time (a daily digest skips them)."""
     if sub.paused:
         return None
-    occurrence = _next_occurrence(sub, now)
+    occurrence = _next_occurrence(sub, now, calendar or Calendar())
     return occurrence.due_at if occurrence else None

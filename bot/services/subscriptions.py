@@ -9,6 +9,7 @@ from typing import Any
 from bot.errors import BotError, NotAllowedError, UsageError, safe
 from bot.services.access import NotVisibleError, Sight
 from bot.services.cache import NokoCache
+from bot.services.calendar import Calendar, attendance_for, describe_workdays, load_calendar
 from bot.services.changes import AuditTarget, ChangeContext, guarded
 from bot.services.digest import Digest
 from bot.services.numbers import parse_id
@@ -34,6 +35,8 @@ class SubscriptionSpec:
     # Digest options said with the schedule: ``chart`` and ``hours_per_day`` (bot/services/
     # expected.py); other stored options are kept.
     options: dict[str, Any] = field(default_factory=dict)
+    # The days people work (0=Monday); None keeps what the subscription had (new: Mon-Fri).
+    workdays: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -50,18 +53,22 @@ class ScheduledDigest:
         return self.next.due_at if self.next else None
 
 
-def scheduled(sub: Subscription, now: dt.datetime, cache: NokoCache) -> ScheduledDigest:
+def scheduled(
+    sub: Subscription, now: dt.datetime, cache: NokoCache, repo: Repository
+) -> ScheduledDigest:
     """``sub`` with its next post; the week start is read only for weekly digests."""
-    return ScheduledDigest(sub, next_post(sub, now, _week_start_for(sub, cache)))
+    return ScheduledDigest(sub, next_post(sub, now, _calendar_for(sub, cache, repo)))
 
 
-def _week_start_for(sub: Subscription, cache: NokoCache) -> int:
-    """Only a weekly period depends on the week start: the others need no Noko call."""
-    return cache.week_start() if sub.cadence == "weekly" else 0
+def _calendar_for(sub: Subscription, cache: NokoCache, repo: Repository) -> Calendar:
+    """The clock's calendar for ``sub``: only a weekly period depends on the week start, so
+    the others need no Noko call."""
+    return load_calendar(repo, cache.week_start() if sub.cadence == "weekly" else 0)
 
 
 def _schedule_text(spec: SubscriptionSpec) -> str:
-    return f"{spec.schedule.as_words()} <#{spec.channel_id}>"
+    days = f" workdays {describe_workdays(spec.workdays)}" if spec.workdays is not None else ""
+    return f"{spec.schedule.as_words()}{days} <#{spec.channel_id}>"
 
 
 def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription, bool]:
@@ -82,7 +89,10 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
             team_name=team_name, paused=False, **owner, **spec.schedule.model_dump()
         )
         existing = ctx.repo.list_subscriptions(team_id=team_id, channel_id=spec.channel_id)
-        fields["options"] = {**(existing[0].options if existing else {}), **spec.options}
+        options = {**(existing[0].options if existing else {}), **spec.options}
+        if spec.workdays is not None:
+            options["workdays"] = sorted(spec.workdays)
+        fields["options"] = options
         try:
             if existing:
                 sub = ctx.repo.update_subscription(existing[0].id, **fields)
@@ -231,7 +241,7 @@ def scheduled_digests(
     last failure when its newest run failed."""
     subs = repo.list_subscriptions(team_id=team_id)
     failures = repo.last_failures([s.id for s in subs])
-    return [replace(scheduled(s, now, cache), last_failure=failures.get(s.id)) for s in subs]
+    return [replace(scheduled(s, now, cache, repo), last_failure=failures.get(s.id)) for s in subs]
 
 
 def requeue_after_join(
@@ -256,9 +266,11 @@ def preview_digest(
     period_text: str | None,
     today: dt.date,
     sight: Sight,
+    repo: Repository | None = None,
 ) -> tuple[int, Digest]:
     """A team's id and digest now, for ``period_text`` (default last week) as of ``today``, as
-    ``sight`` may read it."""
+    ``sight`` may read it; with ``repo``, "no time logged" follows the calendar (holidays,
+    people away, Monday to Friday)."""
     sight.require_time()
     found = find_team(cache, team)
     try:
@@ -267,7 +279,9 @@ def preview_digest(
         )
     except PeriodError as error:
         raise UsageError(str(error)) from None
-    return found["id"], build_team_digest(noko, DigestJob(found["id"], period, sight=sight))
+    attendance = attendance_for(repo, {}, period) if repo else None
+    job = DigestJob(found["id"], period, sight=sight, attendance=attendance)
+    return found["id"], build_team_digest(noko, job)
 
 
 def subscription_digest(ctx: ChangeContext, subscription_id: int, now: dt.datetime) -> Digest:
@@ -280,11 +294,17 @@ def subscription_digest(ctx: ChangeContext, subscription_id: int, now: dt.dateti
     sub = repo.get_subscription(subscription_id)
     if sub is None:
         raise BotError(f"There is no digest subscription #{subscription_id} any more.")
-    upcoming = next_post(sub, now, _week_start_for(sub, cache), even_if_paused=True)
+    calendar = _calendar_for(sub, cache, repo)
+    upcoming = next_post(sub, now, calendar, even_if_paused=True)
     if upcoming is None:
         raise BotError(f"Digest subscription #{subscription_id} has no next post.")
     sight = viewer if not viewer.complete else ctx.reader.sight(sub.created_by)
     job = DigestJob(
-        sub.team_id, upcoming.period, team_name=sub.team_name, options=sub.options, sight=sight
+        sub.team_id,
+        upcoming.period,
+        team_name=sub.team_name,
+        options=sub.options,
+        sight=sight,
+        attendance=attendance_for(repo, sub.options, upcoming.period, calendar),
     )
     return build_team_digest(noko, job)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.services.access import EVERYONE, Sight
+from bot.services.calendar import Attendance
 from bot.services.digest import DEFAULT_MAX_MENTIONS, NOKO_URL, Digest, digest_from_data
 from bot.services.fetch import FetchResult, TeamData, TeamRequest, fetch_teams
 from bot.services.periods import Period
@@ -35,6 +36,8 @@ class DigestJob:
     late: bool = False
     options: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
     sight: Sight = field(default=EVERYONE, hash=False, compare=False)
+    # Who the period expects to work (workdays, holidays, people away); None: everyone.
+    attendance: Attendance | None = field(default=None, hash=False, compare=False)
 
     @property
     def request(self) -> TeamRequest:
@@ -66,6 +69,7 @@ def digest_for(
         options=job.options,
         sight=job.sight,
         max_mentions=max_mentions,
+        attendance=job.attendance,
     )
 
 

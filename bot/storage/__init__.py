@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bot.storage.db import make_engine, upgrade, upgrade_engine
-from bot.storage.records import AuditRecord, Run, Schedule, Subscription, UndoOffer
+from bot.storage.records import AuditRecord, Holiday, Run, Schedule, Subscription, UndoOffer
 from bot.storage.repository import Clock, Repository
 from bot.storage.validation import SubscriptionError
 
 __all__ = [
     "AuditRecord",
     "Clock",
+    "Holiday",
     "Repository",
     "Run",
     "Schedule",

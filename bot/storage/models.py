@@ -1,4 +1,5 @@
-"""SQLAlchemy tables of the bot: audit log, digest subscriptions, digest runs, undo offers."""
+"""SQLAlchemy tables of the bot: audit log, digest subscriptions, digest runs, undo offers,
+holidays and absences."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -122,3 +124,27 @@ class UndoRow(Base):
     noko_user_ids: Mapped[list[int]] = mapped_column(JSON)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     used_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class HolidayRow(Base):
+    """A workspace holiday: no daily digest that day, and nobody is expected to log time."""
+
+    __tablename__ = "holidays"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AbsenceRow(Base):
+    """Someone away from ``start`` to ``until`` (inclusive); ``email`` ties them to Noko."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32), index=True)
+    email: Mapped[str | None] = mapped_column(Text)
+    start: Mapped[dt.date] = mapped_column(Date)
+    until: Mapped[dt.date] = mapped_column(Date, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -105,6 +105,15 @@ class Run:
 
 
 @dataclass(frozen=True)
+class Holiday:
+    """A workspace holiday, ``name`` as an admin typed it (None when not given)."""
+
+    day: dt.date
+    name: str | None
+    created_by: str
+
+
+@dataclass(frozen=True)
 class UndoOffer:
     """The change an Undo button makes (``action`` on ``team_id``), offered by
     ``slack_user_id``'s change until ``expires_at``; ``used_at`` once someone undid it."""

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage.lock import SchedulerLock
-from bot.storage.models import AuditRow, RunRow, SubscriptionRow, UndoRow
-from bot.storage.records import AUDIT_RESULTS, AuditRecord, Run, Subscription, UndoOffer
+from bot.storage.models import AbsenceRow, AuditRow, HolidayRow, RunRow, SubscriptionRow, UndoRow
+from bot.storage.records import AUDIT_RESULTS, AuditRecord, Holiday, Run, Subscription, UndoOffer
 from bot.storage.validation import check_changes, check_subscription
 
 Clock = Callable[[], dt.datetime]
@@ -447,8 +447,20 @@ class Repository:
     ) -> dict[int, set[str]]:
         """Period keys already taken, per subscription, for runs recorded at or after ``since``;
         only of ``subscription_ids`` when given."""
-        query = select(RunRow.subscription_id, RunRow.period_key).where(RunRow.claimed_at >= since)
-        keys: dict[int, set[str]] = {}
+        return {
+            sub_id: {key for key, _ in runs}
+            for sub_id, runs in self.run_keys_since(since, subscription_ids).items()
+        }
+
+    def run_keys_since(
+        self, since: dt.datetime, subscription_ids: Iterable[int] | None = None
+    ) -> dict[int, list[tuple[str, dt.datetime | None]]]:
+        """Each subscription's run keys with their due times, for runs recorded since ``since``;
+        only of ``subscription_ids`` when given (read in chunks of ID_CHUNK)."""
+        query = select(RunRow.subscription_id, RunRow.period_key, RunRow.due_at).where(
+            RunRow.claimed_at >= since
+        )
+        keys: dict[int, list[tuple[str, dt.datetime | None]]] = {}
         if subscription_ids is None:
             chunks: list[list[int] | None] = [None]
         else:
@@ -457,8 +469,8 @@ class Repository:
         with self._session() as session:
             for chunk in chunks:
                 part = query if chunk is None else query.where(RunRow.subscription_id.in_(chunk))
-                for subscription_id, key in session.execute(part):
-                    keys.setdefault(subscription_id, set()).add(key)
+                for subscription_id, key, due_at in session.execute(part):
+                    keys.setdefault(subscription_id, []).append((key, due_at))
         return keys
 
     def flag_stale_claims(self, older_than: dt.datetime) -> list[Run]:
@@ -525,6 +537,85 @@ class Repository:
             session.execute(
                 update(UndoRow).where(UndoRow.id == offer_id).values(used_at=None, used_by=None)
             )
+
+    # -- calendar ------------------------------------------------------------------------------
+    def add_holiday(self, day: dt.date, name: str | None, *, created_by: str) -> bool:
+        """Add (or rename) a holiday; True when the day was not one yet."""
+        with self._session() as session:
+            row = session.get(HolidayRow, day, with_for_update=True)
+            if row is not None:
+                row.name = _storable_or_none(name)
+                return False
+            session.add(
+                HolidayRow(
+                    day=day,
+                    name=_storable_or_none(name),
+                    created_by=_storable(created_by),
+                    created_at=self._clock(),
+                )
+            )
+            return True
+
+    def remove_holiday(self, day: dt.date) -> Holiday | None:
+        """Remove a holiday; the removed one, or None when the day was none."""
+        with self._session() as session:
+            row = session.get(HolidayRow, day)
+            if row is None:
+                return None
+            holiday = _holiday(row)
+            session.delete(row)
+            return holiday
+
+    def list_holidays(self, since: dt.date | None = None) -> list[Holiday]:
+        """Holidays (from ``since`` on), earliest first."""
+        query = select(HolidayRow).order_by(HolidayRow.day)
+        if since is not None:
+            query = query.where(HolidayRow.day >= since)
+        with self._session() as session:
+            return [_holiday(row) for row in session.scalars(query)]
+
+    def set_away(
+        self, slack_user_id: str, email: str | None, start: dt.date, until: dt.date
+    ) -> None:
+        """Record someone away ``start``..``until``; it replaces their absences not yet begun."""
+        with self._session() as session:
+            session.execute(
+                delete(AbsenceRow).where(
+                    (AbsenceRow.slack_user_id == slack_user_id) & (AbsenceRow.start >= start)
+                )
+            )
+            session.add(
+                AbsenceRow(
+                    slack_user_id=_storable(slack_user_id),
+                    email=_storable_or_none(email),
+                    start=start,
+                    until=until,
+                    created_at=self._clock(),
+                )
+            )
+
+    def end_away(self, slack_user_id: str, today: dt.date) -> bool:
+        """End someone's absence yesterday (dropping those not begun); True if one was open."""
+        mine = (AbsenceRow.slack_user_id == slack_user_id) & (AbsenceRow.until >= today)
+        with self._session() as session:
+            rows = list(session.scalars(select(AbsenceRow).where(mine)))
+            for row in rows:
+                if row.start >= today:
+                    session.delete(row)
+                else:
+                    row.until = today - dt.timedelta(days=1)
+            return bool(rows)
+
+    def absences_between(
+        self, start: dt.date, end: dt.date
+    ) -> list[tuple[str, str | None, dt.date, dt.date]]:
+        """Absences overlapping ``start``..``end``: (Slack user, e-mail, start, until)."""
+        query = select(AbsenceRow).where((AbsenceRow.start <= end) & (AbsenceRow.until >= start))
+        with self._session() as session:
+            return [
+                (row.slack_user_id, row.email, row.start, row.until)
+                for row in session.scalars(query.order_by(AbsenceRow.start))
+            ]
 
     # -- scheduler lock ------------------------------------------------------------------------
     def try_scheduler_lock(self) -> bool:
@@ -609,6 +700,10 @@ def _run(row: RunRow) -> Run:
         retry_at=row.retry_at,
         attempts=int(row.attempts or 0),
     )
+
+
+def _holiday(row: HolidayRow) -> Holiday:
+    return Holiday(day=row.day, name=row.name, created_by=row.created_by)
 
 
 def _undo(row: UndoRow) -> UndoOffer:

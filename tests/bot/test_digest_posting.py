@@ -14,6 +14,7 @@ from bot.ids import ActionId
 from bot.listeners.actions.digests import DigestButton
 from bot.scheduler.cli import build_runner
 from bot.scheduler.clock import ManualClock
+from bot.services.calendar import load_calendar
 from bot.services.periods import Period, week_period
 from bot.services.schedule import covered_period, next_due
 from bot.storage.records import Subscription
@@ -50,7 +51,8 @@ def _weekly(deps) -> Subscription:
 
 def _covered(deps, sub: Subscription, due: dt.datetime) -> Period:
     local_day = due.astimezone(zone_info(sub.timezone)).date()
-    return covered_period(sub.cadence, local_day, deps.cache.week_start())
+    calendar = load_calendar(deps.repo, deps.cache.week_start())
+    return covered_period(sub, local_day, calendar)
 
 
 def _last_week() -> Period:

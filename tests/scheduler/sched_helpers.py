@@ -26,6 +26,9 @@ def daily(repo: Repository, **overrides: object) -> Subscription:
         local_time="09:00",
         timezone="Europe/Berlin",
         created_by="U1",
+        # Every day a workday: these tests are about the clock, not the calendar (see
+        # tests/scheduler/test_calendar_clock.py for Monday to Friday).
+        options={"workdays": list(range(7))},
     )
     fields.update(overrides)
     return repo.create_subscription(**fields)  # type: ignore[arg-type]

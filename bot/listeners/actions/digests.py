@@ -30,6 +30,7 @@ from bot.ids import ActionId
 from bot.listeners.context import AuditChannel
 from bot.listeners.events.app_home import publish_home
 from bot.services import subscriptions
+from bot.services.calendar import attendance_for
 from bot.services.changes import ChangeContext
 from bot.services.digest import Digest
 from bot.services.member_detail import MemberButton, member_detail
@@ -113,7 +114,10 @@ def handle_post_digest_action(
     # What the clicker may read: the button's values alone must not widen anyone's view.
     sight = changes.reader.sight(changes.actor_id)
     sight.require_time()
-    digest = build_team_digest(deps.noko, DigestJob(value.t, period, sight=sight))
+    attendance = attendance_for(deps.repo, {}, period)
+    digest = build_team_digest(
+        deps.noko, DigestJob(value.t, period, sight=sight, attendance=attendance)
+    )
     _answer_post(respond, channel, poster_for(client).post(channel, digest_messages(digest)))
 
 
@@ -161,7 +165,7 @@ def handle_subscription_home_action(
     else:
         pause = action["action_id"] == ActionId.SUB_PAUSE
         sub = subscriptions.set_paused(changes, subscription_id, pause)
-        reply = paused_reply(subscriptions.scheduled(sub, deps.clock(), deps.cache))
+        reply = paused_reply(subscriptions.scheduled(sub, deps.clock(), deps.cache, deps.repo))
     publish_home(client, deps, changes)
     audit.announce(changes.actor_id, reply)
 

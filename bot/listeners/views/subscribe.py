@@ -16,6 +16,7 @@ from bot.errors import AmbiguousTeamError, TeamNotFoundError, ViewFailedError
 from bot.ids import ActionId, BlockId
 from bot.listeners.context import AuditChannel, caller_zone
 from bot.services import subscriptions
+from bot.services.calendar import DEFAULT_WORKDAYS
 from bot.services.changes import ChangeContext, refuse_early
 from bot.services.subscriptions import SubscriptionSpec
 from bot.services.teams import find_team
@@ -44,6 +45,8 @@ class SubscribeDraft(BaseModel):
     day: str | None = None
     local_time: str = "09:00"
     timezone: str | None = None
+    # Workdays typed in the command (0=Monday); None: none typed.
+    workdays: tuple[int, ...] | None = None
     problems: tuple[str, ...] = ()
 
     def metadata(self) -> str:
@@ -75,10 +78,14 @@ class SubscribeForm(BaseModel):
     team_id: int = Field(gt=0)
     channel_id: str = Field(pattern=r"^[CGD][A-Z0-9]+$")
     schedule: Schedule
+    workdays: tuple[int, ...] | None = None
 
     def spec(self) -> SubscriptionSpec:
         return SubscriptionSpec(
-            team=str(self.team_id), channel_id=self.channel_id, schedule=self.schedule
+            team=str(self.team_id),
+            channel_id=self.channel_id,
+            schedule=self.schedule,
+            workdays=frozenset(self.workdays) if self.workdays is not None else None,
         )
 
 
@@ -120,6 +127,7 @@ def _filled(deps: Deps, changes: ChangeContext, draft: SubscribeDraft) -> Any:
         local_time=draft.local_time,
         timezone=str(draft.timezone),
         problems=problems,
+        workdays=frozenset(draft.workdays) if draft.workdays is not None else None,
     )
 
 
@@ -147,15 +155,31 @@ def subscribe_form(view: dict[str, Any]) -> tuple[SubscribeForm | None, dict[str
         "local_time": _pick(values, "SUB_TIME", "selected_time", meta.local_time),
         "timezone": _pick(values, "SUB_TIMEZONE", "selected_option", meta.timezone),
     }
+    ticked = _pick(values, "SUB_WORKDAYS", "selected_options", None)
+    if isinstance(ticked, list) and not ticked:
+        return None, {BlockId.SUB_WORKDAYS: "Tick at least one workday."}
     raw = {
         "team_id": (team or {}).get("value") or meta.team_id,
         "channel_id": _pick(values, "SUB_CHANNEL", "selected_conversation", meta.channel_id),
         "schedule": schedule,
+        "workdays": _workdays(ticked, meta.workdays),
     }
     try:
         return SubscribeForm.model_validate(raw), {}
     except ValidationError as error:
         return None, _inline_errors(error)
+
+
+def _workdays(ticked: object, typed: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    """The ticked workdays; None (keep the subscription's) when the boxes were left as the form
+    offered them by default, Monday to Friday, with none typed in the command."""
+    if not isinstance(ticked, list):
+        return typed
+    values = {str(o.get("value")) for o in ticked if isinstance(o, dict)}
+    days = tuple(d for d in range(7) if str(d) in values)
+    if typed is None and frozenset(days) == DEFAULT_WORKDAYS:
+        return None
+    return days
 
 
 def _inline_errors(error: ValidationError) -> dict[str, str]:
@@ -186,6 +210,8 @@ def run_subscribe_submission(
     audit: AuditChannel,
 ) -> None:
     sub, created = subscriptions.subscribe(changes, form.spec())
-    reply = subscribed_reply(subscriptions.scheduled(sub, deps.clock(), deps.cache), created)
+    reply = subscribed_reply(
+        subscriptions.scheduled(sub, deps.clock(), deps.cache, deps.repo), created
+    )
     client.views_update(view_id=view["id"], view=result_view("subscribe", reply.text))
     audit.announce(changes.actor_id, reply)

@@ -30,6 +30,7 @@ from bot.listeners.views.subscribe import (
     open_subscribe_modal,
 )
 from bot.services import subscriptions
+from bot.services.calendar import parse_workdays
 from bot.services.expected import DEFAULT_HOURS_PER_DAY, MAX_HOURS_PER_DAY
 from bot.services.numbers import is_id, parse_id, parse_number
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
@@ -44,6 +45,8 @@ _SHORT_HOUR = re.compile(r"[0-9]:[0-9]{2}")
 _HOURS_PER_DAY = re.compile(r"([0-9]{1,2}(?:\.[0-9]{1,2})?)h/day")
 _DAYS = {name: i for i, name in enumerate(subscriptions.WEEKDAYS)}
 _DAYS |= {name[:3]: i for name, i in list(_DAYS.items())}
+# Workdays are days joined by "-" (a span) or "," (a list): mon-fri, sun-thu, mon,wed,fri.
+_WORKDAYS = re.compile(r"[a-z]{3,9}(?:[-,][a-z]{3,9})+")
 NO_RAW_CHANNEL = "Pick the channel with Slack's # autocomplete, so it arrives as a link."
 # A channel typed by hand: "#design", or "<#C1>" typed literally (it arrives as "&lt;#C1&gt;").
 _TYPED_CHANNEL = ("#", "&lt;#")
@@ -111,6 +114,7 @@ class SubscribeArgs(_Args):
     timezone: str | None = None
     chart: bool = False
     hours_per_day: float | None = None
+    workdays: tuple[int, ...] | None = None
     problems: tuple[str, ...] = ()
 
     @classmethod
@@ -152,6 +156,7 @@ class SubscribeArgs(_Args):
             channel_id=self.channel_id or channel_id,
             schedule=schedule,
             options={"chart": self.chart, "hours_per_day": hours},
+            workdays=frozenset(self.workdays) if self.workdays is not None else None,
         )
 
     def draft(self, channel_id: str) -> SubscribeDraft:
@@ -165,6 +170,7 @@ class SubscribeArgs(_Args):
             day=day,
             local_time=values["local_time"],
             timezone=self.timezone,
+            workdays=self.workdays,
             problems=self.problems,
         )
 
@@ -200,6 +206,8 @@ def _kind(word: str) -> str | None:
         return "cadence"
     if lowered in _DAYS:
         return "weekday"
+    if _WORKDAYS.fullmatch(lowered) and all(d in _DAYS for d in re.split("[-,]", lowered)):
+        return "workdays"
     if _TIME.fullmatch(word):
         return "local_time"
     if lowered == "chart":
@@ -244,11 +252,16 @@ def _value(kind: str | None, word: str) -> tuple[object, str | None]:
         if not 0 < hours <= MAX_HOURS_PER_DAY:
             return None, f"“{safe(word)}”: hours per day go from more than 0 to 24."
         return hours, None
+    if kind == "workdays":
+        try:
+            return tuple(sorted(parse_workdays(word))), None
+        except UsageError as error:
+            return None, error.problem
     return None, f"I don't understand “{safe(word[:40])}” here."
 
 
 def _row(ctx: CommandContext, sub: Subscription) -> ScheduledDigest:
-    return subscriptions.scheduled(sub, ctx.deps.clock(), ctx.deps.cache)
+    return subscriptions.scheduled(sub, ctx.deps.clock(), ctx.deps.cache, ctx.deps.repo)
 
 
 def run_digest(ctx: CommandContext, readings: Readings[DigestArgs]) -> Reply:
@@ -256,7 +269,7 @@ def run_digest(ctx: CommandContext, readings: Readings[DigestArgs]) -> Reply:
     today = today_for(ctx.deps, ctx.changes)
     try:
         team_id, digest = subscriptions.preview_digest(
-            ctx.deps.noko, ctx.deps.cache, args.team, args.period, today, ctx.sight
+            ctx.deps.noko, ctx.deps.cache, args.team, args.period, today, ctx.sight, ctx.deps.repo
         )
     except TeamNotFoundError as error:
         raise args.explain(error) from None
@@ -310,10 +323,10 @@ SUBCOMMANDS = (
                "A team's digest now, just for you, with a button to post it (default last-week).",
                DigestArgs.readings, run_digest, 30),
     Subcommand("subscribe", "<team> [#channel] [daily|weekly|monthly] [day] [HH:MM] [time zone] "
-               "[chart] [Nh/day]",
+               "[workdays] [chart] [Nh/day]",
                "Post the team's digest to a channel on a schedule (defaults: this channel, weekly, "
-               "Monday, 09:00, your time zone, 8h/day expected, no chart). Without a team: opens "
-               "a form.",
+               "Monday, 09:00, your time zone, workdays mon-fri, 8h/day expected, no chart). "
+               "Without a team: opens a form.",
                SubscribeArgs.readings, run_subscribe, 31),
     Subcommand("unsubscribe", "<id|team> [#channel]", "Stop a channel digest.",
                UnsubscribeArgs.from_words, run_unsubscribe, 32),

@@ -1,0 +1,121 @@
+"""The working calendar as the clock follows it: workdays, holidays, people away, and one key
+per period whatever the weekday (Noko's week start on Sunday included)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sched_helpers import at, daily, posts
+
+from bot.devtools.fake_slack import FakeSlack
+
+MONDAY_TO_FRIDAY: dict[str, object] = {}  # the default
+
+
+def _headers(slack: FakeSlack) -> list[str]:
+    return [c.args["blocks"][0]["text"]["text"] for c in posts(slack) if c.args.get("blocks")]
+
+
+def _idle_text(slack: FakeSlack) -> str:
+    return json.dumps([c.args.get("blocks") for c in posts(slack)])
+
+
+@pytest.fixture
+def sunday_weeks(sandbox):
+    sandbox.store.settings.week_start = "sunday"
+    yield
+    sandbox.store.settings.week_start = "monday"
+
+
+def test_monday_daily_covers_friday(repo, clock, slack, make_runner) -> None:
+    clock.set(at("2026-11-06T07:00:00"))  # Friday
+    sub = daily(repo, options=MONDAY_TO_FRIDAY)
+    runner = make_runner()
+    for moment in ("2026-11-07T08:00:30", "2026-11-08T08:00:30"):  # Saturday, Sunday
+        clock.set(at(moment))
+        assert runner.tick().posted == []
+    clock.set(at("2026-11-09T08:00:30"))  # Monday 09:00:30 in Berlin
+    assert runner.tick().posted == [sub.id]
+    assert _headers(slack) == ["Engineering · Friday 6 Nov 2026"]
+    posted = [r.period_key for r in repo.runs_for(sub.id) if r.state == "posted"]
+    assert posted == ["daily:2026-11-06"]
+
+
+def test_no_digest_on_a_holiday_and_the_next_covers_the_last_working_day(
+    repo, clock, slack, make_runner
+) -> None:
+    clock.set(at("2026-11-06T07:00:00"))
+    sub = daily(repo, options=MONDAY_TO_FRIDAY)
+    repo.add_holiday(at("2026-11-09T00:00:00").date(), "Founders' day", created_by="UADMIN")
+    runner = make_runner()
+    clock.set(at("2026-11-09T08:00:30"))  # the holiday
+    assert runner.tick().posted == [] and posts(slack) == []
+    clock.set(at("2026-11-10T08:00:30"))  # Tuesday: covers Friday, skipping the holiday
+    assert runner.tick().posted == [sub.id]
+    assert _headers(slack) == ["Engineering · Friday 6 Nov 2026"]
+
+
+def test_workdays_mon_to_sat_post_on_saturday(repo, clock, slack, make_runner) -> None:
+    clock.set(at("2026-11-06T07:00:00"))
+    daily(repo, options={"workdays": [0, 1, 2, 3, 4, 5]})
+    clock.set(at("2026-11-07T08:00:30"))  # Saturday
+    make_runner().tick()
+    assert _headers(slack) == ["Engineering · Friday 6 Nov 2026"]
+
+
+def test_friday_weekly_covers_that_week(repo, clock, slack, make_runner) -> None:
+    clock.set(at("2026-11-09T07:00:00"))
+    daily(repo, cadence="weekly", weekday=4, options=MONDAY_TO_FRIDAY)
+    clock.set(at("2026-11-13T08:00:30"))  # Friday 13 Nov, 09:00:30 in Berlin
+    make_runner().tick()
+    assert _headers(slack) == ["Engineering · Week of 9 Nov 2026"]
+
+
+def test_sunday_week_start_weekday_edited_both_ways_no_duplicate_no_gap(
+    repo, clock, slack, make_runner, sunday_weeks
+) -> None:
+    """The bug: Sunday→Monday posted "Week of 22 Nov" twice, and back skipped a week."""
+    clock.set(at("2026-11-27T07:00:00"))
+    sub = daily(repo, cadence="weekly", weekday=6, options=MONDAY_TO_FRIDAY)
+    runner = make_runner()
+    clock.set(at("2026-11-29T08:00:30"))  # Sunday 29 Nov
+    assert runner.tick().posted == [sub.id]
+    repo.update_subscription(sub.id, weekday=0)  # to Monday
+    clock.set(at("2026-11-30T08:00:30"))  # Monday 30 Nov: the same week, already posted
+    assert runner.tick().posted == []
+    repo.update_subscription(sub.id, weekday=6)  # back to Sunday
+    clock.set(at("2026-12-06T08:00:30"))  # Sunday 6 Dec: the next week, not skipped
+    assert runner.tick().posted == [sub.id]
+    repo.update_subscription(sub.id, weekday=0)
+    clock.set(at("2026-12-14T08:00:30"))  # Monday 14 Dec
+    assert runner.tick().posted == [sub.id]
+    assert _headers(slack) == [
+        "Engineering · Week of 22 Nov 2026",
+        "Engineering · Week of 29 Nov 2026",
+        "Engineering · Week of 6 Dec 2026",
+    ]
+    keys = sorted(r.period_key for r in repo.runs_for(sub.id) if r.state == "posted")
+    assert keys == ["weekly:2026-11-22", "weekly:2026-11-29", "weekly:2026-12-06"]
+
+
+def test_a_week_posted_under_an_old_iso_key_is_not_posted_again(
+    repo, clock, slack, make_runner, sunday_weeks
+) -> None:
+    """Before the upgrade, Sunday 29 Nov posted the week of 22 Nov as weekly:2026-W47 (the ISO
+    week of 22 Nov). Moved to Monday after the upgrade, that week is still done."""
+    clock.set(at("2026-11-27T07:00:00"))
+    sub = daily(repo, cadence="weekly", weekday=6, options=MONDAY_TO_FRIDAY)
+    clock.set(at("2026-11-29T08:00:05"))
+    old = repo.claim_run(sub.id, "weekly:2026-W47", late=False, due_at=at("2026-11-29T08:00:00"))
+    assert old is not None
+    repo.mark_posted(old.id, "1.0")
+    runner = make_runner()
+    clock.set(at("2026-11-29T08:00:30"))  # the same occurrence, seen by the new rule
+    assert runner.tick().posted == []
+    repo.update_subscription(sub.id, weekday=0)
+    clock.set(at("2026-11-30T08:00:30"))
+    assert runner.tick().posted == []
+    clock.set(at("2026-12-07T08:00:30"))
+    assert runner.tick().posted == [sub.id]
+    assert _headers(slack) == ["Engineering · Week of 29 Nov 2026"]

@@ -1,0 +1,51 @@
+"""The "no time logged" list names only people the period expects to work: not on days off
+(weekends, holidays) and not people away, through the digest's one build path."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.services.calendar import attendance_for
+from bot.services.periods import day_period, range_period
+from bot.services.team_digest import DigestJob, build_team_digest
+
+SATURDAY = day_period(dt.date(2026, 11, 7))
+EVERY_DAY = {"workdays": list(range(7))}
+
+
+def _idle(noko, period, attendance=None) -> list[str]:
+    digest = build_team_digest(noko, DigestJob(1, period, attendance=attendance))
+    return [line.name for line in digest.idle]
+
+
+def test_nobody_is_idle_on_a_day_off(noko, repo) -> None:
+    assert _idle(noko, SATURDAY), "the sandbox has people without time on Saturday"
+    assert _idle(noko, SATURDAY, attendance_for(repo, {}, SATURDAY)) == []
+
+
+def test_nobody_is_idle_on_a_holiday(noko, repo) -> None:
+    repo.add_holiday(SATURDAY.start, "Open day", created_by="UADMIN")
+    assert _idle(noko, SATURDAY, attendance_for(repo, EVERY_DAY, SATURDAY)) == []
+
+
+def test_people_away_are_left_out_for_periods_overlapping_their_absence(noko, repo) -> None:
+    digest = build_team_digest(noko, DigestJob(1, SATURDAY))
+    away, *others = digest.summary.members_without_time
+    assert others and away.email
+    repo.set_away("UAWAY", away.email.upper(), dt.date(2026, 11, 7), dt.date(2026, 11, 20))
+    listed = _idle(noko, SATURDAY, attendance_for(repo, EVERY_DAY, SATURDAY))
+    assert away.name not in listed and {m.name for m in others} <= set(listed)
+    # A period before the absence still lists them.
+    before = range_period(dt.date(2026, 10, 31), dt.date(2026, 10, 31))
+    earlier = _idle(noko, before, attendance_for(repo, EVERY_DAY, before))
+    plain = _idle(noko, before)
+    assert earlier == plain
+
+
+def test_back_ends_the_absence_from_today(repo) -> None:
+    repo.set_away("UAWAY", "a@example.com", dt.date(2026, 11, 2), dt.date(2026, 11, 20))
+    assert repo.end_away("UAWAY", dt.date(2026, 11, 10))
+    assert repo.absences_between(dt.date(2026, 11, 10), dt.date(2026, 11, 30)) == []
+    [(_, _, start, until)] = repo.absences_between(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert (start, until) == (dt.date(2026, 11, 2), dt.date(2026, 11, 9))
+    assert not repo.end_away("UAWAY", dt.date(2026, 11, 10))
