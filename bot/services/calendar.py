@@ -160,6 +160,7 @@ def add_holiday(ctx: ChangeContext, day: dt.date, name: str | None) -> tuple[Hol
     is new (else only its name changed)."""
     name = " ".join((name or "").split())[:MAX_HOLIDAY_NAME] or None
     target = AuditTarget(f"holiday {day.isoformat()}", detail=name)
+
     def work() -> bool:
         added = ctx.repo.add_holiday(day, name, created_by=ctx.actor_id)
         ctx.repo.wake_subscriptions()  # next-due times were computed with the old holidays

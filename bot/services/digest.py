@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.services.access import EVERYONE, Sight
-from bot.services.calendar import Attendance
 from bot.services.expected import expected_minutes, hours_per_day, workdays_in
 from bot.services.fetch import TeamData
 from bot.services.periods import Period
 from bot.services.summary import MemberHours, ProjectHours, TeamSummary, summarize
+
+if TYPE_CHECKING:  # calendar imports changes and storage, which read the settings
+    from bot.services.calendar import Attendance
 
 NOKO_URL = "https://secure.nokotime.com/"
 DEFAULT_TOP_PROJECTS = 10

@@ -119,3 +119,27 @@ def test_a_week_posted_under_an_old_iso_key_is_not_posted_again(
     clock.set(at("2026-12-07T08:00:30"))
     assert runner.tick().posted == [sub.id]
     assert _headers(slack) == ["Engineering · Week of 29 Nov 2026"]
+
+
+def test_a_holiday_taken_back_makes_that_day_a_posting_day_again(
+    repo, clock, slack, make_runner, noko
+) -> None:
+    """Next-due times are computed with the holidays: changing them must wake the clock."""
+    from bot.services.cache import NokoCache
+    from bot.services.calendar import remove_holiday
+    from bot.services.changes import ChangeContext
+    from bot.slack.directory import SlackDirectory
+    from bot.slack.posting import slack_client
+
+    clock.set(at("2026-11-06T07:00:00"))  # Friday
+    sub = daily(repo, options=MONDAY_TO_FRIDAY)
+    monday = at("2026-11-09T00:00:00").date()
+    repo.add_holiday(monday, "Founders' day", created_by="U1")
+    runner = make_runner()
+    clock.set(at("2026-11-06T08:00:30"))
+    assert runner.tick().posted == [sub.id]  # Friday's post; next due skips the holiday
+    directory = SlackDirectory(slack_client("xoxb-test", slack.api_url))
+    remove_holiday(ChangeContext(noko, repo, NokoCache(noko), directory, "U1"), monday)
+    clock.set(at("2026-11-09T08:00:30"))  # Monday is a working day again
+    assert runner.tick().posted == [sub.id]
+    assert _headers(slack)[-1] == "Engineering · Friday 6 Nov 2026"
