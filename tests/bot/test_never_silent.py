@@ -126,6 +126,10 @@ def runner_repo(settings, clock):
     repo.close()
 
 
+# Every day a workday: the app's day is today, whatever weekday that is.
+EVERY_DAY = {"workdays": list(range(7))}
+
+
 def _posts_to(fake, channel: str) -> list[dict]:
     """Messages Slack accepted in ``channel`` (a refused call is recorded, not posted)."""
     return [m for m in fake.messages if m["channel"] == channel]
@@ -150,6 +154,7 @@ def test_not_in_channel_is_told_shown_and_posted_late_once_the_bot_joins(
         local_time="09:00",
         timezone="Europe/Berlin",
         created_by=people.admin.id,
+        options=EVERY_DAY,
     )
     fake.set_conversation("C0LOST", bot_member=False)  # e.g. the bot was removed meanwhile
     runner = build_runner(settings, runner_repo, clock, deps.noko, threading.Event())
@@ -204,6 +209,7 @@ def test_another_member_joining_requeues_nothing(
         local_time="09:00",
         timezone="Europe/Berlin",
         created_by=people.admin.id,
+        options=EVERY_DAY,
     )
     fake.set_conversation("C0LOST", bot_member=False)
     runner = build_runner(settings, runner_repo, clock, deps.noko, threading.Event())

@@ -15,6 +15,8 @@ from sqlalchemy import event
 
 from bot.devtools.fake_slack import FakeSlack
 from bot.scheduler.plan import plan_tick
+from bot.services.calendar import load_calendar
+from bot.services.schedule import legacy_keys
 from bot.slack.posting import SlackPoster, slack_client
 from bot.storage import open_repository
 from bot.storage.db import make_engine, upgrade_engine
@@ -187,12 +189,11 @@ def test_due_index_plans_exactly_what_planning_every_subscription_would(
         elif change < 0.25 and sub.cadence == "weekly":
             repo.update_subscription(sub.id, weekday=rng.randrange(7))
         since = now - policy.lookback - dt.timedelta(days=1)
-        expected = plan_tick(
-            repo.list_subscriptions(include_paused=False),
-            now,
-            repo.period_keys_since(since),
-            policy,
-        )
+        every = repo.list_subscriptions(include_paused=False)
+        calendar = load_calendar(repo, 0)  # the demo sandbox's weeks start on Monday
+        runs = repo.run_keys_since(since)
+        taken = {s.id: legacy_keys(s, runs.get(s.id, ()), calendar) for s in every}
+        expected = plan_tick(every, now, taken, policy, calendar)
         report = runner.tick()
         assert sorted(report.posted) == sorted(i.subscription.id for i in expected.post), now
         assert sorted(report.missed) == sorted(i.subscription.id for i in expected.missed), now
