@@ -106,9 +106,19 @@ def build_digest(
         noko_url=noko_url,
         unpinged=unpinged,
         team_id=team_id,
-        expected_minutes=expected_minutes(workdays_in(period), hours_per_day(options)),
+        expected_minutes=expected_minutes(
+            _working_days(period, attendance), hours_per_day(options)
+        ),
         chart=bool(options.get("chart")),
     )
+
+
+def _working_days(period: Period, attendance: Attendance | None) -> int:
+    """Days of ``period`` people are expected to work: the subscription's workdays less the
+    holidays when the calendar is known, else Monday to Friday."""
+    if attendance is None:
+        return workdays_in(period)
+    return len(attendance.calendar.working_days(period, attendance.workdays))
 
 
 def _idle_lines(

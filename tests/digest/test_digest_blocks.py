@@ -234,7 +234,7 @@ def test_digest_never_pings_members_who_logged_time() -> None:
     assert _mentions(messages) == ["<@U00003>"]
 
 
-def _one_member_digest(minutes: int, **options: object):
+def _one_member_digest(minutes: int, attendance=None, **options: object):
     users = _users(1)
     summary = summarize(_entries(users, minutes // 2), users, PERIOD)  # user 1 logs 2 x minutes/2
     return build_digest(
@@ -245,7 +245,21 @@ def _one_member_digest(minutes: int, **options: object):
         slack_ids_by_email={},
         options=options,
         team_id=77,
+        attendance=attendance,
     )
+
+
+def test_expected_hours_follow_the_subscriptions_workdays_and_holidays() -> None:
+    from bot.services.calendar import Attendance, Calendar
+
+    holiday = Calendar(holidays=frozenset({PERIOD.start}))  # the week's Monday
+    mon_to_sat = frozenset(range(6))
+    digest = _one_member_digest(31 * 60, Attendance(holiday, mon_to_sat))
+    line = block_text(block_by_id(digest_messages(digest)[0].blocks, BlockId.DIGEST_MEMBERS))
+    assert "31h / 40h" in line  # Tuesday to Saturday: 5 days of 8 hours
+    digest = _one_member_digest(31 * 60, Attendance(holiday, frozenset(range(5))))
+    line = block_text(block_by_id(digest_messages(digest)[0].blocks, BlockId.DIGEST_MEMBERS))
+    assert "31h / 32h" in line  # Tuesday to Friday
 
 
 def test_member_line_has_a_bar_against_expected_hours_of_the_week() -> None:
