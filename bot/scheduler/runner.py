@@ -219,23 +219,33 @@ class Runner:
             else f"they are a {sight.why}, who sees less than when it was set up"
         )
         reason = f"<@{sub.created_by}> owns it and now: {now}"
+        log.warning("paused subscription %s: its owner's Noko level fell", sub.id)
+        self._clock_audit(
+            sub,
+            "pause",
+            "ok",
+            f"#{sub.id} <#{sub.channel_id}>: {reason}",
+            f"Paused the digest of *{safe(sub.team_name)}* in <#{sub.channel_id}> (#{sub.id}): "
+            f"a channel digest posts what its owner may read in Noko, and {reason}. "
+            "Whoever resumes it becomes its owner.",
+        )
+
+    def _clock_audit(
+        self, sub: Subscription, action: str, result: str, detail: str, announcement: str
+    ) -> None:
+        """What the clock did of its own accord: an audit row (as "clock") and a line in
+        AUDIT_CHANNEL when set."""
         self.repo.record_audit(
             slack_user_id="clock",
-            action="pause",
+            action=action,
             team_id=sub.team_id,
             team_name=sub.team_name,
             noko_user_ids=[],
-            result="ok",
-            detail=f"#{sub.id} <#{sub.channel_id}>: {reason}"[:500],
+            result=result,
+            detail=detail[:500],
         )
-        log.warning("paused subscription %s: its owner's Noko level fell", sub.id)
         if self.audit_channel:
-            text = (
-                f"Paused the digest of *{safe(sub.team_name)}* in <#{sub.channel_id}> (#{sub.id}): "
-                f"a channel digest posts what its owner may read in Noko, and {reason}. "
-                "Whoever resumes it becomes its owner."
-            )
-            self.poster.post(self.audit_channel, [Reply(text)])
+            self.poster.post(self.audit_channel, [Reply(announcement)])
 
     def _deliver(
         self,
@@ -343,19 +353,14 @@ class Runner:
         if sub is None:
             return
         try:
-            self.repo.record_audit(
-                slack_user_id="clock",
-                action="digest",
-                team_id=sub.team_id,
-                team_name=sub.team_name,
-                noko_user_ids=[],
-                result="failed",
-                detail=f"#{sub.id} <#{sub.channel_id}> {run.period_key}: {run.error}"[:500],
+            self._clock_audit(
+                sub,
+                "digest",
+                "failed",
+                f"#{sub.id} <#{sub.channel_id}> {run.period_key}: {run.error}",
+                failure_notice(sub, run, for_owner=False),
             )
             self.poster.post(sub.created_by, [Reply(failure_notice(sub, run, for_owner=True))])
-            if self.audit_channel:
-                notice = failure_notice(sub, run, for_owner=False)
-                self.poster.post(self.audit_channel, [Reply(notice)])
         except Exception:
             log.exception("failure of digest run %s not told", run.id)
 
