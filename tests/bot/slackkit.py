@@ -75,3 +75,27 @@ def subscribe_design(deps: Any, people: Any, **fields: Any) -> Any:
         created_by=people.admin.id,
     )
     return deps.repo.create_subscription(**{**values, **fields})
+
+
+def daily_subscribe_form(team_id: int, channel_id: str) -> dict[str, Any]:
+    """A submitted subscribe form: ``team_id``'s digest to ``channel_id``, daily at 09:00 UTC."""
+    from bot.ids import ActionId, BlockId, CallbackId
+    from bot.listeners.views.subscribe import SubscribeDraft
+
+    opt = {"text": {"type": "plain_text", "text": "x"}, "value": "x"}
+
+    def chosen(value: str) -> dict[str, Any]:
+        return {"selected_option": {**opt, "value": value}}
+
+    values = {
+        BlockId.TEAM: {ActionId.TEAM_SELECT: chosen(str(team_id))},
+        BlockId.SUB_CHANNEL: {ActionId.SUB_CHANNEL: {"selected_conversation": channel_id}},
+        BlockId.SUB_CADENCE: {ActionId.SUB_CADENCE: chosen("daily")},
+        BlockId.SUB_TIME: {ActionId.SUB_TIME: {"selected_time": "09:00"}},
+        BlockId.SUB_TIMEZONE: {ActionId.SUB_TIMEZONE: chosen("UTC")},
+    }
+    return {
+        "callback_id": CallbackId.SUBSCRIBE,
+        "private_metadata": SubscribeDraft().metadata(),
+        "state": {"values": values},
+    }

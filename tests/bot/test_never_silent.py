@@ -10,10 +10,9 @@ import time
 from urllib.parse import urlencode
 
 import pytest
-from slackkit import reply_text
+from slackkit import daily_subscribe_form, reply_text
 
-from bot.ids import ActionId, BlockId, CallbackId
-from bot.listeners.views.subscribe import SubscribeDraft
+from bot.ids import ActionId
 from bot.scheduler.cli import build_runner
 from bot.scheduler.clock import ManualClock
 from bot.storage import open_repository
@@ -93,19 +92,7 @@ def test_the_join_button_joins_only_a_public_channel(slack, people, fake):
 
 def test_the_subscribe_form_refuses_a_dm_too(slack, people, deps, fake):
     team_id = next(t["id"] for t in deps.noko.list_teams() if t["name"] == "Design")
-    opt = {"text": {"type": "plain_text", "text": "x"}, "value": "x"}
-    values = {
-        BlockId.TEAM: {ActionId.TEAM_SELECT: {"selected_option": {**opt, "value": str(team_id)}}},
-        BlockId.SUB_CHANNEL: {ActionId.SUB_CHANNEL: {"selected_conversation": "D0DIRECT"}},
-        BlockId.SUB_CADENCE: {ActionId.SUB_CADENCE: {"selected_option": {**opt, "value": "daily"}}},
-        BlockId.SUB_TIME: {ActionId.SUB_TIME: {"selected_time": "09:00"}},
-        BlockId.SUB_TIMEZONE: {ActionId.SUB_TIMEZONE: {"selected_option": {**opt, "value": "UTC"}}},
-    }
-    view = {
-        "callback_id": CallbackId.SUBSCRIBE,
-        "private_metadata": SubscribeDraft().metadata(),
-        "state": {"values": values},
-    }
+    view = daily_subscribe_form(team_id, "D0DIRECT")
     slack.submit(people.admin, view)
     result = json.dumps(fake.wait_for("views.update")[0].args["view"])
     assert "direct message" in result

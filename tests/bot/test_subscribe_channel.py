@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from slackkit import reply_text
+from slackkit import daily_subscribe_form, reply_text
 
-from bot.ids import ActionId, BlockId, CallbackId
 from bot.listeners.commands.subcommands.digests import channel_of
-from bot.listeners.views.subscribe import SubscribeDraft
 from bot.services.command_text import mention_user_id, tokenize
 
 # What Slack sends when someone types "<#C0PRIVATE>" or "&lt;#C0PRIVATE&gt;" by hand.
@@ -82,19 +80,7 @@ def test_form_submission_for_a_channel_the_subscriber_is_not_in_is_refused(
 ):
     fake.set_channel("C0PRIVATE", [people.admin.id])
     team_id = next(t["id"] for t in deps.noko.list_teams() if t["name"] == "Design")
-    opt = {"text": {"type": "plain_text", "text": "x"}, "value": "x"}
-    values = {
-        BlockId.TEAM: {ActionId.TEAM_SELECT: {"selected_option": {**opt, "value": str(team_id)}}},
-        BlockId.SUB_CHANNEL: {ActionId.SUB_CHANNEL: {"selected_conversation": "C0PRIVATE"}},
-        BlockId.SUB_CADENCE: {ActionId.SUB_CADENCE: {"selected_option": {**opt, "value": "daily"}}},
-        BlockId.SUB_TIME: {ActionId.SUB_TIME: {"selected_time": "09:00"}},
-        BlockId.SUB_TIMEZONE: {ActionId.SUB_TIMEZONE: {"selected_option": {**opt, "value": "UTC"}}},
-    }
-    view = {
-        "callback_id": CallbackId.SUBSCRIBE,
-        "private_metadata": SubscribeDraft().metadata(),
-        "state": {"values": values},
-    }
+    view = daily_subscribe_form(team_id, "C0PRIVATE")
     slack.submit(people.supervisor, view)
     result = json.dumps(fake.wait_for("views.update")[0].args["view"])
     assert "not a member of <#C0PRIVATE>" in result
