@@ -7,11 +7,12 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.services.digest import DEFAULT_MAX_MENTIONS
-
 DEFAULT_NOKO_API_URL = "https://api.nokotime.com/v2"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///noko_bot.db"
+# DIGEST_MAX_MENTIONS: a digest pings at most this many people (a 300-member team with no time
+# once made one message with 300 mentions).
+DEFAULT_MAX_MENTIONS = 10
 
 
 def normalise_database_url(url: str) -> str:

@@ -19,12 +19,12 @@ from bot.scheduler.plan import CatchUpPolicy, DueItem, plan_tick
 from bot.services.access import ReadAccess, Reader, Sight
 from bot.services.cache import NokoCache
 from bot.services.calendar import Calendar, attendance_for, load_calendar
-from bot.services.digest import DEFAULT_MAX_MENTIONS
 from bot.services.fetch import TeamData
 from bot.services.people import Directory as PeopleDirectory
 from bot.services.posting import Message, PostOutcome
 from bot.services.schedule import Occurrence, covered_period, legacy_keys, next_due
 from bot.services.team_digest import DigestJob, digest_for, fetch_for
+from bot.settings import DEFAULT_MAX_MENTIONS
 from bot.storage import Repository, Run, Subscription
 from bot.zones import zone_info
 from noko_core import NokoClient, NokoError

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.services.access import EVERYONE, Sight
+from bot.services.calendar import Attendance
 from bot.services.expected import expected_minutes, hours_per_day, workdays_in
 from bot.services.fetch import TeamData
 from bot.services.periods import Period
 from bot.services.summary import MemberHours, ProjectHours, TeamSummary, summarize
-
-if TYPE_CHECKING:  # calendar imports changes and storage, which read the settings
-    from bot.services.calendar import Attendance
+from bot.settings import DEFAULT_MAX_MENTIONS
 
 NOKO_URL = "https://secure.nokotime.com/"
 DEFAULT_TOP_PROJECTS = 10
-# DIGEST_MAX_MENTIONS: a digest pings at most this many people (a 300-member team with no time
-# once made one message with 300 mentions).
-DEFAULT_MAX_MENTIONS = 10
 
 
 @dataclass(frozen=True)

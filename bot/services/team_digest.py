@@ -12,9 +12,10 @@ from typing import Any
 
 from bot.services.access import EVERYONE, Sight
 from bot.services.calendar import Attendance
-from bot.services.digest import DEFAULT_MAX_MENTIONS, NOKO_URL, Digest, digest_from_data
+from bot.services.digest import NOKO_URL, Digest, digest_from_data
 from bot.services.fetch import FetchResult, TeamData, TeamRequest, fetch_teams
 from bot.services.periods import Period
+from bot.settings import DEFAULT_MAX_MENTIONS
 from noko_core import NokoClient, NokoError
 
 SlackIds = Callable[[Sequence[str]], Mapping[str, str]]
