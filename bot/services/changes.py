@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from bot.errors import NotAllowedError
-from bot.services.access import NotVisibleError, ReadAccess, Reader
+from bot.services.access import NotVisibleError, ReadAccess, Reader, Sight
 from bot.services.authz import authorize_change
 from bot.services.cache import NokoCache
 from bot.services.people import Directory
@@ -56,6 +56,10 @@ class ChangeContext:
         """Whose time people may read (READ_ACCESS), looked up like rights: through the cache."""
         return Reader(self.cache, self.directory, self.read_access)
 
+    def actor_sight(self) -> Sight:
+        """Whose time the actor may read (their Noko level, or READ_ACCESS=everyone)."""
+        return self.reader.sight(self.actor_id)
+
 
 @dataclass
 class AuditTarget:
@@ -95,7 +99,7 @@ def may(ctx: ChangeContext, action: str) -> bool:
 def require_membership_reading(ctx: ChangeContext) -> None:
     """Team membership is for anyone with an active Noko user (READ_ACCESS=everyone: anyone)
     and for anyone who may change teams; others get NotVisibleError (see bot.services.access)."""
-    sight = ctx.reader.sight(ctx.actor_id)
+    sight = ctx.actor_sight()
     if sight.level != "none" or may(ctx, "add"):
         return
     raise NotVisibleError(

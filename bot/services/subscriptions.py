@@ -115,7 +115,7 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
 def owner_fields(ctx: ChangeContext) -> dict[str, Any]:
     """Who a channel digest reads as: the actor, with their Noko level now. Someone who may read
     no time can't own one (it would post nothing)."""
-    sight = ctx.reader.sight(ctx.actor_id)
+    sight = ctx.actor_sight()
     if sight.level == "none":
         raise NotVisibleError(f"A channel digest posts the time you may read, and {sight.why}.")
     return {"created_by": ctx.actor_id, "read_level": sight.level}
@@ -288,7 +288,7 @@ def subscription_digest(ctx: ChangeContext, subscription_id: int, now: dt.dateti
     """What the channel gets at the subscription's next post (as if resumed, when paused): the
     period ``next_post`` says, the one the clock will cover then, as its owner may read it --
     unless the viewer may read less: nobody previews more than Noko shows them."""
-    viewer = ctx.reader.sight(ctx.actor_id)
+    viewer = ctx.actor_sight()
     viewer.require_time()
     noko, repo, cache = ctx.noko, ctx.repo, ctx.cache
     sub = repo.get_subscription(subscription_id)

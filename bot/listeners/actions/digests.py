@@ -112,7 +112,7 @@ def handle_post_digest_action(
         raise BotError("I can't tell which channel to post to. Run the command there again.")
     period = period_of(value.s, value.e, value.k)
     # What the clicker may read: the button's values alone must not widen anyone's view.
-    sight = changes.reader.sight(changes.actor_id)
+    sight = changes.actor_sight()
     sight.require_time()
     attendance = attendance_for(deps.repo, {}, period)
     digest = build_team_digest(
@@ -211,7 +211,7 @@ def handle_member_detail_action(
     try:
         chosen = action.get("selected_option") or {}  # the Details menu, or a button
         value = MemberButton.parse(chosen.get("value") or action.get("value"))
-        sight = changes.reader.sight(changes.actor_id)
+        sight = changes.actor_sight()
         detail = member_detail(deps.noko, value, sight)
     except Exception as error:
         raise ViewFailedError(error, view_id=view_id, kind="detail") from error

@@ -59,9 +59,7 @@ def page_reply(deps: Deps, changes: ChangeContext, request: PageRequest) -> Repl
         require_membership_reading(changes)
         detail = members_of(deps.noko, _team(deps, request.team), request.role, request.state)
         return team_detail_reply(detail, page=request.page)
-    sight = changes.reader.sight(changes.actor_id)
-    sight.require_time()
-    hours = hours_of(deps.noko, _team(deps, request.team), request.period(), sight)
+    hours = hours_of(deps.noko, _team(deps, request.team), request.period(), changes.actor_sight())
     return hours_reply(hours, page=request.page)
 
 

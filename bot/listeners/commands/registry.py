@@ -49,7 +49,7 @@ class CommandContext:
     @property
     def sight(self) -> Sight:
         """Whose time the caller may read (their Noko level, or READ_ACCESS=everyone)."""
-        return self.changes.reader.sight(self.user_id)
+        return self.changes.actor_sight()
 
     def announce(self, reply: Reply) -> Reply:
         """Tell AUDIT_CHANNEL about a change, in the words the changer is answered with."""
