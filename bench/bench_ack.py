@@ -108,14 +108,14 @@ def run_once(design: Design, size: int, latency: float, waits: Waits) -> Metrics
         try:
             wait_http(f"http://127.0.0.1:{sandbox_port}/v2")
             wait_http(f"http://127.0.0.1:{app_port}/healthz")
-            _warm_up(f"http://127.0.0.1:{app_port}/slack/events", fake)
-            return _burst(app_port, fake, size, waits)
+            warm_up(f"http://127.0.0.1:{app_port}/slack/events", fake)
+            return burst(app_port, fake, size, waits)
         finally:
             stop(app)
             stop(sandbox)
 
 
-def _warm_up(url: str, fake: FakeSlack) -> None:
+def warm_up(url: str, fake: FakeSlack) -> None:
     """One command first, so that both designs start with Bolt's auth.test done."""
     body = slash_command_body("help", user_id="UBENCH", response_url=fake.response_url("warm"))
     requests.post(url, data=body, headers=signed_headers(SECRET, body), timeout=30)
@@ -123,7 +123,7 @@ def _warm_up(url: str, fake: FakeSlack) -> None:
     fake.clear()
 
 
-def _burst(port: int, fake: FakeSlack, size: int, waits: Waits) -> Metrics:
+def burst(port: int, fake: FakeSlack, size: int, waits: Waits) -> Metrics:
     """All ``size`` connections are opened first; then every request is written in one quick
     loop (about 10 µs each) and one selector thread times each answer, so the figure is the
     server's and not the client's: 1,000 client threads would queue on their own GIL."""
@@ -237,6 +237,7 @@ def _summary(outcomes: dict[str, Outcome], waits: Waits) -> Metrics:
             f"replied_in_{waits.final:g}s": len(finals),
             "ran_after_failed_ack": sum(1 for o in failed if o.final_s is not None),
             "final_p50_s": statistics.median(finals) if finals else float("nan"),
+            "final_p99_s": percentile(finals, 99) if finals else float("nan"),
             "final_max_s": max(finals) if finals else float("nan"),
         }
     return metrics
