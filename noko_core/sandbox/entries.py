@@ -14,8 +14,9 @@ Choices where the docs are silent (UNCONFIRMED on the real API):
   either (`invoiced`), and no entry may be logged to an archived project (`archived_project`).
 - An entry without a project is not billable; otherwise it is billable when its project is and
   none of its tags is unbillable (the rule the demo data follows).
-- Every write sets `updated_at` to the current second (UTC) and emits `entry.created`,
-  `entry.updated` (with `changes`) or `entry.deleted` (the entry as it was) to the webhooks.
+- Every write sets `updated_at` to the current second (UTC; see `Store.now`) and emits
+  `entry.created`, `entry.updated` (with `changes`) or `entry.deleted` (the entry as it was) to
+  the webhooks, after `project.created`/`tag.created` for a project or tags it created.
 """
 
 from __future__ import annotations
@@ -111,6 +112,14 @@ def _round_up(minutes: int, increment: int) -> int:
     return -(-minutes // increment) * increment
 
 
+def _publish_created(call: Call, projects: set[int], tags: set[int]) -> None:
+    """Webhook events for the projects and tags a write created (ids not in the given sets)."""
+    for pid in sorted(set(call.store.projects) - projects):
+        call.events.publish("project.created", call.shapes.project(call.store.projects[pid]), {})
+    for tid in sorted(set(call.store.tags) - tags):
+        call.events.publish("tag.created", call.shapes.tag(call.store.tags[tid]), {})
+
+
 def _settle(store: Store, entry: Entry) -> Entry:
     """Derived fields: project (from a name), rounded minutes, tags, billable, archived check."""
     project = None if entry.project_id is None else store.projects[entry.project_id]
@@ -143,6 +152,7 @@ def create_entry(call: Call) -> Response:
     fields, errors = _fields(call, creating=True)
     _check(errors)
     store = call.store
+    known = (set(store.projects), set(store.tags))
     stamp = store.now()
     draft = Entry(
         id=0,
@@ -159,6 +169,7 @@ def create_entry(call: Call) -> Response:
     )
     entry = store.add_entry(_settle(store, draft))
     shaped = call.shapes.entry(entry)
+    _publish_created(call, *known)
     call.events.publish("entry.created", shaped, {})
     location = f"{call.base_url}/entries/{entry.id}"
     return json_response(201, shaped, [("Location", location)])
@@ -170,6 +181,7 @@ def edit_entry(call: Call) -> Response:
     _check(errors)
     _locked(old)
     store = call.store
+    known = (set(store.projects), set(store.tags))
     updates: dict[str, Any] = {
         k: fields[k] for k in ("date", "minutes", "user_id", "description", "source_url")
         if k in fields
@@ -180,6 +192,7 @@ def edit_entry(call: Call) -> Response:
     before = call.shapes.entry(old)
     store.replace_entry(old, new)
     after = call.shapes.entry(new)
+    _publish_created(call, *known)
     call.events.publish("entry.updated", after, changes(before, after))
     return json_response(200, after)
 
