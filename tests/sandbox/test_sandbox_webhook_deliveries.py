@@ -3,9 +3,11 @@ order, retries with backoff, 410, giving up, ping, retry, and that the API never
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -65,13 +67,16 @@ def test_delivery_is_signed_with_the_documented_headers(
     assert uuid.UUID(created.headers["x-noko-delivery"]).version == 4
     assert created.signed_with(hook["secret"])
     assert not created.signed_with(hook["secret"] + "x")
-    assert created.json == {
+    body = created.json
+    assert body == {
         "webhook": {"id": hook["id"], "name": "Mirror"},
         "type": "entry.created",
-        "created_at": entry["updated_at"],
+        "created_at": body["created_at"],
         "changes": {},
         "object": api.get(f"/entries/{entry['id']}").json(),
     }
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body["created_at"])
+    assert body["created_at"] >= entry["updated_at"]
     assert ping.headers["x-noko-delivery"] != created.headers["x-noko-delivery"]
 
 
@@ -308,3 +313,50 @@ def test_stop_ends_the_delivery_thread_with_retries_pending(receiver: Receiver) 
 
     assert time.monotonic() - started < 3
     assert not sb.webhooks.running
+
+
+def test_concurrent_writes_arrive_in_the_order_they_were_made(
+    fast: Sandbox, api: Api, receiver: Receiver
+) -> None:
+    _hook(api, receiver, ["entry.created"])
+
+    with ThreadPoolExecutor(6) as pool:
+        created = list(pool.map(lambda i: _entry(api, minutes=15 + i), range(24)))
+    _drain(fast)
+
+    ids = [r.json["object"]["id"] for r in receiver.received[1:]]
+    assert sorted(ids) == sorted(e["id"] for e in created)
+    assert ids == sorted(ids)  # ids are handed out in write order, under the store's lock
+
+
+def test_ping_to_a_disabled_webhook_waits_until_it_is_enabled(
+    fast: Sandbox, api: Api, receiver: Receiver
+) -> None:
+    hook = _hook(api, receiver, ["entry.created"])
+    _drain(fast)
+    path = f"/webhooks/{hook['id']}"
+    api.request("PUT", f"{path}/disable")
+
+    api.request("PUT", f"{path}/ping")
+    _entry(api)
+    _drain(fast)
+    held = len(receiver.received)
+    api.request("PUT", f"{path}/enable")
+    _drain(fast)
+
+    assert held == 1
+    assert [r.json["type"] for r in receiver.received] == ["webhook.ping", "webhook.ping"]
+
+
+def test_retry_names_a_payload_of_that_webhook_only(
+    fast: Sandbox, api: Api, receiver: Receiver
+) -> None:
+    first = _hook(api, receiver, ["entry.created"])
+    second = _hook(api, receiver, ["entry.created"])
+    _drain(fast)
+    [payload] = fast.webhooks.payloads(first["id"])
+
+    wrong = api.request("PUT", f"/webhooks/{second['id']}/retry/{payload.id}")
+    right = api.request("PUT", f"/webhooks/{first['id']}/retry/{payload.id.upper()}")
+
+    assert (wrong.status_code, right.status_code) == (404, 202)
