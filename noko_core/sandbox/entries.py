@@ -9,8 +9,9 @@ invoiced ones cannot be deleted (`invoiced`), nor entries of archived projects (
 Choices where the docs are silent (UNCONFIRMED on the real API):
 - `minutes` must be a positive JSON integer and `date` a `YYYY-MM-DD` string, else `invalid`;
   `user_id`/`project_id` must be JSON integers (`invalid`) of existing records (`missing`).
-- An edit with JSON `null` for a key leaves that key alone; an edit that changes the project
-  re-rounds the minutes to the new project's increment. Invoiced entries cannot be edited
+- An edit with JSON `null` for a key leaves that key alone; an edit that changes nothing keeps
+  `updated_at` and sends no event; an edit that changes the project re-rounds the minutes to
+  the new project's increment. Invoiced entries cannot be edited
   either (`invoiced`), and no entry may be logged to an archived project (`archived_project`).
 - An entry without a project is not billable; otherwise it is billable when its project is and
   none of its tags is unbillable (the rule the demo data follows).
@@ -188,11 +189,14 @@ def edit_entry(call: Call) -> Response:
     }  # fmt: skip
     if "project_id" in fields or "project_name" in fields:
         updates["project_id"] = _project_id(store, fields)
-    new = _settle(store, replace(old, **updates, updated_at=store.now()))
+    new = _settle(store, replace(old, **updates))
     before = call.shapes.entry(old)
+    _publish_created(call, *known)
+    if new == old:
+        return json_response(200, before)  # nothing changed: no new stamp, no event
+    new.updated_at = store.now()
     store.replace_entry(old, new)
     after = call.shapes.entry(new)
-    _publish_created(call, *known)
     call.events.publish("entry.updated", after, changes(before, after))
     return json_response(200, after)
 

@@ -360,3 +360,51 @@ def test_retry_names_a_payload_of_that_webhook_only(
     right = api.request("PUT", f"/webhooks/{first['id']}/retry/{payload.id.upper()}")
 
     assert (wrong.status_code, right.status_code) == (404, 202)
+
+
+def test_timeouts_are_retried_until_the_receiver_answers(
+    fast: Sandbox, api: Api, receiver: Receiver
+) -> None:
+    fast.webhooks.policy = DeliveryPolicy(base_delay=0.02, max_attempts=10, timeout=0.3)
+    receiver.hold()
+    hook = _hook(api, receiver, ["entry.created"])
+    deadline = time.monotonic() + 10
+    while len(fast.webhooks.attempts) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    receiver.release()
+    _drain(fast)
+
+    attempts = fast.webhooks.attempts
+    assert [(a.status, a.error) for a in attempts[:2]] == [(0, "ReadTimeout")] * 2
+    assert attempts[-1].status == 200
+    assert len({r.headers["x-noko-delivery"] for r in receiver.received}) == 1
+    assert api.get(f"/webhooks/{hook['id']}").json()["state"] == "enabled"
+
+
+def test_projects_and_tags_an_entry_creates_are_announced_first(
+    fast: Sandbox, api: Api, receiver: Receiver
+) -> None:
+    _hook(api, receiver, ["*"])
+    entry = _entry(api, project_id=None, project_name="Skunkworks", description="#stealth")
+    _drain(fast)
+
+    bodies = [r.json for r in receiver.received[1:]]
+
+    assert [b["type"] for b in bodies] == ["project.created", "tag.created", "entry.created"]
+    assert bodies[0]["object"] == api.get(f"/projects/{entry['project']['id']}").json()
+    assert bodies[1]["object"] == api.get(f"/tags/{entry['tags'][0]['id']}").json()
+    assert [r.headers["x-noko-eventcategory"] for r in receiver.received[1:]] == [
+        "project", "tag", "entry",
+    ]  # fmt: skip
+
+
+def test_an_edit_that_changes_nothing_sends_nothing(
+    fast: Sandbox, api: Api, receiver: Receiver
+) -> None:
+    _hook(api, receiver, ["entry.updated"])
+    entry = _entry(api)
+
+    api.request("PUT", f"/entries/{entry['id']}", json={"minutes": 30})
+    _drain(fast)
+
+    assert [r.json["type"] for r in receiver.received] == ["webhook.ping"]
