@@ -23,6 +23,9 @@ every entry and team change made through the API is POSTed, signed, to its `payl
 background thread (`noko_core.sandbox.deliveries`). `sb.webhooks.wait_idle(timeout)` waits for
 the queue to drain, `sb.webhooks.attempts` lists every POST with the status it got, and
 `Sandbox(webhook_policy=DeliveryPolicy(base_delay=0.01))` makes retries fast in tests.
+Entries can be created, edited and deleted (`POST /entries`, `PUT`/`DELETE /entries/:id`), and
+`updated_from`/`updated_to` list what changed.
+
 `build_dataset()` sizes: 40 users, 6 teams, 25 projects, 15 tags, about 6,700 entries, 2,520 of
 them for the big team "Engineering" (id 1); `build_dataset(big_team_size=40,
 entries_per_member_day=9)` gives 21,600 for the big team (22,302 in all).

@@ -184,8 +184,8 @@ class Deliveries:
             if self._thread is not None:
                 return
             self._stopping = False
-            self._thread = threading.Thread(target=self._run, daemon=True, name=name)
-        self._thread.start()
+            thread = self._thread = threading.Thread(target=self._run, daemon=True, name=name)
+        thread.start()
 
     @property
     def running(self) -> bool:
