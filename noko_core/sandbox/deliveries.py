@@ -20,8 +20,6 @@ Choices where the docs are silent (UNCONFIRMED on the real API):
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import threading
@@ -37,7 +35,7 @@ from noko_core.sandbox.dataset import Webhook
 from noko_core.sandbox.events import Changes, Json
 from noko_core.sandbox.shapes import stamp
 from noko_core.sandbox.store import Store
-from noko_core.webhook_events import PING, WILDCARD, family
+from noko_core.webhooks import PING, WILDCARD, family, sign_payload
 
 logger = logging.getLogger("noko_core.sandbox.webhooks")
 USER_AGENT = "Noko-Webhooks"
@@ -292,7 +290,7 @@ class Deliveries:
     def _post(
         self, session: requests.Session, payload: Payload, uri: str, secret: str
     ) -> tuple[int, str | None]:
-        signature = hmac.new(secret.encode(), payload.body, hashlib.sha256).hexdigest()
+        signature = sign_payload(secret, payload.body)
         headers = {
             "Content-Type": "application/json",
             "X-Noko-EventCategory": family(payload.event),
