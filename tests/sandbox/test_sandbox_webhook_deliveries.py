@@ -408,3 +408,16 @@ def test_an_edit_that_changes_nothing_sends_nothing(
     _drain(fast)
 
     assert [r.json["type"] for r in receiver.received] == ["webhook.ping"]
+
+
+def test_a_webhook_aimed_at_the_sandbox_itself_writes_nothing(fast: Sandbox, api: Api) -> None:
+    count = len(fast.store.entries)
+    body = {"name": "Loop", "payload_uri": f"{fast.base_url}/entries", "events": ["*"]}
+    hook = api.request("POST", "/webhooks", json=body).json()
+    _entry(api)
+    _drain(fast)
+
+    statuses = [a.status for a in fast.webhooks.attempts]
+    assert statuses == [401] * FAST.max_attempts  # deliveries carry no token
+    assert len(fast.store.entries) == count + 1
+    assert api.get(f"/webhooks/{hook['id']}").json()["state"] == "disabled"
