@@ -122,7 +122,7 @@ def _publish_created(call: Call, projects: set[int], tags: set[int]) -> None:
 
 
 def _settle(store: Store, entry: Entry) -> Entry:
-    """Derived fields: project (from a name), rounded minutes, tags, billable, archived check."""
+    """Derived fields (rounded minutes, tags, billable), after refusing an archived project."""
     project = None if entry.project_id is None else store.projects[entry.project_id]
     if project is not None and not project.enabled:
         raise ApiError(failed("Entry", [("project_id", "archived_project")]))
