@@ -13,6 +13,9 @@ Choices where the docs are silent (UNCONFIRMED on the real API):
   `updated_at` and sends no event; an edit that changes the project re-rounds the minutes to
   the new project's increment. Invoiced entries cannot be edited
   either (`invoiced`), and no entry may be logged to an archived project (`archived_project`).
+- A hashtag is `#` then letters, digits, `_` or `-` (not inside a word); tags match by name
+  case-insensitively, and a new one is billable. A project made from `project_name` is
+  enabled, billable and bills by the minute (increment 1).
 - An entry without a project is not billable; otherwise it is billable when its project is and
   none of its tags is unbillable (the rule the demo data follows).
 - Every write sets `updated_at` to the current second (UTC; see `Store.now`) and emits
