@@ -9,9 +9,10 @@ webhook's secret) and `User-Agent: Noko-Webhooks`; payloads go out serially per 
 a 410 answer disables the webhook; failures are retried with exponential backoff.
 
 Choices where the docs are silent (UNCONFIRMED on the real API):
-- Any 2xx is success. Connection errors, timeouts and other statuses are retried after
-  `base_delay * 2**(n-1)` seconds (capped at `max_delay`); after `max_attempts` tries the payload
-  is marked failed and the webhook is disabled (Noko gives up after 3 days).
+- Any 2xx is success; redirects are not followed (a 3xx is a failure). Connection errors,
+  timeouts and other statuses are retried after `base_delay * 2**(n-1)` seconds (capped at
+  `max_delay`); after `max_attempts` tries the payload is marked failed and the webhook is
+  disabled (Noko gives up after 3 days). The next payload of that webhook waits meanwhile.
 - The secret is read at each attempt, so a re-rolled secret signs the retries.
 - A disabled webhook gets no new payloads; ones already queued wait until it is enabled again.
   A ping or a retry of a disabled webhook is queued the same way. Deleting a webhook drops them.
