@@ -26,9 +26,14 @@ from noko_core.models import (
     Tag,
     Team,
     User,
+    Webhook,
+    WebhookSecret,
 )
+from noko_core.webhooks import EVENTS as WEBHOOK_EVENTS
+from noko_core.webhooks import sign_payload, signature_ok
 
 __all__ = [
+    "WEBHOOK_EVENTS",
     "Account",
     "CurrentUser",
     "Entry",
@@ -51,5 +56,9 @@ __all__ = [
     "Tag",
     "Team",
     "User",
+    "Webhook",
+    "WebhookSecret",
     "__version__",
+    "sign_payload",
+    "signature_ok",
 ]
