@@ -27,11 +27,13 @@ from noko_core.models import (
     Team,
     User,
 )
+from noko_core.ratelimit import Limiter, RateLimiter, background_requests, is_background
 
 __all__ = [
     "Account",
     "CurrentUser",
     "Entry",
+    "Limiter",
     "NokoAuthError",
     "NokoClient",
     "NokoError",
@@ -45,6 +47,7 @@ __all__ = [
     "NokoTransportError",
     "NokoValidationError",
     "Project",
+    "RateLimiter",
     "SimpleProject",
     "SimpleTeam",
     "SimpleUser",
@@ -52,4 +55,6 @@ __all__ = [
     "Team",
     "User",
     "__version__",
+    "background_requests",
+    "is_background",
 ]
