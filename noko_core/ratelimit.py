@@ -24,6 +24,9 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Protocol
 
+# A background caller that finds no free slot looks again at least this often.
+BACKGROUND_POLL_SECONDS = 0.25
+
 _BACKGROUND: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "noko_background_requests", default=False
 )
@@ -73,9 +76,9 @@ class Limiter(Protocol):
 class RateLimiter:
     """Space one process's requests at least ``1 / requests_per_second`` apart, across threads.
 
-    The lock is held while waiting for the slot, so consecutive releases are never closer than
-    the interval even when a sleeping thread wakes up late. A background caller waits while any
-    interactive caller is queued, and gives the lock back if one arrived while it queued.
+    An interactive caller holds the lock while waiting for its slot, so consecutive releases are
+    never closer than the interval even when a sleeping thread wakes up late. A background
+    caller takes a slot only when it is free and no interactive caller is queued.
     """
 
     def __init__(
@@ -109,16 +112,21 @@ class RateLimiter:
                 with self._queue:
                     self._interactive -= 1
                     self._queue.notify_all()
+        # Background: take a slot only when it is free now and no interactive caller is queued;
+        # never sleep holding the lock, so an interactive caller arriving meanwhile goes first.
         started = self._clock()
         while True:
             with self._queue:
                 self._queue.wait_for(lambda: self._interactive == 0)
             with self._lock:
                 with self._queue:
-                    if self._interactive:
-                        continue  # one arrived while this caller queued for the lock
-                self._take_locked()
-                return max(self._clock() - started, 0.0)
+                    queued = self._interactive > 0
+                wait = self._next - self._clock()
+                if not queued and wait <= 0:
+                    self._next = self._clock() + self._interval
+                    return max(self._clock() - started, 0.0)
+            if wait > 0:
+                self._sleep(min(wait, BACKGROUND_POLL_SECONDS))
 
     def _take(self) -> float:
         with self._lock:

@@ -31,15 +31,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from noko_core.ratelimit import is_background
+from noko_core.ratelimit import BACKGROUND_POLL_SECONDS, is_background
 
 logger = logging.getLogger("noko_core")
 
 # A stored slot further ahead than this is not a queue but a clock that jumped back (or a
 # corrupt file): it is forgotten rather than waited for.
 MAX_AHEAD_SECONDS = 3600.0
-# A background caller that finds no free slot asks again at least this often.
-BACKGROUND_POLL_SECONDS = 0.25
 T = TypeVar("T")
 # How long a Redis outage lasts at least before the next attempt to reach it.
 REDIS_RETRY_SECONDS = 30.0
