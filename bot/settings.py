@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     def _trailing_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("redis_url", mode="before")
+    @field_validator("redis_url", "noko_limiter_file", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         if isinstance(value, str | SecretStr) and not _secret_text(value).strip():

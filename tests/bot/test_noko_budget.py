@@ -71,8 +71,9 @@ def test_a_redis_url_of_another_scheme_is_refused_without_echoing_it() -> None:
     assert PASSWORD not in repr(Settings(_env_file=None, redis_url=f"redis://:{PASSWORD}@h:1"))  # type: ignore[call-arg, arg-type]
 
 
-def test_an_empty_redis_url_means_unset() -> None:
-    assert Settings(_env_file=None, redis_url="  ").redis_url is None  # type: ignore[call-arg, arg-type]
+def test_empty_values_mean_unset() -> None:
+    settings = Settings(_env_file=None, redis_url="  ", noko_limiter_file="")  # type: ignore[call-arg, arg-type]
+    assert settings.redis_url is None and settings.noko_limiter_file is None
 
 
 def test_a_limiter_file_in_a_missing_directory_is_refused(tmp_path: Path) -> None:
