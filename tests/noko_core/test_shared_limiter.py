@@ -164,12 +164,26 @@ def test_interactive_requests_of_another_process_go_before_queued_background_one
         "threads": 3,
         "requests": 1,
     }
-    # Hold the shared budget for a while (as after a 429), so both kinds queue up behind it.
+    # Hold the shared budget (as after a 429) until both processes queue: a busy machine may take
+    # seconds to start a process, so the hold is renewed until the interactive one is sending.
     limiter = spec_limiter(spec)
-    limiter.defer(3.0)
-    background = start_worker({**spec, "background": True, "user_agent": "background/1"})
-    time.sleep(0.5)  # the background threads are waiting for a free slot by now
-    interactive = start_worker({**spec, "user_agent": "interactive/1"})
+    release = threading.Event()
+
+    def hold() -> None:
+        while not release.is_set():
+            limiter.defer(1.0)
+            release.wait(0.2)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        background = start_worker({**spec, "background": True, "user_agent": "background/1"})
+        time.sleep(0.5)  # the background threads are waiting for a free slot by now
+        interactive = start_worker({**spec, "user_agent": "interactive/1"})
+        time.sleep(0.5)  # and the interactive ones have reserved theirs
+    finally:
+        release.set()
+        holder.join()
     assert finish(background) == {"errors": []}
     assert finish(interactive) == {"errors": []}
     limiter.close()
