@@ -2,8 +2,9 @@
 
 Run as ``python shared_limiter_worker.py '<json>'``; the JSON says which limiter to build (the
 real ones: ``process`` RateLimiter, ``file`` FileLimiter, ``redis`` RedisLimiter), when to
-start (a Unix time, so that processes overlap), and what to send. Prints ``ready`` once the
-client is built, then one JSON line: {"errors": [class names]}.
+to send. Prints ``ready`` once the client is built, starts when it reads a line on stdin (so
+that the test can start every process at once), then prints one JSON line:
+{"errors": [class names]}.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import json
 import sys
 import threading
-import time
 from typing import Any
 
 from noko_core import Limiter, NokoClient, NokoError, RateLimiter, background_requests
@@ -46,7 +46,7 @@ def main(spec: dict[str, Any]) -> None:
     )
     errors: list[str] = []
     print("ready", flush=True)
-    time.sleep(max(0.0, float(spec.get("start_at", 0)) - time.time()))
+    sys.stdin.readline()
 
     def work(thread: int) -> None:
         try:

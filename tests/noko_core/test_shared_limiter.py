@@ -48,9 +48,11 @@ def limited_sb(fresh_dataset: Dataset) -> Iterator[Sandbox]:
         yield sb
 
 
-def start_worker(spec: dict[str, Any]) -> subprocess.Popen[str]:
+def start_worker(spec: dict[str, Any], *, go: bool = True) -> subprocess.Popen[str]:
+    """A worker process, built and ready; sending once ``go`` (now, or later with ``release``)."""
     process = subprocess.Popen(
         [sys.executable, str(WORKER), json.dumps(spec)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -58,7 +60,15 @@ def start_worker(spec: dict[str, Any]) -> subprocess.Popen[str]:
     assert process.stdout is not None
     line = process.stdout.readline()
     assert line.strip() == "ready", (line, process.stderr.read() if process.stderr else "")
+    if go:
+        release(process)
     return process
+
+
+def release(process: subprocess.Popen[str]) -> None:
+    assert process.stdin is not None
+    process.stdin.write("go\n")
+    process.stdin.flush()
 
 
 def finish(process: subprocess.Popen[str]) -> dict[str, Any]:
@@ -69,10 +79,11 @@ def finish(process: subprocess.Popen[str]) -> dict[str, Any]:
 
 
 def hammer(sb: Sandbox, **spec: Any) -> list[RecordedRequest]:
-    """PROCESSES worker processes, started together, each THREADS threads x REQUESTS GETs."""
+    """PROCESSES worker processes, sending at once, each THREADS threads x REQUESTS GETs."""
     base = {"token": TOKEN, "base_url": sb.base_url, "threads": THREADS, "requests": REQUESTS}
-    base["start_at"] = time.time() + 1.5  # every process is up by then
-    workers = [start_worker({**base, **spec}) for _ in range(PROCESSES)]
+    workers = [start_worker({**base, **spec}, go=False) for _ in range(PROCESSES)]
+    for worker in workers:
+        release(worker)
     for worker in workers:
         finish(worker)
     return sb.requests
