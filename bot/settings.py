@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -33,9 +34,15 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     noko_access_token: SecretStr | None = None
     noko_api_url: str = DEFAULT_NOKO_API_URL
-    # The bot's own pace against Noko, per process. Noko allows 2 requests/second per IP: lower
-    # it when several processes share an IP; only a local sandbox may take more.
+    # The bot's pace against Noko. Noko allows 2 requests/second per IP; only a local sandbox
+    # may take more. NOKO_LIMITER=shared (default) makes it the pace of every process of the
+    # deployment (bot/services/noko.py): through Redis when REDIS_URL is set, else through a
+    # state file every process of the machine shares (NOKO_LIMITER_FILE, default in the temp
+    # directory, one per Noko URL); "process" paces each process alone (one process per IP only).
     noko_requests_per_second: float = Field(default=2.0, gt=0, le=1000)
+    noko_limiter: Literal["shared", "process"] = "shared"
+    noko_limiter_file: Path | None = None
+    redis_url: SecretStr | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
@@ -75,6 +82,33 @@ class Settings(BaseSettings):
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("redis_url", "noko_limiter_file", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        if isinstance(value, str | SecretStr) and not _secret_text(value).strip():
+            return None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip().startswith(
+            ("redis://", "rediss://")
+        ):
+            raise ValueError("must be a redis:// or rediss:// URL")
+        return value
+
+    @field_validator("noko_limiter_file")
+    @classmethod
+    def _limiter_file(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if value.is_dir():
+            raise ValueError("must be a file path, not a directory")
+        if not value.parent.is_dir():
+            raise ValueError("its directory does not exist")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -124,6 +158,10 @@ def describe_validation_error(error: ValidationError) -> list[str]:
         name = "_".join(str(part) for part in item["loc"]).upper() or "SETTINGS"
         lines.append(f"{name} is invalid: {item['msg']}")
     return lines
+
+
+def _secret_text(value: str | SecretStr) -> str:
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
 def _secret(value: SecretStr | None) -> str:

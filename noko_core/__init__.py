@@ -29,6 +29,7 @@ from noko_core.models import (
     Webhook,
     WebhookSecret,
 )
+from noko_core.ratelimit import Limiter, RateLimiter, background_requests, is_background
 from noko_core.webhooks import EVENTS as WEBHOOK_EVENTS
 from noko_core.webhooks import sign_payload, signature_ok
 
@@ -37,6 +38,7 @@ __all__ = [
     "Account",
     "CurrentUser",
     "Entry",
+    "Limiter",
     "NokoAuthError",
     "NokoClient",
     "NokoError",
@@ -50,6 +52,7 @@ __all__ = [
     "NokoTransportError",
     "NokoValidationError",
     "Project",
+    "RateLimiter",
     "SimpleProject",
     "SimpleTeam",
     "SimpleUser",
@@ -59,6 +62,8 @@ __all__ = [
     "Webhook",
     "WebhookSecret",
     "__version__",
+    "background_requests",
+    "is_background",
     "sign_payload",
     "signature_ok",
 ]

@@ -11,7 +11,7 @@ import requests
 
 from noko_core._version import __version__
 from noko_core.errors import NokoInputError
-from noko_core.ratelimit import RateLimiter
+from noko_core.ratelimit import Limiter, RateLimiter
 from noko_core.resources.account import AccountMixin
 from noko_core.resources.entries import EntriesMixin
 from noko_core.resources.projects import ProjectsMixin
@@ -34,9 +34,12 @@ class NokoClient(
     Keyword filters are validated before any request (NokoInputError names the parameter).
     Lists return every page; ``iter_*`` twins yield lazily. One client may be shared by
     threads: they share its connection pool and its rate limit (``requests_per_second``,
-    None to disable). ``session`` lets a caller supply a ``requests.Session``; the client
-    then neither mounts adapters on it nor closes it. ``clock`` and ``sleep`` time the pacing
-    and the retry waits; tests pass a fake pair so that no test has to wait.
+    None to disable). ``limiter`` replaces that per-client pace with one shared more widely
+    (``noko_core.shared_limit``: every process of a machine, or of a Redis). Concurrent
+    identical GETs share one request unless ``coalesce`` is False. ``session`` lets a caller
+    supply a ``requests.Session``; the client then neither mounts adapters on it nor closes it.
+    ``clock`` and ``sleep`` time the pacing and the retry waits; tests pass a fake pair so that
+    no test has to wait.
     """
 
     def __init__(
@@ -53,6 +56,8 @@ class NokoClient(
         session: requests.Session | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        limiter: Limiter | None = None,
+        coalesce: bool = True,
     ) -> None:
         _check_settings(access_token, timeout, max_retries, backoff_base, backoff_max)
         self._transport = Transport(
@@ -60,9 +65,12 @@ class NokoClient(
             base_url=base_url,
             user_agent=user_agent or DEFAULT_USER_AGENT,
             policy=Policy(timeout, max_retries, backoff_base, backoff_max),
-            limiter=RateLimiter(requests_per_second, clock=clock, sleep=sleep),
+            limiter=limiter
+            if limiter is not None
+            else RateLimiter(requests_per_second, clock=clock, sleep=sleep),
             session=session,
             sleep=sleep,
+            coalesce=coalesce,
         )
 
     def __repr__(self) -> str:
@@ -92,8 +100,9 @@ class NokoClient(
         return self._send(method, path, query=params, body=json)
 
     def close(self) -> None:
-        """Release pooled connections."""
+        """Release pooled connections (and the limiter's, which belongs to the client)."""
         self._transport.close()
+        self._transport.limiter.close()
 
     def __enter__(self) -> Self:
         return self

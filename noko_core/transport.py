@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import logging
+import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -26,7 +28,7 @@ from noko_core.errors import (
     NokoValidationError,
 )
 from noko_core.params import query_string
-from noko_core.ratelimit import RateLimiter, full_jitter, retry_after
+from noko_core.ratelimit import Limiter, full_jitter, is_background, retry_after
 
 logger = logging.getLogger("noko_core")
 
@@ -78,6 +80,62 @@ _ERROR_CLASSES: dict[int, type[NokoHTTPError]] = {
 }
 
 
+@dataclass
+class _Flight:
+    done: threading.Event = field(default_factory=threading.Event)
+    followers: int = 0
+    reply: Reply | None = None
+    error: BaseException | None = None
+
+
+class SingleFlight:
+    """Runs one call per key at a time; callers arriving meanwhile get its result.
+
+    Each caller gets its own copy of the decoded JSON when the result was shared (nobody's
+    edits reach another caller), and the uncontended leader gets the original, uncopied. A
+    failure reaches every caller as its own copy of the exception.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._flights: dict[Hashable, _Flight] = {}
+
+    def run(self, key: Hashable, call: Callable[[], Reply]) -> Reply:
+        with self._lock:
+            flight = self._flights.get(key)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[key] = _Flight()
+            else:
+                flight.followers += 1
+        if not leader:
+            flight.done.wait()
+            return _result(flight)
+        try:
+            flight.reply = call()
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._lock:
+                del self._flights[key]  # later callers start a new request
+            flight.done.set()
+        # Followers are counted under the lock, and none can join after the removal above.
+        return _result(flight) if flight.followers else flight.reply
+
+
+def _result(flight: _Flight) -> Reply:
+    if flight.reply is not None:
+        return replace(flight.reply, data=copy.deepcopy(flight.reply.data))
+    error = flight.error
+    if not isinstance(error, Exception):  # the leader was interrupted (KeyboardInterrupt...)
+        raise NokoTransportError("the request this call shared was interrupted")
+    clone = type(error).__new__(type(error))
+    clone.args = error.args
+    clone.__dict__.update(error.__dict__)
+    raise clone from None
+
+
 def error_class(status: int) -> type[NokoHTTPError]:
     """The single status -> error class mapping."""
     return NokoServerError if status >= 500 else _ERROR_CLASSES.get(status, NokoHTTPError)
@@ -93,9 +151,10 @@ class Transport:
         base_url: str,
         user_agent: str,
         policy: Policy,
-        limiter: RateLimiter,
+        limiter: Limiter,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        coalesce: bool = True,
     ) -> None:
         self._token = token
         self.base_url = base_url.rstrip("/")
@@ -105,6 +164,7 @@ class Transport:
         self._owns_session = session is None
         self._session = session if session is not None else _pooled_session()
         self._sleep = sleep
+        self._flights: SingleFlight | None = SingleFlight() if coalesce else None
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r}, user_agent={self.user_agent!r})"
@@ -122,9 +182,19 @@ class Transport:
         query: Mapping[str, object] | None = None,
         body: Any = None,
     ) -> Reply:
-        """Send with pacing and retries; ``target`` is a path or an absolute URL used verbatim."""
+        """Send with pacing and retries; ``target`` is a path or an absolute URL used verbatim.
+
+        Concurrent identical GETs (same URL and query; same token, as this transport has one)
+        share one request: see ``SingleFlight``. Interactive and background callers never share
+        one, so an interactive caller never waits behind background pacing.
+        """
         method = method.upper()
         url = self._url(target, query)
+        if method == "GET" and self._flights is not None:
+            return self._flights.run((url, is_background()), lambda: self._send(method, url, body))
+        return self._send(method, url, body)
+
+    def _send(self, method: str, url: str, body: Any) -> Reply:
         # Set once an attempt of this write was sent but never answered: from then on only a
         # success tells what happened, and any other ending is "outcome unknown".
         unanswered = False

@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TextIO
 
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
@@ -30,7 +30,7 @@ from bot.slack.directory import SlackDirectory
 from bot.slack.history import SlackHistory
 from bot.slack.posting import SlackPoster, slack_client
 from bot.storage import Repository, open_repository, upgrade
-from noko_core import NokoClient, NokoError
+from noko_core import NokoClient, NokoError, background_requests
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def start_scheduler(runner: Runner, poll_seconds: float) -> BackgroundScheduler:
     """APScheduler only paces ticks; its in-memory job store holds nothing worth keeping."""
     scheduler = BackgroundScheduler(timezone=dt.UTC)
     scheduler.add_job(
-        runner.tick,
+        lambda: _in_background(runner.tick),
         "interval",
         seconds=poll_seconds,
         id="digest-tick",
@@ -106,6 +106,13 @@ def start_scheduler(runner: Runner, poll_seconds: float) -> BackgroundScheduler:
     )
     scheduler.start()
     return scheduler
+
+
+def _in_background(tick: Callable[[], object]) -> None:
+    """Digest ticks are background work: their Noko requests yield to interactive commands,
+    in every process sharing the limiter (lane threads inherit the mark, bot/scheduler/lanes)."""
+    with background_requests():
+        tick()
 
 
 def run_clock(

@@ -7,6 +7,7 @@ in turn, and items of one lane go in their given order.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections import deque
@@ -79,7 +80,12 @@ def run_in_lanes(
     if count == 1:
         worker()  # in the caller's thread: nothing to overlap
         return
-    threads = [threading.Thread(target=worker, name=f"lane-{n}") for n in range(count)]
+    # Each thread runs in a copy of the caller's context, so marks such as
+    # noko_core.background_requests() reach the workers' Noko requests.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(worker,), name=f"lane-{n}")
+        for n in range(count)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,9 +1,10 @@
-"""Making the Noko client: the one place that decides its timeout and retries."""
+"""Making the Noko client: the one place that decides its timeout, retries and limiter."""
 
 from __future__ import annotations
 
 from bot.settings import Settings
-from noko_core import NokoClient
+from noko_core import Limiter, NokoClient, RateLimiter
+from noko_core.shared_limit import shared_limiter
 
 # Slack waits for nobody: a Noko call that hangs longer than this becomes "Noko didn't answer".
 NOKO_TIMEOUT_SECONDS = 10.0
@@ -12,6 +13,24 @@ NOKO_MAX_RETRIES = 2
 
 class NokoTokenMissingError(ValueError):
     """NOKO_ACCESS_TOKEN is not set."""
+
+
+def make_limiter(settings: Settings) -> Limiter:
+    """The Noko pace of this process: shared by the whole deployment unless NOKO_LIMITER=process.
+
+    Shared: Redis when REDIS_URL is set (a state file while Redis is unreachable), else the
+    state file NOKO_LIMITER_FILE (default: one per Noko URL in the temp directory).
+    """
+    rate = settings.noko_requests_per_second
+    if settings.noko_limiter == "process":
+        return RateLimiter(rate)
+    redis_url = settings.redis_url.get_secret_value().strip() if settings.redis_url else None
+    return shared_limiter(
+        settings.noko_api_url,
+        rate,
+        redis_url=redis_url,
+        state_path=settings.noko_limiter_file,
+    )
 
 
 def make_noko_client(settings: Settings) -> NokoClient:
@@ -24,5 +43,5 @@ def make_noko_client(settings: Settings) -> NokoClient:
         base_url=settings.noko_api_url,
         timeout=NOKO_TIMEOUT_SECONDS,
         max_retries=NOKO_MAX_RETRIES,
-        requests_per_second=settings.noko_requests_per_second,
+        limiter=make_limiter(settings),
     )
