@@ -49,7 +49,7 @@ class _Slot(Generic[T]):
                 if not self._fresh():
                     self._start_refresh()
                 return self._value
-            in_flight = self._loading
+            in_flight, generation = self._loading, self._generation
             if in_flight is None:  # ours: concurrent callers (posting workers) join this load
                 self._loading = mine = threading.Event()
         if in_flight is not None:
@@ -58,17 +58,17 @@ class _Slot(Generic[T]):
             with self._lock:
                 if self._value is not None and self._trusted:
                     return self._value
-            return self._load()
+                generation = self._generation
+            return self._load(generation)
         try:
-            return self._load()
+            return self._load(generation)
         finally:
             with self._lock:
                 self._loading = None
             mine.set()
 
-    def _load(self) -> list[T]:
-        with self._lock:
-            generation = self._generation
+    def _load(self, generation: int) -> list[T]:
+        """Read the list; ``generation`` is the one it was asked in (a change since wins)."""
         value = list(self._loader())
         with self._lock:
             if generation == self._generation:
@@ -116,12 +116,17 @@ class _Slot(Generic[T]):
         # Called with the lock held; at most one refresh thread per slot.
         if self._loading is None:
             self._loading = threading.Event()
-            threading.Thread(target=self._refresh, name=f"cache-{self._name}", daemon=True).start()
+            threading.Thread(
+                target=self._refresh,
+                args=(self._generation,),
+                name=f"cache-{self._name}",
+                daemon=True,
+            ).start()
         return self._loading
 
-    def _refresh(self) -> None:
+    def _refresh(self, generation: int) -> None:
         try:
-            self._load()
+            self._load(generation)
         except Exception as error:  # a failed refresh must not kill anything; the stale value stays
             logger.warning("refreshing the %s cache failed: %s", self._name, type(error).__name__)
         finally:
