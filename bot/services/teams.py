@@ -185,10 +185,15 @@ def team_members(reads: NokoReads, query: str, role: str | None, state: str | No
 def members_of(
     reads: NokoReads, team: Team, role: str | None = None, state: str | None = None
 ) -> TeamDetail:
-    """Members (full Noko users, with role and state) filtered by role and state as Noko's
-    filters would: only what was asked. A member the account's users don't list yet (they
-    lag the team) shows as the team lists them, and matches no filter."""
+    """The team's members as it has them now (full Noko users, with role and state), filtered
+    by role and state as Noko's filters would: only what was asked. A member the account's
+    users don't list yet (they may lag the team) shows as the team lists them, and matches no
+    filter. TeamNotFoundError when the team is gone."""
     filters = {k: v for k, v in (("role", role), ("state", state)) if v}
+    try:
+        team = reads.team(team["id"])  # its members now, not as a list of teams had them
+    except NokoNotFoundError:
+        raise TeamNotFoundError(team["name"]) from None
     users = {u["id"]: u for u in reads.users()}
     members: list[SimpleUser] = []
     for member in team.get("users") or ():
