@@ -15,9 +15,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.services.access import Sight
+from bot.services.fetch import span_of
 from bot.services.people import display_name
 from bot.services.periods import Period, previous_period
-from bot.services.reads import EntryGroup, NokoReads, Span
+from bot.services.reads import EntryGroup, NokoReads
 from noko_core import SimpleUser
 
 CHART_PERIODS = 9  # this period and the 8 before it
@@ -49,7 +50,7 @@ def chart_data(reads: NokoReads, team_id: int, period: Period, sight: Sight) -> 
     team = reads.team(team_id)
     members: Sequence[SimpleUser] = team.get("users") or ()
     periods = chart_periods(period)
-    spans = [Span(p.start, p.end) for p in periods]
+    spans = [span_of(p) for p in periods]
     groups = reads.entry_groups([m["id"] for m in members], spans)
     return tally(str(team["name"]), members, periods, groups, sight)
 

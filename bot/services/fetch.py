@@ -41,6 +41,7 @@ FetchResult = dict[TeamRequest, "TeamData | NokoError"]
 
 
 def span_of(period: Period) -> Span:
+    """The dates of ``period``, as the reads take them."""
     return Span(period.start, period.end)
 
 

@@ -14,10 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from bot.errors import BotError
 from bot.services.access import Sight
+from bot.services.fetch import span_of
 from bot.services.numbers import MAX_ID
 from bot.services.people import display_name
 from bot.services.periods import Period, checked_range, period_of
-from bot.services.reads import NokoReads, Span
+from bot.services.reads import NokoReads
 from bot.services.summary import NO_PROJECT
 from noko_core import Entry
 
@@ -95,7 +96,7 @@ def member_detail(reads: NokoReads, button: MemberButton, sight: Sight) -> Membe
     if member is None:
         raise BotError(f"That person is no longer in {team['name']}: I can't show their hours.")
     period = button.period
-    entries = reads.entries([button.u], Span(period.start, period.end))
+    entries = reads.entries([button.u], span_of(period))
     shown, hidden = [], 0
     for entry in entries:
         if entry["user"]["id"] != button.u or dt.date.fromisoformat(entry["date"]) not in period:
