@@ -161,7 +161,7 @@ def main() -> int:
         print(f"could not run: {exc}")
         return COULD_NOT_RUN
     print(f"\nMedian [min-max] of {args.runs} runs, each in a fresh process.\n")
-    print("| case | entries a week | side | entries read | time, s | peak RSS, MiB "
+    print("| case | entries a week | side | entries counted (this week) | time, s | peak RSS, MiB "
           "| RSS before the case, MiB |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
     for case in cases:
