@@ -8,19 +8,23 @@ import datetime as dt
 import itertools
 import json
 import threading
+from dataclasses import replace
 
 import pytest
 from slackkit import reply_text, subscribe_design
 
 from bot.app import create_app
 from bot.deps import Deps
+from bot.errors import TeamNotFoundError
 from bot.ids import ActionId
 from bot.scheduler.cli import build_runner
 from bot.scheduler.clock import ManualClock
 from bot.services.cache import NokoCache
+from bot.services.lagging import LaggingReads, peek_teams, peek_users, teams_again, warm
 from bot.services.live_reads import LiveReads
 from bot.services.reads import Freshness, Span
 from bot.services.schedule import next_due
+from bot.services.teams import find_team
 from noko_core import NokoClient
 
 # The lists the cache keeps; a background refresh of each is no part of a command's wait.
@@ -172,3 +176,40 @@ def test_a_scheduled_digest_says_how_old_its_data_is(settings, deps, people, fak
     assert runner.tick().posted == [sub.id]
     (post,) = [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == "C0DESIGN"][:1]
     assert "Noko data as of 3 h ago." in json.dumps(post.args, ensure_ascii=False)
+
+
+# -- reads that don't lag Noko (the mirror) need no cache tricks ------------------------------
+
+
+class DoorOnly:
+    """The NokoReads door and nothing more (as the mirror's reads are): no reload, no peek."""
+
+    def __init__(self, reads: LiveReads) -> None:
+        self._reads = reads
+        for name in ("teams", "team", "users", "projects", "week_start", "entry_groups",
+                     "entries", "freshness", "team_changed", "team_deleted"):  # fmt: skip
+            setattr(self, name, getattr(reads, name))
+
+
+def test_reads_that_do_not_lag_are_read_directly(deps, sandbox):
+    door = DoorOnly(deps.reads)
+    assert not isinstance(door, LaggingReads) and isinstance(deps.reads, LaggingReads)
+    teams = peek_teams(door, wait=0)
+    assert {t["name"] for t in teams} >= {"Design", "Engineering"}
+    assert peek_users(door, wait=0) == deps.cache.users()
+    sandbox.clear_requests()
+    assert teams_again(door) is None  # nothing to reload: a miss is a miss
+    with pytest.raises(TeamNotFoundError):
+        find_team(door, "No Such Team")
+    warm(door)
+    assert sandbox.requests == []
+
+
+def test_a_typed_name_that_misses_is_read_again_once_when_reads_lag(deps, sandbox):
+    deps.reads.teams()
+    sandbox.store.teams[99] = replace(sandbox.store.teams[2], id=99, name="Brand New")
+    assert find_team(deps.reads, "brand new")["id"] == 99  # created in Noko a moment ago
+    sandbox.clear_requests()
+    with pytest.raises(TeamNotFoundError):
+        find_team(deps.reads, "No Such Team")
+    assert [r.path for r in sandbox.requests] == ["/v2/teams"]  # one reload, not more
