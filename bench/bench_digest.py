@@ -1,8 +1,10 @@
 """Benchmark: a 100,000-entry digest, built alone and fetched then built; 10 digests' requests."""
 
 # (a) build only: digest_from_data + digest_messages over a TeamData already in memory holding
-#     100,000 synthetic entries (400 members, 60 projects, no comparison period). No Noko.
-# (b) fetch + build: fetch_teams for one 400-member team whose week holds about 100,000 entries,
+#     the EntryGroups of 100,000 synthetic entries (400 members, 60 projects, no comparison
+#     period; folded once, before timing, as LiveReads folds a listing). No Noko.
+# (b) fetch + build: fetch_teams (through LiveReads) for one 400-member team whose week holds
+#     about 100,000 entries,
 #     from a sandbox in a subprocess (its rate limit off) with the client's pacing off, then the
 #     same build. Both: time in untraced runs, tracemalloc's peak in separate traced runs.
 # (c) 10 weekly subscriptions (10 teams) due together, against an in-process sandbox with its rate
@@ -34,7 +36,9 @@ from bot.blocks.digest import digest_messages
 from bot.services.cache import NokoCache
 from bot.services.digest import digest_from_data
 from bot.services.fetch import TeamData, TeamRequest, fetch_teams
+from bot.services.live_reads import LiveReads, group_entries
 from bot.services.periods import range_period, week_period
+from bot.services.reads import Span
 from noko_core import Entry, NokoClient, SimpleUser
 from noko_core.sandbox import Sandbox, build_dataset
 
@@ -64,9 +68,10 @@ def bench_build(runs: int) -> Check:
     users = [{"id": i, "email": f"u{i}@example.com", "first_name": f"User{i}",
               "last_name": "Bench"} for i in range(400)]  # fmt: skip
     period = week_period(TODAY - dt.timedelta(days=7), 0)
+    entries = cast(list[Entry], list(synthetic_entries(ENTRIES, users)))
+    groups = group_entries(entries, [u["id"] for u in users], [Span(period.start, period.end)])[0]
     data = TeamData(team_id=1, team_name="Bench", members=tuple(cast(list[SimpleUser], users)),
-                    period=period, previous=None, previous_entries=[],
-                    entries=cast(list[Entry], list(synthetic_entries(ENTRIES, users))))  # fmt: skip
+                    period=period, previous=None, previous_groups=[], groups=groups)  # fmt: skip
 
     def build() -> tuple[int, int]:
         digest = digest_from_data(data, slack_ids=no_slack)
@@ -127,7 +132,7 @@ def sandbox_fetcher(base_url: str, sent: list[int]) -> Callable[[], TeamData]:
     def fetch() -> TeamData:
         noko = NokoClient("sandbox-token", base_url=base_url, requests_per_second=None,
                           session=session)  # fmt: skip
-        result = fetch_teams(noko, [request])[request]
+        result = fetch_teams(LiveReads(noko, NokoCache(noko)), [request])[request]
         if not isinstance(result, TeamData):
             raise RuntimeError(f"fetch failed: {result!r}")
         return result
@@ -152,9 +157,10 @@ def bench_fetch_and_build(runs: int, per_day: int) -> Check:
         for _ in range(runs):
             sent.clear()
             total, _, (fetched, data, msgs) = timed(fetch_and_build, traced=False)
-            rows.append((fetched, total - fetched, total, len(sent), len(data.entries)))
-            pages = math.ceil(len(data.entries) / 1000)
-            ok = ok and len(sent) == 1 + pages and msgs >= 1 and len(data.entries) > 0
+            count = sum(g.entries for g in data.groups)
+            rows.append((fetched, total - fetched, total, len(sent), count))
+            pages = math.ceil(count / 1000)
+            ok = ok and len(sent) == 1 + pages and msgs >= 1 and count > 0
             peaks.append(timed(fetch_and_build, traced=True)[1])
     finally:
         process.terminate()
@@ -186,13 +192,13 @@ def add_teams(sb: Sandbox, noko: NokoClient, total: int) -> list[int]:
 
 def shared(noko: NokoClient, team_ids: list[int]) -> None:
     week = week_period(TODAY - dt.timedelta(days=7), NokoCache(noko).week_start())
-    fetch_teams(noko, [TeamRequest(team_id, week) for team_id in team_ids])
+    fetch_teams(LiveReads(noko, NokoCache(noko)), [TeamRequest(t, week) for t in team_ids])
 
 
 def per_subscription(noko: NokoClient, team_ids: list[int]) -> None:
     for team_id in team_ids:  # the same bot code, called for each subscription on its own
         week = week_period(TODAY - dt.timedelta(days=7), NokoCache(noko).week_start())
-        fetch_teams(noko, [TeamRequest(team_id, week)])
+        fetch_teams(LiveReads(noko, NokoCache(noko)), [TeamRequest(team_id, week)])
 
 
 def bench_requests(runs: int) -> Check:

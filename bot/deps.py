@@ -1,4 +1,5 @@
-"""The bot's collaborators (Noko client, repository, cache, clock), built once from Settings."""
+"""The bot's collaborators (Noko client, repository, cache, reads, clock), built once from
+Settings."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.services.cache import NokoCache
+from bot.services.live_reads import LiveReads
 from bot.services.noko import make_noko_client
+from bot.services.reads import NokoReads
 from bot.settings import Settings
 from bot.storage import Repository, open_repository
 from noko_core import NokoClient
@@ -19,11 +22,13 @@ def utc_now() -> dt.datetime:
 
 @dataclass
 class Deps:
-    """Everything listeners hand to services; tests build their own."""
+    """Everything listeners hand to services; tests build their own. ``noko`` is for writes:
+    every read of Noko data goes through ``reads``."""
 
     noko: NokoClient
     repo: Repository
     cache: NokoCache
+    reads: NokoReads
     clock: Callable[[], dt.datetime] = utc_now
 
 
@@ -31,4 +36,5 @@ def build_deps(settings: Settings) -> Deps:
     """Connect to Noko and the database (migrating it). Raises ValueError without a Noko token."""
     noko = make_noko_client(settings)
     repo = open_repository(settings.database_url, migrate=True)
-    return Deps(noko=noko, repo=repo, cache=NokoCache(noko))
+    cache = NokoCache(noko)
+    return Deps(noko=noko, repo=repo, cache=cache, reads=LiveReads(noko, cache))

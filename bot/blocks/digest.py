@@ -25,6 +25,7 @@ from bot.blocks.common import (
     split_runs,
     titled_sections,
 )
+from bot.blocks.freshness import freshness_blocks
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.digest import Change, Digest, MemberLine
@@ -45,6 +46,7 @@ def digest_messages(
     """The main message first; any further messages belong in its thread."""
     head = [
         _header(digest),
+        *freshness_blocks(digest.freshness),
         _totals(digest),
         *_change(digest.change),
         *_withheld(digest.summary.withheld),

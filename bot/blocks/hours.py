@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.common import Block, Reply, context, header, line_sections, message, section
+from bot.blocks.freshness import freshness_blocks
 from bot.blocks.teams import paged_lines
 from bot.errors import safe
 from bot.services.hours import TeamHours
@@ -24,7 +25,7 @@ def hours_reply(hours: TeamHours, *, page: int = 0, shared: bool = False) -> Rep
         totals += f" · *Unapproved:* {format_hours(s.unapproved_minutes)}"
     members = [f"• {safe(m.name)}: {format_hours(m.minutes)}" for m in s.per_member]
     members += [f"• {safe(m.name)}: no time" for m in s.members_without_time]
-    blocks = [header(title), section(totals)]
+    blocks = [header(title), *freshness_blocks(hours.freshness), section(totals)]
     if s.withheld:
         blocks.append(context(s.withheld))
     paging: list[Block] = []

@@ -19,6 +19,7 @@ from bot.blocks.common import (
     pager,
     section,
 )
+from bot.blocks.freshness import freshness_blocks
 from bot.errors import safe
 from bot.ids import COMMAND, ActionId, BlockId
 from bot.services.change_check import ChangeCheck, CheckTarget
@@ -100,7 +101,8 @@ def team_detail_reply(detail: TeamDetail, *, page: int = 0, shared: bool = False
     else:
         lines = [_member_line(u) for u in detail.members]
         body, paging = paged_lines(lines, members_request(detail, page), "Members", shared=shared)
-    blocks = [header(text), *body, context(f"Noko team id {detail.id}"), *paging]
+    note = freshness_blocks(detail.freshness)
+    blocks = [header(text), *note, *body, context(f"Noko team id {detail.id}"), *paging]
     return message(safe(text), blocks)
 
 

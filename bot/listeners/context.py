@@ -32,6 +32,7 @@ def change_context(
         noko=deps.noko,
         repo=deps.repo,
         cache=deps.cache,
+        reads=deps.reads,
         directory=directory,
         actor_id=user_id,
         bot_admins=settings.noko_bot_admins,

@@ -10,6 +10,7 @@ from bot.blocks.modals import create_team_modal, loading_view, members_modal
 from bot.errors import ViewFailedError
 from bot.listeners.payloads import ModalKind, ModalMetadata
 from bot.services.changes import ChangeContext, refuse_early
+from bot.services.lagging import warm
 from bot.services.teams import find_team, team_detail
 
 
@@ -42,10 +43,10 @@ def _full_view(
     changes: ChangeContext, kind: ModalKind, team: str | None, meta: ModalMetadata
 ) -> Any:
     # Warm both lists now so the pickers' type-ahead is served from memory.
-    changes.cache.warm_in_background()
+    warm(changes.reads)
     if kind == "create":
         return create_team_modal(private_metadata=meta.dump(), name=team or "")
-    found = find_team(changes.cache, team) if team else None
+    found = find_team(changes.reads, team) if team else None
     if found is not None:
         meta = meta.model_copy(update={"team_id": found["id"]})
     detail = team_detail(found) if found is not None else None

@@ -9,23 +9,23 @@ from slack_sdk import WebClient
 
 from bot.errors import safe
 from bot.services.chart import CHART_PERIODS, chart_data, render_chart
+from bot.services.reads import NokoReads
 from bot.services.team_digest import DigestJob
 from bot.slack.files import share_file
 from bot.storage import Subscription
-from noko_core import NokoClient
 
 
 @dataclass(frozen=True)
 class ChartSharer:
     """Draws the team's chart as the digest's owner may read it, and shares it in its thread."""
 
-    noko: NokoClient
+    reads: NokoReads
     client: WebClient
 
     def __call__(self, sub: Subscription, job: DigestJob, digest_ts: str) -> None:
         if not sub.options.get("chart"):
             return
-        png = render_chart(chart_data(self.noko, job.team_id, job.period, job.sight))
+        png = render_chart(chart_data(self.reads, job.team_id, job.period, job.sight))
         share_file(
             self.client,
             channel=sub.channel_id,

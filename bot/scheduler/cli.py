@@ -23,7 +23,9 @@ from bot.scheduler.plan import CatchUpPolicy
 from bot.scheduler.runner import Runner
 from bot.services.access import EVERYONE
 from bot.services.cache import NokoCache
+from bot.services.live_reads import LiveReads
 from bot.services.noko import NokoTokenMissingError, make_noko_client
+from bot.services.reads import NokoReads
 from bot.services.subscriptions import preview_digest
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
@@ -66,8 +68,12 @@ def build_runner(
     noko: NokoClient,
     stop: threading.Event,
     cache: NokoCache | None = None,
+    reads: NokoReads | None = None,
 ) -> Runner:
-    """The runner the clock process ticks; a Socket Mode worker may build and tick one too."""
+    """The runner the clock process ticks; a Socket Mode worker may build and tick one too
+    (sharing its cache and reads)."""
+    cache = cache if cache is not None else NokoCache(noko)
+    reads = reads if reads is not None else LiveReads(noko, cache)
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     slack = slack_client(token, settings.slack_api_url)
     policy = CatchUpPolicy.from_settings(
@@ -84,10 +90,11 @@ def build_runner(
         policy=policy,
         stop=stop,
         cache=cache,
+        reads=reads,
         read_access=settings.read_access,
         audit_channel=settings.audit_channel,
         max_mentions=settings.digest_max_mentions,
-        after_post=ChartSharer(noko, slack),
+        after_post=ChartSharer(reads, slack),
     )
 
 
@@ -121,6 +128,7 @@ def run_clock(
     environ: Mapping[str, str] | None = None,
     stop: threading.Event | None = None,
     cache: NokoCache | None = None,
+    reads: NokoReads | None = None,
 ) -> int:
     """The `clock` process: tick until SIGTERM/SIGINT, finish the in-flight post, exit 0.
 
@@ -136,7 +144,7 @@ def run_clock(
         stop = stop_on_signals()
     repo = open_repository(settings.database_url, clock=clock.now)
     noko = cache.noko if cache is not None else make_noko(settings)
-    runner = build_runner(settings, repo, clock, noko, stop, cache)
+    runner = build_runner(settings, repo, clock, noko, stop, cache, reads)
     stall = float(environ.get(STALL_ENV) or 0)
     if stall:
         runner.after_claim = lambda run: time.sleep(stall)
@@ -166,10 +174,11 @@ def digest_preview(
     and period are read exactly as `/noko-team digest` reads them."""
     out = out or sys.stdout
     try:
-        cache = NokoCache(make_noko(settings))
+        noko = make_noko(settings)
+        reads = LiveReads(noko, NokoCache(noko))
         today = dt.datetime.now(dt.UTC).date()
         # The operator at a terminal holds the Noko token itself: they read what it reads.
-        _, digest = preview_digest(cache.noko, cache, team, period, today, EVERYONE)
+        _, digest = preview_digest(reads, team, period, today, EVERYONE)
     except BotError as exc:
         print(f"error: {mrkdwn_to_text(exc.user_message)}", file=sys.stderr)
         return 2

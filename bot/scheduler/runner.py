@@ -20,8 +20,10 @@ from bot.services.access import ReadAccess, Reader, Sight
 from bot.services.cache import NokoCache
 from bot.services.calendar import Calendar, attendance_for, load_calendar
 from bot.services.fetch import TeamData
+from bot.services.live_reads import LiveReads
 from bot.services.people import Directory as PeopleDirectory
 from bot.services.posting import Message, PostOutcome
+from bot.services.reads import NokoReads
 from bot.services.schedule import Occurrence, covered_period, legacy_keys, next_due
 from bot.services.team_digest import DigestJob, digest_for, fetch_for
 from bot.settings import DEFAULT_MAX_MENTIONS
@@ -90,6 +92,8 @@ class Runner:
     stale_after: dt.timedelta = STALE_CLAIM_AFTER
     # The week start and other account facts, shared with the Socket Mode worker when in one.
     cache: NokoCache | None = None
+    # Where teams, users and time are read (None: live reads through ``cache``).
+    reads: NokoReads | None = None
     # READ_ACCESS, and AUDIT_CHANNEL for saying why a digest was paused.
     read_access: ReadAccess = "noko"
     audit_channel: str | None = None
@@ -112,6 +116,8 @@ class Runner:
     def __post_init__(self) -> None:
         if self.cache is None:
             self.cache = NokoCache(self.noko)
+        if self.reads is None:
+            self.reads = LiveReads(self.noko, self.cache)
 
     def tick(self) -> TickReport:
         """Never raises: a failing tick is logged and the next one starts afresh."""
@@ -161,9 +167,9 @@ class Runner:
         so its key) needs Noko's week start; while Noko can't say, weekly digests wait."""
         week_start = 0
         if any(s.cadence == "weekly" for s in subs):
-            assert self.cache is not None  # set in __post_init__
+            assert self.reads is not None  # set in __post_init__
             try:
-                week_start = self.cache.week_start()
+                week_start = self.reads.week_start()
             except NokoError as exc:
                 log.warning("week start not read (%s): weekly digests wait", type(exc).__name__)
                 subs = [s for s in subs if s.cadence != "weekly"]
@@ -179,7 +185,8 @@ class Runner:
         self, items: list[DueItem], calendar: Calendar, report: TickReport, now: dt.datetime
     ) -> None:
         jobs = [self._job(item, calendar) for item in items]
-        data = fetch_for(self.noko, jobs)
+        assert self.reads is not None  # set in __post_init__
+        data = fetch_for(self.reads, jobs)
         run_in_lanes(
             [(item, job, data[job.request]) for item, job in zip(items, jobs, strict=True)],
             lambda w: w[0].subscription.channel_id,
@@ -200,9 +207,9 @@ class Runner:
     def _owner_sight(self, sub: Subscription) -> Sight | None:
         """What the subscription's owner may read now; None when that can't be told this tick
         (Slack or Noko failing): the period stays unclaimed and the next tick asks again."""
-        assert self.cache is not None  # set in __post_init__
+        assert self.reads is not None  # set in __post_init__
         try:
-            sight = Reader(self.cache, self.directory, self.read_access).sight(sub.created_by)
+            sight = Reader(self.reads, self.directory, self.read_access).sight(sub.created_by)
         except Exception as exc:
             log.warning("owner of subscription %s not looked up: %s", sub.id, type(exc).__name__)
             return None

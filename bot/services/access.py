@@ -19,8 +19,8 @@ from typing import Literal
 
 from bot.errors import NotAllowedError
 from bot.services.authz import MANAGER_ROLES
-from bot.services.cache import NokoCache
 from bot.services.people import Directory, SlackProfile, user_by_email
+from bot.services.reads import EntryGroup, NokoReads
 from noko_core import Entry, Project, User
 
 ReadAccess = Literal["noko", "everyone"]
@@ -55,14 +55,23 @@ class Sight:
         """Sees every entry: nothing is ever withheld."""
         return self.level == "all"
 
-    def sees(self, entry: Entry) -> bool:
+    def sees(self, group: EntryGroup) -> bool:
+        """Whether this person may read a group of entries (all one user's, in one project)."""
+        return self.sees_time(group.user["id"], group.project["id"] if group.project else None)
+
+    def sees_entry(self, entry: Entry) -> bool:
+        """Whether this person may read one entry (one person's details)."""
+        project = entry.get("project")
+        return self.sees_time(entry["user"]["id"], project["id"] if project else None)
+
+    def sees_time(self, user_id: int, project_id: int | None) -> bool:
+        """The rule: time logged by ``user_id`` in ``project_id`` (None: no project)."""
         if self.level == "all":
             return True
-        if self.user_id is not None and entry["user"]["id"] == self.user_id:
+        if self.user_id is not None and user_id == self.user_id:
             return True
-        project = entry.get("project")
         return (
-            self.level == "projects" and project is not None and project["id"] in self.project_ids
+            self.level == "projects" and project_id is not None and project_id in self.project_ids
         )
 
     def narrower_than(self, level: str | None) -> bool:
@@ -113,10 +122,10 @@ def sight_of(
 
 @dataclass(frozen=True)
 class Reader:
-    """Looks up Sights for Slack users: through the shared cache, so a role or assignment change
-    in Noko takes effect within the cache's lifetime."""
+    """Looks up Sights for Slack users: through the reads (users and projects), so a role or
+    assignment change in Noko takes effect as soon as they know it."""
 
-    cache: NokoCache
+    reads: NokoReads
     directory: Directory
     read_access: ReadAccess = "noko"
 
@@ -126,7 +135,7 @@ class Reader:
         profile = self.directory.profile(slack_user_id)
         if profile is None or profile.deleted or not profile.email:
             return sight_of(profile, [], list)
-        return sight_of(profile, self.cache.users(), self.cache.projects)
+        return sight_of(profile, self.reads.users(), self.reads.projects)
 
 
 @dataclass
@@ -138,12 +147,11 @@ class Withheld:
     projects: set[int | None] = field(default_factory=set)
     people: set[int] = field(default_factory=set)
 
-    def count(self, entry: Entry) -> None:
-        self.entries += 1
-        self.minutes += entry["minutes"] or 0
-        project = entry.get("project")
-        self.projects.add(project["id"] if project else None)
-        self.people.add(entry["user"]["id"])
+    def count(self, group: EntryGroup) -> None:
+        self.entries += group.entries
+        self.minutes += group.minutes
+        self.projects.add(group.project["id"] if group.project else None)
+        self.people.add(group.user["id"])
 
 
 def withheld_note(sight: Sight, withheld: Withheld) -> str | None:

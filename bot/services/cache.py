@@ -1,5 +1,6 @@
-"""A short-lived, thread-safe cache of Noko teams, users and projects, so pickers answer within
-3 seconds and a role or assignment change in Noko takes effect within its lifetime."""
+"""A short-lived, thread-safe cache of Noko teams, users, projects and the current user, so
+pickers answer within 3 seconds and a role or assignment change in Noko takes effect within about
+its lifetime. Stale-while-revalidate: no command waits on an expired entry, only on a first load."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ T = TypeVar("T")
 
 
 class _Slot(Generic[T]):
-    """One cached list: fresh for ``ttl`` seconds, refreshed in one background thread at most."""
+    """One cached list, stale-while-revalidate: fresh for ``ttl`` seconds; after that callers get
+    the stale list at once while one background thread reloads it. Only a first load (or one
+    after ``invalidate``) blocks, and concurrent callers share it."""
 
     def __init__(
         self, name: str, loader: Callable[[], list[T]], clock: Callable[[], float], ttl: float
@@ -31,6 +34,7 @@ class _Slot(Generic[T]):
         self._lock = threading.Lock()
         self._value: list[T] | None = None
         self._loaded_at: float | None = None
+        self._trusted = False  # False: never loaded, or invalidated (the next get reloads)
         self._generation = 0
         self._loading: threading.Event | None = None
 
@@ -38,43 +42,50 @@ class _Slot(Generic[T]):
         return self._loaded_at is not None and self._clock() - self._loaded_at < self._ttl
 
     def get(self) -> list[T]:
-        """The fresh value, loading it (blocking) when missing or stale."""
+        """The cached list (stale ones start a background refresh); loads, blocking, only when
+        there is nothing to trust."""
         with self._lock:
-            if self._fresh() and self._value is not None:
+            if self._value is not None and self._trusted:
+                if not self._fresh():
+                    self._start_refresh()
                 return self._value
-            in_flight = self._loading
+            in_flight, generation = self._loading, self._generation
             if in_flight is None:  # ours: concurrent callers (posting workers) join this load
                 self._loading = mine = threading.Event()
         if in_flight is not None:
             # Join the load in flight rather than asking Noko twice for the same list.
             in_flight.wait()
             with self._lock:
-                if self._fresh() and self._value is not None:
+                if self._value is not None and self._trusted:
                     return self._value
-            return self._load()
+                generation = self._generation
+            return self._load(generation)
         try:
-            return self._load()
+            return self._load(generation)
         finally:
             with self._lock:
                 self._loading = None
             mine.set()
 
-    def _load(self) -> list[T]:
-        with self._lock:
-            generation = self._generation
+    def _load(self, generation: int) -> list[T]:
+        """Read the list; ``generation`` is the one it was asked in (a change since wins)."""
         value = list(self._loader())
         with self._lock:
-            # A change made while we were loading may not be in `value`: keep it, but not as fresh.
             if generation == self._generation:
-                self._loaded_at = self._clock()
-            self._value = value
+                self._value, self._loaded_at, self._trusted = value, self._clock(), True
+            elif self._value is not None and self._trusted:
+                # The bot changed the list while we read it: what it wrote is newer.
+                return self._value
+            else:
+                # Invalidated while loading: `value` may predate the change; the next get reloads.
+                self._value = value
         return value
 
     def peek(self, wait: float) -> list[T] | None:
         """What is cached (even stale) without waiting on Noko; waits up to ``wait`` if empty."""
         with self._lock:
-            value, fresh = self._value, self._fresh()
-            event = None if fresh else self._start_refresh()
+            value, current = self._value, self._fresh() and self._trusted
+            event = None if current else self._start_refresh()
         if value is not None or event is None:
             return value
         event.wait(wait)
@@ -83,25 +94,40 @@ class _Slot(Generic[T]):
 
     def refresh_in_background(self) -> None:
         with self._lock:
-            if not self._fresh():
+            if not (self._fresh() and self._trusted):
                 self._start_refresh()
 
     def invalidate(self) -> None:
+        """Nothing cached may be trusted (a change may have half-happened): the next get loads."""
         with self._lock:
             self._generation += 1
             self._loaded_at = None
+            self._trusted = False
+
+    def update(self, change: Callable[[list[T]], list[T]]) -> None:
+        """Apply a change the bot made (and Noko confirmed) to the cached list, without a read;
+        a load in flight, which may have missed it, is not kept."""
+        with self._lock:
+            self._generation += 1
+            if self._value is not None:
+                self._value = change(self._value)
 
     def _start_refresh(self) -> threading.Event:
         # Called with the lock held; at most one refresh thread per slot.
         if self._loading is None:
             self._loading = threading.Event()
-            threading.Thread(target=self._refresh, name=f"cache-{self._name}", daemon=True).start()
+            threading.Thread(
+                target=self._refresh,
+                args=(self._generation,),
+                name=f"cache-{self._name}",
+                daemon=True,
+            ).start()
         return self._loading
 
-    def _refresh(self) -> None:
+    def _refresh(self, generation: int) -> None:
         try:
-            self._load()
-        except Exception as error:  # a failed warm-up must not kill anything; the next get retries
+            self._load(generation)
+        except Exception as error:  # a failed refresh must not kill anything; the stale value stays
             logger.warning("refreshing the %s cache failed: %s", self._name, type(error).__name__)
         finally:
             with self._lock:
@@ -150,8 +176,16 @@ class NokoCache:
         return self._users.peek(wait)
 
     def invalidate_teams(self) -> None:
-        """Called after the bot changed a team, so nobody sees the old state for a minute."""
+        """After a change that failed or may have half-happened: reload before trusting it."""
         self._teams.invalidate()
+
+    def team_changed(self, team: Team) -> None:
+        """The bot changed ``team`` (as Noko answered): the list shows it now, with no read."""
+        self._teams.update(lambda teams: [*(t for t in teams if t["id"] != team["id"]), team])
+
+    def team_deleted(self, team_id: int) -> None:
+        """The bot deleted a team: the list drops it now, with no read."""
+        self._teams.update(lambda teams: [t for t in teams if t["id"] != team_id])
 
     def warm_in_background(self) -> None:
         """Start loading both lists without blocking (start-up, App Home, after an ack)."""

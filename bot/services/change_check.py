@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.errors import BotError, safe
-from bot.services.cache import NokoCache
+from bot.services.reads import NokoReads
 from bot.services.team_changes import ChangeOutcome
-from noko_core import NokoClient, NokoNotFoundError, SimpleUser, Team
+from noko_core import NokoNotFoundError, SimpleUser, Team
 
 # Someone a change was about: their Noko user, or just the id when Noko no longer knows them.
 Person = SimpleUser | dict[str, int]
@@ -63,25 +63,26 @@ class ChangeCheck:
     absent: list[Person] = field(default_factory=list)  # and those not in it
 
 
-def check_change(noko: NokoClient, cache: NokoCache, target: CheckTarget) -> ChangeCheck:
-    """Re-read the team from Noko (never the cache) and say whether ``target`` happened."""
-    team = _current_team(noko, target)
+def check_change(reads: NokoReads, target: CheckTarget) -> ChangeCheck:
+    """Read the team again (by id: never a cached list) and say whether ``target`` happened."""
+    team = _current_team(reads, target)
     members = {u["id"] for u in team["users"]} if team else set()
-    known: dict[int, Person] = {u["id"]: u for u in cache.users()} if target.user_ids else {}
+    known: dict[int, Person] = {u["id"]: u for u in reads.users()} if target.user_ids else {}
     asked = [known.get(i, {"id": i}) for i in target.user_ids]
     present = [u for u in asked if u["id"] in members]
     absent = [u for u in asked if u["id"] not in members]
     return ChangeCheck(target, team, _happened(target, team, present, absent), present, absent)
 
 
-def _current_team(noko: NokoClient, target: CheckTarget) -> Team | None:
+def _current_team(reads: NokoReads, target: CheckTarget) -> Team | None:
     if target.team_id is not None:
         try:
-            return noko.get_single_team(target.team_id)
+            return reads.team(target.team_id)
         except NokoNotFoundError:
             return None
+    # A create whose answer was lost: the change's failure made live reads reload the list.
     wanted = target.name.casefold()
-    matches = [t for t in noko.list_teams(name=target.name) if t["name"].casefold() == wanted]
+    matches = [t for t in reads.teams() if t["name"].casefold() == wanted]
     return matches[0] if matches else None
 
 

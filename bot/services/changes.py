@@ -18,6 +18,7 @@ from bot.services.access import NotVisibleError, ReadAccess, Reader, Sight
 from bot.services.authz import authorize_change
 from bot.services.cache import NokoCache
 from bot.services.people import Directory
+from bot.services.reads import NokoReads
 from bot.storage import Repository
 from noko_core import NokoClient, NokoOutcomeUnknownError
 
@@ -43,9 +44,10 @@ ACTIONS = {
 class ChangeContext:
     """Collaborators of one change, and who asks for it."""
 
-    noko: NokoClient
+    noko: NokoClient  # for writes; every read goes through ``reads``
     repo: Repository
-    cache: NokoCache
+    cache: NokoCache  # live reads' cache: distrusted after a change that may have half-happened
+    reads: NokoReads
     directory: Directory
     actor_id: str
     bot_admins: frozenset[str] = frozenset()
@@ -53,8 +55,8 @@ class ChangeContext:
 
     @property
     def reader(self) -> Reader:
-        """Whose time people may read (READ_ACCESS), looked up like rights: through the cache."""
-        return Reader(self.cache, self.directory, self.read_access)
+        """Whose time people may read (READ_ACCESS), looked up like rights: through the reads."""
+        return Reader(self.reads, self.directory, self.read_access)
 
     def actor_sight(self) -> Sight:
         """Whose time the actor may read (their Noko level, or READ_ACCESS=everyone)."""
@@ -80,7 +82,7 @@ def authorize(ctx: ChangeContext, action: str) -> None:
     actor = ctx.directory.profile(ctx.actor_id)
     needs_noko = actor is not None and not (actor.is_admin or actor.is_owner)
     decision = authorize_change(
-        actor, bot_admins=ctx.bot_admins, noko_users=ctx.cache.users() if needs_noko else []
+        actor, bot_admins=ctx.bot_admins, noko_users=ctx.reads.users() if needs_noko else []
     )
     if not decision.allowed:
         message = f"Sorry, you can't {ACTIONS[action]}. {decision.reason}"

@@ -7,7 +7,6 @@ into the workspace by the Slack side (bot/slack/files.py), never through a publi
 
 from __future__ import annotations
 
-import bisect
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,9 +15,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.services.access import Sight
+from bot.services.fetch import span_of
 from bot.services.people import display_name
 from bot.services.periods import Period, previous_period
-from noko_core import Entry, NokoClient, SimpleUser
+from bot.services.reads import EntryGroup, NokoReads
+from noko_core import SimpleUser
 
 CHART_PERIODS = 9  # this period and the 8 before it
 CHART_MEMBERS = 8  # the members with most hours get a colour each; the rest are "Others"
@@ -43,36 +44,33 @@ def chart_periods(period: Period, count: int = CHART_PERIODS) -> tuple[Period, .
     return tuple(reversed(found))
 
 
-def chart_data(noko: NokoClient, team_id: int, period: Period, sight: Sight) -> ChartData:
-    """The team's members' time in each chart period, as ``sight`` may read it (one Noko read)."""
-    team = noko.get_single_team(team_id)
+def chart_data(reads: NokoReads, team_id: int, period: Period, sight: Sight) -> ChartData:
+    """The team's members' time in each chart period, as ``sight`` may read it (one read of
+    EntryGroups, one span per period)."""
+    team = reads.team(team_id)
     members: Sequence[SimpleUser] = team.get("users") or ()
     periods = chart_periods(period)
-    entries: Iterable[Entry] = ()
-    if members:
-        ids = sorted(m["id"] for m in members)
-        entries = noko.iter_entries(user_ids=ids, from_=periods[0].start, to=period.end)
-    return tally(str(team["name"]), members, periods, entries, sight)
+    spans = [span_of(p) for p in periods]
+    groups = reads.entry_groups([m["id"] for m in members], spans)
+    return tally(str(team["name"]), members, periods, groups, sight)
 
 
 def tally(
     team_name: str,
     members: Sequence[SimpleUser],
     periods: Sequence[Period],
-    entries: Iterable[Entry],
+    groups: Sequence[Iterable[EntryGroup]],
     sight: Sight,
 ) -> ChartData:
-    """Each member's minutes per period; the top members by total, the rest summed as Others."""
-    starts = [p.start.isoformat() for p in periods]
+    """Each member's minutes per period (``groups``: each period's EntryGroups); the top
+    members by total, the rest summed as Others."""
     names = {m["id"]: display_name(m) for m in members}
     minutes: dict[int, list[int]] = {}
-    for entry in entries:
-        user_id = entry["user"]["id"]
-        index = bisect.bisect_right(starts, str(entry.get("date", ""))) - 1
-        if user_id not in names or index < 0 or entry["date"] > periods[index].end.isoformat():
-            continue
-        if sight.sees(entry):
-            minutes.setdefault(user_id, [0] * len(periods))[index] += entry["minutes"] or 0
+    for index, period_groups in enumerate(groups):
+        for group in period_groups:
+            user_id = group.user["id"]
+            if user_id in names and sight.sees(group):
+                minutes.setdefault(user_id, [0] * len(periods))[index] += group.minutes
     ranked = sorted(minutes, key=lambda u: (-sum(minutes[u]), names[u].lower(), u))
     rows = [(names[u], tuple(minutes[u])) for u in ranked[:CHART_MEMBERS]]
     rest = ranked[CHART_MEMBERS:]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.services.access import EVERYONE, Sight
@@ -11,6 +11,7 @@ from bot.services.calendar import Attendance
 from bot.services.expected import expected_minutes, hours_per_day, workdays_in
 from bot.services.fetch import TeamData
 from bot.services.periods import Period
+from bot.services.reads import Freshness
 from bot.services.summary import MemberHours, ProjectHours, TeamSummary, summarize
 from bot.settings import DEFAULT_MAX_MENTIONS
 
@@ -58,6 +59,7 @@ class Digest:
     # One person's expected minutes for the period (workdays times hours per day); None: no bars.
     expected_minutes: int | None = None
     chart: bool = False  # the subscription's chart goes in the digest's thread
+    freshness: Freshness = field(default_factory=Freshness)  # how current the figures are
 
 
 def build_digest(
@@ -73,6 +75,7 @@ def build_digest(
     max_mentions: int = DEFAULT_MAX_MENTIONS,
     team_id: int = 0,
     attendance: Attendance | None = None,
+    freshness: Freshness | None = None,
 ) -> Digest:
     """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10),
     ``hours_per_day`` (default 8) and ``chart``. The "no time logged" list names only whom
@@ -106,6 +109,7 @@ def build_digest(
             _working_days(period, attendance), hours_per_day(options)
         ),
         chart=bool(options.get("chart")),
+        freshness=freshness or Freshness(),
     )
 
 
@@ -147,10 +151,10 @@ def team_summaries(
 ) -> tuple[TeamSummary, TeamSummary | None]:
     """The current and (when fetched) previous summaries of what ``sight`` may read of a team's
     fetched data (the change figure compares like with like)."""
-    current = summarize(data.entries, data.members, data.period, sight)
+    current = summarize(data.groups, data.members, data.period, sight)
     if data.previous is None:
         return current, None
-    return current, summarize(data.previous_entries, data.members, data.previous, sight)
+    return current, summarize(data.previous_groups, data.members, data.previous, sight)
 
 
 def idle_members(
@@ -198,4 +202,5 @@ def digest_from_data(
         max_mentions=max_mentions,
         team_id=data.team_id,
         attendance=attendance,
+        freshness=data.freshness,
     )

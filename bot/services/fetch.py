@@ -1,16 +1,17 @@
-"""Shared Noko fetches for digests falling due together: each dataset is read once."""
+"""Shared Noko reads for digests falling due together: each dataset is read once."""
 
-# Teams are read once each; entries once per distinct period, for the union of every team's
-# members, from the start of the previous period (for the change figure) to the end of the
-# current one, then split by team and by period. A user in several teams counts in each.
+# Teams are read once each; time once per distinct period, for the union of every team's
+# members, over the current period and the previous one (for the change figure), as EntryGroups
+# (never a list of entries), then split by team. A user in several teams counts in each.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from bot.services.periods import Period, previous_period
-from noko_core import Entry, NokoClient, NokoError, SimpleUser, Team
+from bot.services.reads import EntryGroup, Freshness, NokoReads, Span
+from noko_core import NokoError, SimpleUser, Team
 
 
 @dataclass(frozen=True)
@@ -24,25 +25,33 @@ class TeamRequest:
 
 @dataclass(frozen=True)
 class TeamData:
+    """A team's time in ``period`` (and ``previous``) as EntryGroups of its members."""
+
     team_id: int
     team_name: str
     members: tuple[SimpleUser, ...]
     period: Period
-    entries: list[Entry]
+    groups: list[EntryGroup]
     previous: Period | None
-    previous_entries: list[Entry]
+    previous_groups: list[EntryGroup]
+    freshness: Freshness = field(default_factory=Freshness)
 
 
 FetchResult = dict[TeamRequest, "TeamData | NokoError"]
 
 
-def fetch_teams(noko: NokoClient, requests: Sequence[TeamRequest]) -> FetchResult:
+def span_of(period: Period) -> Span:
+    """The dates of ``period``, as the reads take them."""
+    return Span(period.start, period.end)
+
+
+def fetch_teams(reads: NokoReads, requests: Sequence[TeamRequest]) -> FetchResult:
     """Every request's data or the NokoError that prevented it; one failure spoils no other."""
     results: FetchResult = {}
     teams: dict[int, Team | NokoError] = {}
     for team_id in dict.fromkeys(r.team_id for r in requests):
         try:
-            teams[team_id] = noko.get_single_team(team_id)
+            teams[team_id] = reads.team(team_id)
         except NokoError as exc:
             teams[team_id] = exc
     found = {team_id: team for team_id, team in teams.items() if not isinstance(team, NokoError)}
@@ -54,58 +63,39 @@ def fetch_teams(noko: NokoClient, requests: Sequence[TeamRequest]) -> FetchResul
         else:
             by_period.setdefault(request.period, []).append(request)
     for period, group in by_period.items():
-        results.update(_fetch_period(noko, period, group, found))
+        results.update(_fetch_period(reads, period, group, found))
     return results
 
 
 def _fetch_period(
-    noko: NokoClient,
+    reads: NokoReads,
     period: Period,
     group: list[TeamRequest],
     teams: Mapping[int, Team],
 ) -> FetchResult:
     previous = previous_period(period) if any(r.with_previous for r in group) else None
-    data = {r: _empty(r, teams[r.team_id], previous) for r in group}
-    teams_of_user: dict[int, list[TeamRequest]] = {}
-    for request in group:
-        for member in data[request].members:
-            teams_of_user.setdefault(member["id"], []).append(request)
-    if not teams_of_user:
-        return dict(data)
-    start = previous.start if previous else period.start
+    members = {r: tuple(teams[r.team_id].get("users") or ()) for r in group}
+    user_ids = sorted({m["id"] for request in group for m in members[request]})
+    spans = [span_of(period)] + ([span_of(previous)] if previous else [])
     try:
-        entries = noko.iter_entries(user_ids=sorted(teams_of_user), from_=start, to=period.end)
-        _split(entries, period, teams_of_user, data)
+        per_span = reads.entry_groups(user_ids, spans) if user_ids else [[] for _ in spans]
+        freshness = reads.freshness()
     except NokoError as exc:
         return dict.fromkeys(group, exc)
-    return dict(data)
-
-
-def _split(
-    entries: Iterable[Entry],
-    period: Period,
-    teams_of_user: Mapping[int, list[TeamRequest]],
-    data: Mapping[TeamRequest, TeamData],
-) -> None:
-    current_from = period.start.isoformat()
-    for entry in entries:
-        user_id = entry["user"]["id"]
-        is_current = str(entry.get("date", "")) >= current_from
-        for request in teams_of_user.get(user_id, ()):
-            target = data[request]
-            if is_current:
-                target.entries.append(entry)
-            elif request.with_previous:
-                target.previous_entries.append(entry)
-
-
-def _empty(request: TeamRequest, team: Team, previous: Period | None) -> TeamData:
-    return TeamData(
-        team_id=request.team_id,
-        team_name=team["name"],
-        members=tuple(team.get("users") or ()),
-        period=request.period,
-        entries=[],
-        previous=previous if request.with_previous else None,
-        previous_entries=[],
-    )
+    current, before = per_span[0], per_span[1] if previous else []
+    results: FetchResult = {}
+    for request in group:
+        ids = {m["id"] for m in members[request]}
+        results[request] = TeamData(
+            team_id=request.team_id,
+            team_name=teams[request.team_id]["name"],
+            members=members[request],
+            period=request.period,
+            groups=[g for g in current if g.user["id"] in ids],
+            previous=previous if request.with_previous else None,
+            previous_groups=[g for g in before if g.user["id"] in ids]
+            if request.with_previous
+            else [],
+            freshness=freshness,
+        )
+    return results

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.services.access import Sight
-from bot.services.cache import NokoCache
+from bot.services.fetch import span_of
 from bot.services.periods import PERIOD_LEADS, Period, PeriodError, parse_period
+from bot.services.reads import Freshness, NokoReads
 from bot.services.summary import TeamSummary, summarize
 from bot.services.teams import find_team
-from noko_core import NokoClient, Team
+from noko_core import Team
 
 # A phrase at the end of `hours <team> [period]` is the period when it reads as one; usually the
 # longest that does ("Engineering last 7 days"), unless only a shorter ending (or none) leaves
@@ -62,11 +63,11 @@ class TeamHours:
     team_id: int
     team_name: str
     summary: TeamSummary
+    freshness: Freshness = field(default_factory=Freshness)
 
 
 def team_hours(
-    noko: NokoClient,
-    cache: NokoCache,
+    reads: NokoReads,
     query: str,
     period_text: str | None,
     today: dt.date,
@@ -75,16 +76,17 @@ def team_hours(
     """Resolve the team, read the period in Noko's week convention, and sum the entries that
     ``sight`` may read."""
     sight.require_time()
-    team = find_team(cache, query)
-    week_start = cache.week_start()
+    team = find_team(reads, query)
+    week_start = reads.week_start()
     period = parse_period(period_text, today=today, week_start=week_start)
-    return hours_of(noko, team, period, sight)
+    return hours_of(reads, team, period, sight)
 
 
-def hours_of(noko: NokoClient, team: Team, period: Period, sight: Sight) -> TeamHours:
-    """Sum the team's entries in ``period`` that ``sight`` may read (a page button re-reads
-    them through here too)."""
+def hours_of(reads: NokoReads, team: Team, period: Period, sight: Sight) -> TeamHours:
+    """Sum the team members' time in ``period`` that ``sight`` may read (a page button re-reads
+    it through here too): one read of EntryGroups, the team's members as ``team`` lists them."""
     sight.require_time()
-    entries = noko.iter_entries_for_users_in_team(team["id"], from_=period.start, to=period.end)
-    members = noko.get_users_in_team(team["id"])
-    return TeamHours(team["id"], team["name"], summarize(entries, members, period, sight))
+    members = team.get("users") or []
+    [groups] = reads.entry_groups([m["id"] for m in members], [span_of(period)])
+    summary = summarize(groups, members, period, sight)
+    return TeamHours(team["id"], team["name"], summary, reads.freshness())

@@ -14,11 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from bot.errors import BotError
 from bot.services.access import Sight
+from bot.services.fetch import span_of
 from bot.services.numbers import MAX_ID
 from bot.services.people import display_name
 from bot.services.periods import Period, checked_range, period_of
+from bot.services.reads import NokoReads
 from bot.services.summary import NO_PROJECT
-from noko_core import Entry, NokoClient
+from noko_core import Entry
 
 NOT_MADE = "I can't show those hours: this button is not one I made. Open a newer digest."
 
@@ -86,20 +88,20 @@ class MemberDetail:
     sight: Sight
 
 
-def member_detail(noko: NokoClient, button: MemberButton, sight: Sight) -> MemberDetail:
+def member_detail(reads: NokoReads, button: MemberButton, sight: Sight) -> MemberDetail:
     """The member's entries in the period as ``sight`` may read them, grouped by project."""
     sight.require_time()
-    team = noko.get_single_team(button.t)
+    team = reads.team(button.t)
     member = next((u for u in team.get("users") or () if u["id"] == button.u), None)
     if member is None:
         raise BotError(f"That person is no longer in {team['name']}: I can't show their hours.")
     period = button.period
-    entries = noko.iter_entries(user_ids=[button.u], from_=period.start, to=period.end)
+    entries = reads.entries([button.u], span_of(period))
     shown, hidden = [], 0
     for entry in entries:
         if entry["user"]["id"] != button.u or dt.date.fromisoformat(entry["date"]) not in period:
             continue
-        if sight.sees(entry):
+        if sight.sees_entry(entry):
             shown.append(entry)
         else:
             hidden += 1

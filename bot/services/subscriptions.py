@@ -8,18 +8,17 @@ from typing import Any
 
 from bot.errors import BotError, NotAllowedError, UsageError, safe
 from bot.services.access import NotVisibleError, Sight
-from bot.services.cache import NokoCache
 from bot.services.calendar import Calendar, attendance_for, describe_workdays, load_calendar
 from bot.services.changes import AuditTarget, ChangeContext, guarded
 from bot.services.digest import Digest
 from bot.services.numbers import parse_id
 from bot.services.periods import PeriodError, parse_period
+from bot.services.reads import NokoReads
 from bot.services.schedule import NextPost, next_post
 from bot.services.team_digest import DigestJob, build_team_digest
 from bot.services.teams import find_team
 from bot.storage import Repository, Run, Schedule, Subscription, SubscriptionError
 from bot.storage.records import WEEKDAYS as WEEKDAYS
-from noko_core import NokoClient
 
 # What an on-demand digest reports on when no period is given.
 DEFAULT_PERIOD = "last-week"
@@ -54,16 +53,16 @@ class ScheduledDigest:
 
 
 def scheduled(
-    sub: Subscription, now: dt.datetime, cache: NokoCache, repo: Repository
+    sub: Subscription, now: dt.datetime, reads: NokoReads, repo: Repository
 ) -> ScheduledDigest:
     """``sub`` with its next post; the week start is read only for weekly digests."""
-    return ScheduledDigest(sub, next_post(sub, now, _calendar_for(sub, cache, repo)))
+    return ScheduledDigest(sub, next_post(sub, now, _calendar_for(sub, reads, repo)))
 
 
-def _calendar_for(sub: Subscription, cache: NokoCache, repo: Repository) -> Calendar:
+def _calendar_for(sub: Subscription, reads: NokoReads, repo: Repository) -> Calendar:
     """The clock's calendar for ``sub``: only a weekly period depends on the week start, so
     the others need no Noko call."""
-    return load_calendar(repo, cache.week_start() if sub.cadence == "weekly" else 0)
+    return load_calendar(repo, reads.week_start() if sub.cadence == "weekly" else 0)
 
 
 def _schedule_text(spec: SubscriptionSpec) -> str:
@@ -82,7 +81,7 @@ def subscribe(ctx: ChangeContext, spec: SubscriptionSpec) -> tuple[Subscription,
 
     def work() -> tuple[Subscription, bool]:
         owner = owner_fields(ctx)
-        team = find_team(ctx.cache, spec.team)
+        team = find_team(ctx.reads, spec.team)
         target.team_id, target.team_name = team_id, team_name = team["id"], team["name"]
         _check_channel(ctx, spec.channel_id)
         fields: dict[str, Any] = dict(
@@ -192,7 +191,7 @@ def _targets(ctx: ChangeContext, target: str, channel_id: str) -> list[Subscript
     subscription_id = parse_id(target)
     if subscription_id is not None:
         return [_subscription(ctx, subscription_id)]
-    team = find_team(ctx.cache, target)
+    team = find_team(ctx.reads, target)
     found = ctx.repo.list_subscriptions(team_id=team["id"], channel_id=channel_id)
     if not found:
         raise BotError(f"<#{channel_id}> gets no digest of *{safe(str(team['name']))}*.")
@@ -235,13 +234,13 @@ def set_paused(ctx: ChangeContext, subscription_id: int, paused: bool) -> Subscr
 
 
 def scheduled_digests(
-    repo: Repository, cache: NokoCache, now: dt.datetime, team_id: int | None = None
+    repo: Repository, reads: NokoReads, now: dt.datetime, team_id: int | None = None
 ) -> list[ScheduledDigest]:
     """Every subscription (of one team) with its next post and the period that covers, and its
     last failure when its newest run failed."""
     subs = repo.list_subscriptions(team_id=team_id)
     failures = repo.last_failures([s.id for s in subs])
-    return [replace(scheduled(s, now, cache, repo), last_failure=failures.get(s.id)) for s in subs]
+    return [replace(scheduled(s, now, reads, repo), last_failure=failures.get(s.id)) for s in subs]
 
 
 def requeue_after_join(
@@ -253,15 +252,14 @@ def requeue_after_join(
 
 
 def scheduled_for_team(
-    repo: Repository, cache: NokoCache, now: dt.datetime, team: str | None
+    repo: Repository, reads: NokoReads, now: dt.datetime, team: str | None
 ) -> list[ScheduledDigest]:
-    team_id = find_team(cache, team)["id"] if team else None
-    return scheduled_digests(repo, cache, now, team_id)
+    team_id = find_team(reads, team)["id"] if team else None
+    return scheduled_digests(repo, reads, now, team_id)
 
 
 def preview_digest(
-    noko: NokoClient,
-    cache: NokoCache,
+    reads: NokoReads,
     team: str,
     period_text: str | None,
     today: dt.date,
@@ -272,16 +270,16 @@ def preview_digest(
     ``sight`` may read it; with ``repo``, "no time logged" follows the calendar (holidays,
     people away, Monday to Friday)."""
     sight.require_time()
-    found = find_team(cache, team)
+    found = find_team(reads, team)
     try:
         period = parse_period(
-            period_text or DEFAULT_PERIOD, today=today, week_start=cache.week_start()
+            period_text or DEFAULT_PERIOD, today=today, week_start=reads.week_start()
         )
     except PeriodError as error:
         raise UsageError(str(error)) from None
     attendance = attendance_for(repo, {}, period) if repo else None
     job = DigestJob(found["id"], period, sight=sight, attendance=attendance)
-    return found["id"], build_team_digest(noko, job)
+    return found["id"], build_team_digest(reads, job)
 
 
 def subscription_digest(ctx: ChangeContext, subscription_id: int, now: dt.datetime) -> Digest:
@@ -290,11 +288,11 @@ def subscription_digest(ctx: ChangeContext, subscription_id: int, now: dt.dateti
     unless the viewer may read less: nobody previews more than Noko shows them."""
     viewer = ctx.actor_sight()
     viewer.require_time()
-    noko, repo, cache = ctx.noko, ctx.repo, ctx.cache
+    reads, repo = ctx.reads, ctx.repo
     sub = repo.get_subscription(subscription_id)
     if sub is None:
         raise BotError(f"There is no digest subscription #{subscription_id} any more.")
-    calendar = _calendar_for(sub, cache, repo)
+    calendar = _calendar_for(sub, reads, repo)
     upcoming = next_post(sub, now, calendar, even_if_paused=True)
     if upcoming is None:
         raise BotError(f"Digest subscription #{subscription_id} has no next post.")
@@ -307,4 +305,4 @@ def subscription_digest(ctx: ChangeContext, subscription_id: int, now: dt.dateti
         sight=sight,
         attendance=attendance_for(repo, sub.options, upcoming.period, calendar),
     )
-    return build_team_digest(noko, job)
+    return build_team_digest(reads, job)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from bot.services.access import EVERYONE, Sight, Withheld, withheld_note
 from bot.services.people import display_name
 from bot.services.periods import Period
-from noko_core import Entry, SimpleUser
+from bot.services.reads import EntryGroup
+from noko_core import SimpleUser
 
 NO_PROJECT = "No project"
 
@@ -49,22 +50,22 @@ class TeamSummary:
 
 
 def summarize(
-    entries: Iterable[Entry],
+    groups: Iterable[EntryGroup],
     members: Sequence[SimpleUser],
     period: Period,
     sight: Sight = EVERYONE,
 ) -> TeamSummary:
-    """One pass over Noko Entry dicts; only per-user and per-project counters are kept.
+    """Sum the period's EntryGroups; only per-user and per-project counters are kept.
 
-    Entries ``sight`` may not read are counted as withheld, never summed; who logged no time is
+    Groups ``sight`` may not read are counted as withheld, never summed; who logged no time is
     only said to a reader who sees everyone's time (others can't tell "none" from "not shown").
     """
     tally, withheld = _Tally(), Withheld()
-    for entry in entries:
-        if sight.sees(entry):
-            tally.add(entry)
+    for group in groups:
+        if sight.sees(group):
+            tally.add(group)
         else:
-            withheld.count(entry)
+            withheld.count(group)
     return TeamSummary(
         period=period,
         total_minutes=tally.total,
@@ -88,22 +89,22 @@ class _Tally:
         self.by_project: dict[int | None, int] = {}
         self.total = self.billable = self.unapproved = self.count = 0
 
-    def add(self, entry: Entry) -> None:
-        minutes = entry["minutes"] or 0
-        user = entry["user"]
+    def add(self, group: EntryGroup) -> None:
+        minutes = group.minutes
+        user = group.user
         counters = self.by_user.get(user["id"])
         if counters is None:
             counters = self.by_user[user["id"]] = [0, 0]
             self.users[user["id"]] = user
         counters[0] += minutes
-        self.count += 1
+        self.count += group.entries
         self.total += minutes
-        if entry.get("billable"):
+        if group.billable:
             counters[1] += minutes
             self.billable += minutes
-        if not entry.get("approved_at"):
+        if not group.approved:
             self.unapproved += minutes
-        project = entry.get("project")
+        project = group.project
         project_id = project["id"] if project else None
         if project_id not in self.project_names:
             self.project_names[project_id] = project["name"] if project else NO_PROJECT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -58,6 +59,8 @@ class _Target(AuditTarget):
     users: Sequence[SimpleUser] = field(default_factory=list)
     asked: Sequence[SimpleUser] = field(default_factory=list)
     new_name: str | None = None  # a rename's new name, once checked
+    # What Noko confirmed, for the reads to show at once (None: nothing made for sure).
+    made: Callable[[], None] | None = None
 
     def point_at(self, team: Team) -> Team:
         self.team_id, self.team_name = team["id"], team["name"]
@@ -96,19 +99,30 @@ def _attempt(
     ctx: ChangeContext, action: str, target: TeamQuery, work: Callable[[_Target], ChangeOutcome]
 ) -> ChangeOutcome:
     audit = _Target(_name(target))
+
+    def settle() -> None:
+        if audit.made is not None:
+            audit.made()  # the reads learn the change Noko confirmed, with no read
+        else:
+            # Even a failed change may have half-happened in Noko: never trust the cache after one.
+            ctx.cache.invalidate_teams()
+
     return guarded(
         ctx,
         action,
         audit,
         lambda: work(audit),
         if_unknown=lambda: audit.unknown_outcome(action),
-        # Even a failed change may have half-happened in Noko: never trust the cache after one.
-        finally_=ctx.cache.invalidate_teams,
+        finally_=settle,
     )
 
 
+def _changed(ctx: ChangeContext, target: _Target, team: Team) -> None:
+    target.made = lambda: ctx.reads.team_changed(team)
+
+
 def _members(ctx: ChangeContext, words: Sequence[str], target: _Target) -> list[User]:
-    resolution = resolve_members(words, ctx.cache.users(), ctx.directory)
+    resolution = resolve_members(words, ctx.reads.users(), ctx.directory)
     target.people(resolution.users)
     if resolution.problems:
         raise MembersNotFoundError(resolution.problems)
@@ -116,20 +130,20 @@ def _members(ctx: ChangeContext, words: Sequence[str], target: _Target) -> list[
 
 
 def _fresh_team(ctx: ChangeContext, query: TeamQuery, target: _Target) -> Team:
-    # Re-read the team: the cache may be a minute old and a 404 here means "not found".
+    # Re-read the team: the list may be a minute old and a 404 here means "not found".
     if isinstance(query, TeamRef):
         try:
-            return target.point_at(ctx.noko.get_single_team(query.id))
+            return target.point_at(ctx.reads.team(query.id))
         except NokoNotFoundError:
             raise TeamNotFoundError(query.name) from None
-    team = target.point_at(find_team(ctx.cache, query))
-    return target.point_at(ctx.noko.get_single_team(team["id"]))
+    team = target.point_at(find_team(ctx.reads, query))
+    return target.point_at(ctx.reads.team(team["id"]))
 
 
 def _check_unique(ctx: ChangeContext, name: str, *, except_id: int | None = None) -> str:
     clash = [
         t
-        for t in ctx.cache.teams()
+        for t in ctx.reads.teams()
         if t["name"].casefold() == name.casefold() and t["id"] != except_id
     ]
     if clash:
@@ -144,6 +158,7 @@ def create_team(ctx: ChangeContext, name: str, member_words: Sequence[str]) -> C
         _check_unique(ctx, clean)
         target.asked = users = _members(ctx, words, target)
         team = target.point_at(ctx.noko.create_team(name=clean, user_ids=target.user_ids))
+        _changed(ctx, target, team)
         return ChangeOutcome("create", team["id"], team["name"], users)
 
     return _attempt(ctx, "create", clean, work)
@@ -177,7 +192,7 @@ class RenamePlan(BaseModel):
 def plan_rename(ctx: ChangeContext, query: str, new_name: str) -> RenamePlan:
     """The team and new name a rename would use, checked but not made (for the confirmation)."""
     clean = clean_team_name(new_name)
-    team = find_team(ctx.cache, query)
+    team = find_team(ctx.reads, query)
     checked = _check_unique(ctx, clean, except_id=team["id"])
     return RenamePlan(team_id=team["id"], old_name=team["name"], new_name=checked)
 
@@ -196,6 +211,7 @@ def rename_team(ctx: ChangeContext, query: TeamQuery, new_name: str) -> ChangeOu
         target.new_name = _check_unique(ctx, clean, except_id=team["id"])
         renamed = ctx.noko.edit_team(team["id"], clean)
         target.new_name = renamed["name"] if renamed else clean
+        _changed(ctx, target, renamed or {**team, "name": clean})
         return ChangeOutcome("rename", team["id"], target.new_name, old_name=team["name"])
 
     return _attempt(ctx, "rename", query, work)
@@ -232,8 +248,10 @@ def _whole_team(
         target.asked = team["users"]
         if action == "delete":
             ctx.noko.delete_team(team["id"])
+            target.made = lambda: ctx.reads.team_deleted(team["id"])
             return ChangeOutcome(action, team["id"], team["name"], [], team["users"])
         ctx.noko.remove_all_users_from_team(team["id"])
+        _changed(ctx, target, {**team, "users": []})
         return ChangeOutcome(action, team["id"], team["name"], team["users"])
 
     return _attempt(ctx, action, query, work)
@@ -284,6 +302,16 @@ def _membership(
                 ctx.noko.add_users_to_team if action == "add" else ctx.noko.remove_users_from_team
             )
             change(team["id"], [u["id"] for u in asked])
+            gone = {u["id"] for u in asked} if action == "remove" else set()
+            kept = [u for u in team["users"] if u["id"] not in gone]
+            added = [_simple(u) for u in asked] if action == "add" else []
+            _changed(ctx, target, {**team, "users": [*kept, *added]})
         return ChangeOutcome(action, team["id"], team["name"], asked, skipped)
 
     return _attempt(ctx, action, query, work)
+
+
+def _simple(user: User) -> SimpleUser:
+    """The short user record a team lists, from a full one."""
+    keys = ("id", "email", "first_name", "last_name", "profile_image_url", "url")
+    return cast(SimpleUser, {k: user[k] for k in keys if k in user})  # type: ignore[literal-required]

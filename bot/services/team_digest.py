@@ -15,8 +15,9 @@ from bot.services.calendar import Attendance
 from bot.services.digest import NOKO_URL, Digest, digest_from_data
 from bot.services.fetch import FetchResult, TeamData, TeamRequest, fetch_teams
 from bot.services.periods import Period
+from bot.services.reads import NokoReads
 from bot.settings import DEFAULT_MAX_MENTIONS
-from noko_core import NokoClient, NokoError
+from noko_core import NokoError
 
 SlackIds = Callable[[Sequence[str]], Mapping[str, str]]
 
@@ -45,9 +46,9 @@ class DigestJob:
         return TeamRequest(self.team_id, self.period)
 
 
-def fetch_for(noko: NokoClient, jobs: Sequence[DigestJob]) -> FetchResult:
+def fetch_for(reads: NokoReads, jobs: Sequence[DigestJob]) -> FetchResult:
     """Every job's data, fetched once for all of them (see ``fetch_teams``)."""
-    return fetch_teams(noko, list(dict.fromkeys(job.request for job in jobs)))
+    return fetch_teams(reads, list(dict.fromkeys(job.request for job in jobs)))
 
 
 def digest_for(
@@ -75,7 +76,7 @@ def digest_for(
 
 
 def build_team_digest(
-    noko: NokoClient, job: DigestJob, *, slack_ids: SlackIds = no_mentions
+    reads: NokoReads, job: DigestJob, *, slack_ids: SlackIds = no_mentions
 ) -> Digest:
     """One team's digest, fetched and built; raises the NokoError that prevented it."""
-    return digest_for(job, fetch_for(noko, [job])[job.request], slack_ids=slack_ids)
+    return digest_for(job, fetch_for(reads, [job])[job.request], slack_ids=slack_ids)

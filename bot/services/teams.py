@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar, get_args
 
 from bot.errors import AmbiguousReadingError, AmbiguousTeamError, BotError, TeamNotFoundError
-from bot.services.cache import NokoCache
 from bot.services.command_text import Quoted
 from bot.services.inputs import clean_team_query
+from bot.services.lagging import teams_again
 from bot.services.numbers import parse_id
-from noko_core import NokoClient, SimpleUser, Team, User
+from bot.services.reads import Freshness, NokoReads
+from noko_core import NokoNotFoundError, SimpleUser, Team
 
 A = TypeVar("A")
 
@@ -37,6 +38,7 @@ class TeamDetail:
     name: str
     members: Sequence[SimpleUser] = field(default_factory=list)
     filters: tuple[str, ...] = ()
+    freshness: Freshness = field(default_factory=Freshness)
 
 
 def team_row(team: Team) -> TeamRow:
@@ -74,16 +76,18 @@ def _closest(query: str, teams: Sequence[Team]) -> list[str]:
     return [names[c] for c in close]
 
 
-def find_team(cache: NokoCache, query: str) -> Team:
+def find_team(reads: NokoReads, query: str) -> Team:
     """The one way a team is found from what a person typed (Slack commands, modals, the
-    CLI): resolved against the cache, reloaded once on a miss (the team may be a minute old).
+    CLI): resolved against the reads' teams, reloaded once on a miss when they may lag Noko.
     What was typed is bounded and cleaned first (InputError says what was wrong)."""
     query = clean_team_query(query)
     try:
-        return resolve_team(query, cache.teams())
+        return resolve_team(query, reads.teams())
     except TeamNotFoundError:
-        cache.invalidate_teams()
-        return resolve_team(query, cache.teams())
+        again = teams_again(reads)
+        if again is None:
+            raise
+        return resolve_team(query, again)
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ class Reading(Generic[A]):
         return " ".join(self.team_words) or None
 
 
-def choose_reading(cache: NokoCache, command: str, readings: Sequence[Reading[A]]) -> A:
+def choose_reading(reads: NokoReads, command: str, readings: Sequence[Reading[A]]) -> A:
     """The one rule for splitting a command's words into a team and the rest.
 
     ``readings`` are the splits the command's grammar allows, the usual one first. A quoted
@@ -116,7 +120,7 @@ def choose_reading(cache: NokoCache, command: str, readings: Sequence[Reading[A]
     others = [r for r in others if _keeps_quotes_whole(r.team_words)]
     if not others:
         return usual.args
-    teams = cache.teams()
+    teams = reads.teams()
     fitting: list[tuple[Reading[A], str | None]] = []
     for reading in (usual, *others):
         fits, name = _fit(reading, teams)
@@ -146,22 +150,22 @@ def _fit(reading: Reading[A], teams: Sequence[Team]) -> tuple[bool, str | None]:
         return False, None
 
 
-def team_by_id(cache: NokoCache, team_id: int) -> Team:
-    """The team with this id (a button's, never typed text: no name matching), reloaded once on
-    a miss; TeamNotFoundError when Noko has no such team any more."""
-    for reload in (False, True):
-        if reload:
-            cache.invalidate_teams()
-        found = next((t for t in cache.teams() if t["id"] == team_id), None)
-        if found is not None:
-            return found
-    raise TeamNotFoundError(str(team_id))
+def team_by_id(reads: NokoReads, team_id: int) -> Team:
+    """The team with this id (a button's, never typed text: no name matching), read on its own
+    on a miss; TeamNotFoundError when Noko has no such team any more."""
+    found = next((t for t in reads.teams() if t["id"] == team_id), None)
+    if found is not None:
+        return found
+    try:
+        return reads.team(team_id)
+    except NokoNotFoundError:
+        raise TeamNotFoundError(str(team_id)) from None
 
 
-def list_teams(cache: NokoCache, text: str = "") -> list[TeamRow]:
+def list_teams(reads: NokoReads, text: str = "") -> list[TeamRow]:
     """Teams whose name contains ``text`` (case-insensitive), sorted by name."""
     wanted = text.strip().casefold()
-    rows = [team_row(t) for t in cache.teams() if wanted in t["name"].casefold()]
+    rows = [team_row(t) for t in reads.teams() if wanted in t["name"].casefold()]
     return sorted(rows, key=lambda r: r.name.casefold())
 
 
@@ -170,24 +174,39 @@ def team_detail(team: Team) -> TeamDetail:
     return TeamDetail(team["id"], team["name"], team["users"])
 
 
-def show_team(noko: NokoClient, cache: NokoCache, query: str) -> TeamDetail:
-    return members_of(noko, find_team(cache, query))
+def show_team(reads: NokoReads, query: str) -> TeamDetail:
+    return members_of(reads, find_team(reads, query))
 
 
-def team_members(
-    noko: NokoClient, cache: NokoCache, query: str, role: str | None, state: str | None
-) -> TeamDetail:
-    return members_of(noko, find_team(cache, query), role, state)
+def team_members(reads: NokoReads, query: str, role: str | None, state: str | None) -> TeamDetail:
+    return members_of(reads, find_team(reads, query), role, state)
 
 
 def members_of(
-    noko: NokoClient, team: Team, role: str | None = None, state: str | None = None
+    reads: NokoReads, team: Team, role: str | None = None, state: str | None = None
 ) -> TeamDetail:
-    """Members filtered by Noko role and state (Noko filters; we only pass what was asked)."""
+    """The team's members as it has them now (full Noko users, with role and state), filtered
+    by role and state as Noko's filters would: only what was asked. A member the account's
+    users don't list yet (they may lag the team) shows as the team lists them, and matches no
+    filter. TeamNotFoundError when the team is gone."""
     filters = {k: v for k, v in (("role", role), ("state", state)) if v}
-    members = noko.get_users_in_team(team["id"], **filters)
-    return TeamDetail(team["id"], team["name"], _sorted(members), tuple(filters.values()))
+    try:
+        team = reads.team(team["id"])  # its members now, not as a list of teams had them
+    except NokoNotFoundError:
+        raise TeamNotFoundError(team["name"]) from None
+    users = {u["id"]: u for u in reads.users()}
+    members: list[SimpleUser] = []
+    for member in team.get("users") or ():
+        full = users.get(member["id"])
+        if full is None:
+            if not filters:
+                members.append(member)
+        elif all(full.get(key) == wanted for key, wanted in filters.items()):
+            members.append(full)
+    return TeamDetail(
+        team["id"], team["name"], _sorted(members), tuple(filters.values()), reads.freshness()
+    )
 
 
-def _sorted(users: list[User]) -> list[User]:
+def _sorted(users: Sequence[SimpleUser]) -> list[SimpleUser]:
     return sorted(users, key=lambda u: (u.get("first_name") or "", u.get("last_name") or ""))

@@ -21,6 +21,7 @@ from bot.app import SlackRequest, create_app
 from bot.deps import Deps
 from bot.devtools.fake_slack import FakeSlack, SlackCall, SlackUser
 from bot.services.cache import NokoCache
+from bot.services.live_reads import LiveReads
 from bot.settings import Settings
 from bot.storage import open_repository
 from noko_core import NokoClient
@@ -134,7 +135,8 @@ def deps(settings: Settings, sandbox: Sandbox, dataset: Dataset) -> Iterator[Dep
     )
     repo = open_repository(settings.database_url)
     noon = dt.datetime.combine(dataset.today, dt.time(12), tzinfo=dt.UTC)
-    yield Deps(noko=noko, repo=repo, cache=NokoCache(noko, clock=Ticker()), clock=lambda: noon)
+    cache = NokoCache(noko, clock=Ticker())
+    yield Deps(noko=noko, repo=repo, cache=cache, reads=LiveReads(noko, cache), clock=lambda: noon)
     repo.close()
     noko.close()
 

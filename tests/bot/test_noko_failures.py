@@ -22,7 +22,7 @@ def test_list_when_noko_fails(slack, people, sandbox, status, sentence):
 
 def test_show_team_that_vanished_in_noko_is_not_found(slack, people, sandbox, deps):
     deps.cache.teams()
-    sandbox.inject("status", status=404, path="/teams/2/users", count=5)
+    sandbox.inject("status", status=404, path="^/v2/teams/2$", count=5)
     assert "Team not found" in reply_text(slack.run("show Design", people.coworker))
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -256,7 +257,7 @@ def test_read_access_everyone_restores_open_reading(slack, fake, deps, dataset, 
         assert _hours_entries(text) == everything and "not shown" not in text
 
 
-def test_a_role_change_in_noko_takes_effect_within_the_cache_lifetime(
+def test_a_role_change_in_noko_takes_effect_once_the_cache_is_refreshed(
     slack, fake, deps, dataset, sandbox
 ):
     coworker = _user(fake, LEVELS[2])
@@ -269,7 +270,16 @@ def test_a_role_change_in_noko_takes_effect_within_the_cache_lifetime(
     cached = _hours_entries(reply_text(slack.run(f"hours Design {start}..{end}", coworker)))
     assert cached == before  # within the cache's minute
     deps.cache._users._clock.now += 61  # the injected monotonic clock (Ticker)
-    after = _hours_entries(reply_text(slack.run(f"hours Design {start}..{end}", coworker)))
+    # Stale-while-revalidate: the first command after the minute is answered at once from what
+    # is cached, and starts one refresh in the background; the commands after it see the change.
+    stale = _hours_entries(reply_text(slack.run(f"hours Design {start}..{end}", coworker)))
+    assert stale == before
+    deadline = time.monotonic() + 10
+    while True:
+        after = _hours_entries(reply_text(slack.run(f"hours Design {start}..{end}", coworker)))
+        if after == everything or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert after == everything
 
 

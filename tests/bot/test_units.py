@@ -71,13 +71,43 @@ class CountingNoko:
         return []
 
 
-def test_cache_is_fresh_for_ttl_then_reloads():
+def _wait_for(condition, seconds: float = 2.0) -> None:
+    for _ in range(int(seconds / 0.01)):
+        if condition():
+            return
+        threading.Event().wait(0.01)
+
+
+def test_cache_after_its_ttl_answers_stale_at_once_and_refreshes_once_in_background():
     now = [0.0]
     noko = CountingNoko()
     cache = NokoCache(noko, ttl=60, clock=lambda: now[0])
     assert cache.teams() == cache.teams() and noko.calls == 1
     now[0] = 61
+    noko.gate.clear()  # Noko now hangs: nobody may wait on it
+    assert [cache.teams()[0]["id"] for _ in range(5)] == [1] * 5
+    noko.gate.set()
+    _wait_for(lambda: noko.calls == 2)
     assert cache.teams()[0]["id"] == 2
+    assert noko.calls == 2  # five stale reads, one refresh
+
+
+def test_a_change_the_bot_made_is_seen_at_once_and_survives_an_older_refresh():
+    now = [0.0]
+    noko = CountingNoko()
+    cache = NokoCache(noko, ttl=60, clock=lambda: now[0])
+    cache.teams()
+    now[0] = 61
+    noko.gate.clear()
+    cache.teams()  # starts a refresh that hangs: it read Noko before the change below
+    cache.team_changed({"id": 7, "name": "New", "users": []})
+    assert sorted(t["id"] for t in cache.teams()) == [1, 7]
+    cache.team_deleted(1)
+    assert [t["name"] for t in cache.teams()] == ["New"]
+    noko.gate.set()
+    _wait_for(lambda: noko.calls == 2)
+    threading.Event().wait(0.05)
+    assert [t["name"] for t in cache.teams()] == ["New"]  # the older refresh was not kept
 
 
 def test_cache_invalidation_forces_a_reload():

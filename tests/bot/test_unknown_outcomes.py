@@ -11,6 +11,7 @@ from bot.app import create_app
 from bot.deps import Deps
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.cache import NokoCache
+from bot.services.live_reads import LiveReads
 from noko_core import NokoClient
 from tests.blockkit import block_by_id, element_by_action
 
@@ -169,7 +170,9 @@ def test_resent_delete_answered_404_counts_as_done(settings, sandbox, deps, driv
         backoff_base=0.01,
         requests_per_second=None,
     )
-    retrying = Deps(noko=noko, repo=deps.repo, cache=NokoCache(noko), clock=deps.clock)
+    cache = NokoCache(noko)
+    reads = LiveReads(noko, cache)
+    retrying = Deps(noko=noko, repo=deps.repo, cache=cache, reads=reads, clock=deps.clock)
     slack = driver_for(create_app(settings, retrying))
     _inject(sandbox, deps, "delete", "apply-then-drop")
 

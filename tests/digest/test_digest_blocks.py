@@ -15,6 +15,7 @@ from bot.blocks.render import render_messages
 from bot.ids import BlockId
 from bot.services.digest import build_digest
 from bot.services.periods import previous_period, week_period
+from bot.services.reads import EntryGroup
 from bot.services.summary import summarize
 from tests.blockkit import block_by_id, block_ids, block_text, blocks_by_id
 
@@ -33,15 +34,17 @@ def _users(count: int) -> list[dict]:
     ]
 
 
-def _entries(users: list[dict], minutes: int = 60) -> list[dict]:
+def _entries(users: list[dict], minutes: int = 60) -> list[EntryGroup]:
+    """One entry per user, as the EntryGroups a read returns."""
     return [
-        {
-            "minutes": minutes * (1 + u["id"] % 5),
-            "billable": u["id"] % 2 == 0,
-            "approved_at": None,
-            "user": u,
-            "project": {"id": u["id"] % 30, "name": f"Proj {u['id'] % 30}"},
-        }
+        EntryGroup(
+            user=u,  # type: ignore[arg-type]
+            project={"id": u["id"] % 30, "name": f"Proj {u['id'] % 30}"},
+            billable=u["id"] % 2 == 0,
+            approved=False,
+            minutes=minutes * (1 + u["id"] % 5),
+            entries=1,
+        )
         for u in users
     ]
 

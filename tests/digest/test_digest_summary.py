@@ -1,10 +1,12 @@
-"""Team summaries from Noko entry dicts."""
+"""Team summaries from EntryGroups (one per user, project, billable and approved flags)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from bot.services.live_reads import group_entries
 from bot.services.periods import day_period
+from bot.services.reads import EntryGroup, Span
 from bot.services.summary import format_hours, summarize
 
 PERIOD = day_period(dt.date(2026, 11, 9))
@@ -19,14 +21,20 @@ def _user(uid: int, first: str, last: str = "Doe") -> dict:
     }
 
 
-def _entry(user: dict, minutes: int, *, billable=True, approved=True, project=None) -> dict:
+def _raw(user: dict, minutes: int, *, billable=True, approved=True, project=None) -> dict:
     return {
+        "date": "2026-11-09",
         "minutes": minutes,
         "billable": billable,
         "approved_at": "2026-11-09T10:00:00Z" if approved else None,
         "user": user,
         "project": project,
     }
+
+
+def _entry(user: dict, minutes: int, *, billable=True, approved=True, project=None) -> EntryGroup:
+    """One entry as the group it makes on its own."""
+    return EntryGroup(user, project, billable, approved, minutes, 1)  # type: ignore[arg-type]
 
 
 ANN, BOB, CEM, DIA = _user(1, "Ann"), _user(2, "Bob"), _user(3, "Cem"), _user(4, "Dia")
@@ -89,6 +97,24 @@ def test_summarize_consumes_a_generator_once() -> None:
 
     assert summarize(entries(), [ANN], PERIOD).total_minutes == 30
     assert consumed == [10, 20]
+
+
+def test_groups_folded_from_entries_sum_like_the_entries() -> None:
+    raw = [
+        _raw(ANN, 120, project=WEB),
+        _raw(ANN, 60, project=WEB),
+        _raw(ANN, 60, billable=False, approved=False, project=APP),
+        _raw(BOB, 30, approved=False),
+        _raw(BOB, 15, approved=False),
+        {**_raw(BOB, 999), "date": "2026-11-10"},  # outside the span
+        _raw(DIA, 999),  # not asked for
+    ]
+    groups = group_entries(raw, [1, 2], [Span(PERIOD.start, PERIOD.end)])[0]
+    assert len(groups) == 3  # Ann/Website, Ann/App, Bob/no project
+    summary = summarize(groups, [ANN, BOB], PERIOD)
+    assert (summary.total_minutes, summary.billable_minutes, summary.entry_count) == (285, 225, 5)
+    assert summary.unapproved_minutes == 105
+    assert [(m.user_id, m.minutes) for m in summary.per_member] == [(1, 240), (2, 45)]
 
 
 def test_format_hours() -> None:

@@ -128,6 +128,7 @@ def test_a_holiday_taken_back_makes_that_day_a_posting_day_again(
     from bot.services.cache import NokoCache
     from bot.services.calendar import remove_holiday
     from bot.services.changes import ChangeContext
+    from bot.services.live_reads import LiveReads
     from bot.slack.directory import SlackDirectory
     from bot.slack.posting import slack_client
 
@@ -139,7 +140,9 @@ def test_a_holiday_taken_back_makes_that_day_a_posting_day_again(
     clock.set(at("2026-11-06T08:00:30"))
     assert runner.tick().posted == [sub.id]  # Friday's post; next due skips the holiday
     directory = SlackDirectory(slack_client("xoxb-test", slack.api_url))
-    remove_holiday(ChangeContext(noko, repo, NokoCache(noko), directory, "U1"), monday)
+    cache = NokoCache(noko)
+    context = ChangeContext(noko, repo, cache, LiveReads(noko, cache), directory, "U1")
+    remove_holiday(context, monday)
     clock.set(at("2026-11-09T08:00:30"))  # Monday is a working day again
     assert runner.tick().posted == [sub.id]
     assert _headers(slack)[-1] == "Engineering · Friday 6 Nov 2026"

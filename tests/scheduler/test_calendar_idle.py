@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.services.cache import NokoCache
 from bot.services.calendar import attendance_for
+from bot.services.live_reads import LiveReads
 from bot.services.periods import day_period, range_period
 from bot.services.team_digest import DigestJob, build_team_digest
 
@@ -13,8 +15,12 @@ SATURDAY = day_period(dt.date(2026, 11, 7))
 EVERY_DAY = {"workdays": list(range(7))}
 
 
+def _reads(noko) -> LiveReads:
+    return LiveReads(noko, NokoCache(noko))
+
+
 def _idle(noko, period, attendance=None) -> list[str]:
-    digest = build_team_digest(noko, DigestJob(1, period, attendance=attendance))
+    digest = build_team_digest(_reads(noko), DigestJob(1, period, attendance=attendance))
     return [line.name for line in digest.idle]
 
 
@@ -29,7 +35,7 @@ def test_nobody_is_idle_on_a_holiday(noko, repo) -> None:
 
 
 def test_people_away_are_left_out_for_periods_overlapping_their_absence(noko, repo) -> None:
-    digest = build_team_digest(noko, DigestJob(1, SATURDAY))
+    digest = build_team_digest(_reads(noko), DigestJob(1, SATURDAY))
     away, *others = digest.summary.members_without_time
     assert others and away.email
     repo.set_away("UAWAY", away.email.upper(), dt.date(2026, 11, 7), dt.date(2026, 11, 20))

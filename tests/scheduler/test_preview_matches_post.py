@@ -20,6 +20,7 @@ from bot.scheduler.plan import CatchUpPolicy
 from bot.scheduler.runner import Runner
 from bot.services.cache import NokoCache
 from bot.services.changes import ChangeContext
+from bot.services.live_reads import LiveReads
 from bot.services.schedule import next_due
 from bot.services.subscriptions import subscription_digest
 from bot.slack.directory import SlackDirectory
@@ -93,7 +94,9 @@ def test_home_preview_covers_the_period_the_clock_posts(
             **schedule,  # type: ignore[arg-type]
         )
         client = slack_client("xoxb-test", slack.api_url)
-        viewer = ChangeContext(noko, repo, NokoCache(noko), SlackDirectory(client), "U1")
+        cache = NokoCache(noko)
+        reads = LiveReads(noko, cache)
+        viewer = ChangeContext(noko, repo, cache, reads, SlackDirectory(client), "U1")
         preview = subscription_digest(viewer, sub.id, opened)
         due = next_due(sub, opened)
         assert due is not None

@@ -23,7 +23,7 @@ def handle_check_action(
 ) -> None:
     ack()
     target = CheckTarget.parse(str(action.get("value") or ""))
-    reply = check_reply(check_change(deps.noko, deps.cache, target))
+    reply = check_reply(check_change(deps.reads, target))
     view = body.get("view") or {}
     if view.get("id"):
         # Pressed in the modal that showed the result: a modal has no response_url.

@@ -116,7 +116,7 @@ def handle_post_digest_action(
     sight.require_time()
     attendance = attendance_for(deps.repo, {}, period)
     digest = build_team_digest(
-        deps.noko, DigestJob(value.t, period, sight=sight, attendance=attendance)
+        deps.reads, DigestJob(value.t, period, sight=sight, attendance=attendance)
     )
     _answer_post(respond, channel, poster_for(client).post(channel, digest_messages(digest)))
 
@@ -165,7 +165,7 @@ def handle_subscription_home_action(
     else:
         pause = action["action_id"] == ActionId.SUB_PAUSE
         sub = subscriptions.set_paused(changes, subscription_id, pause)
-        reply = paused_reply(subscriptions.scheduled(sub, deps.clock(), deps.cache, deps.repo))
+        reply = paused_reply(subscriptions.scheduled(sub, deps.clock(), deps.reads, deps.repo))
     publish_home(client, deps, changes)
     audit.announce(changes.actor_id, reply)
 
@@ -212,7 +212,7 @@ def handle_member_detail_action(
         chosen = action.get("selected_option") or {}  # the Details menu, or a button
         value = MemberButton.parse(chosen.get("value") or action.get("value"))
         sight = changes.actor_sight()
-        detail = member_detail(deps.noko, value, sight)
+        detail = member_detail(deps.reads, value, sight)
     except Exception as error:
         raise ViewFailedError(error, view_id=view_id, kind="detail") from error
     client.views_update(view_id=view_id, view=member_detail_view(detail))

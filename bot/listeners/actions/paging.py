@@ -51,20 +51,20 @@ def page_reply(deps: Deps, changes: ChangeContext, request: PageRequest) -> Repl
     """The page ``request`` names, read again as its command would read it for the clicker (who
     may not be who ran the command: the clicker's own rights apply)."""
     if isinstance(request, ListPage):
-        rows = list_teams(deps.cache, request.text)
+        rows = list_teams(deps.reads, request.text)
         return team_list_reply(rows, request.text, page=request.page)
     if isinstance(request, HomePage):
         raise BotError(NOWHERE)
     if isinstance(request, MembersPage):
         require_membership_reading(changes)
-        detail = members_of(deps.noko, _team(deps, request.team), request.role, request.state)
+        detail = members_of(deps.reads, _team(deps, request.team), request.role, request.state)
         return team_detail_reply(detail, page=request.page)
-    hours = hours_of(deps.noko, _team(deps, request.team), request.period(), changes.actor_sight())
+    hours = hours_of(deps.reads, _team(deps, request.team), request.period(), changes.actor_sight())
     return hours_reply(hours, page=request.page)
 
 
 def _team(deps: Deps, team_id: int) -> Team:
     try:
-        return team_by_id(deps.cache, team_id)
+        return team_by_id(deps.reads, team_id)
     except TeamNotFoundError:
         raise BotError(GONE) from None

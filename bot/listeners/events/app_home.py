@@ -11,21 +11,22 @@ from bot.blocks.home import home_view
 from bot.blocks.subscriptions import home_digests_section
 from bot.deps import Deps
 from bot.services.changes import ChangeContext, may
+from bot.services.lagging import warm
 from bot.services.subscriptions import scheduled_digests
 from bot.services.teams import list_teams
 
 
 def home_sections(deps: Deps, *, can_change: bool) -> list[list[Block]]:
     """Extra Home sections below the teams: the channel digests, with their buttons."""
-    rows = scheduled_digests(deps.repo, deps.cache, deps.clock())
+    rows = scheduled_digests(deps.repo, deps.reads, deps.clock())
     return [home_digests_section(rows, can_change=can_change)]
 
 
 def publish_home(client: WebClient, deps: Deps, changes: ChangeContext, page: int = 0) -> None:
     """The Home tab of ``changes.actor_id`` with page ``page`` of the teams (its Previous/Next
     come back here): change buttons only if they may make changes."""
-    rows = list_teams(deps.cache)
-    deps.cache.warm_in_background()  # users too: the Home buttons open pickers next
+    rows = list_teams(deps.reads)
+    warm(deps.reads)  # users too: the Home buttons open pickers next
     can_change = may(changes, "add")
     sections = home_sections(deps, can_change=can_change)
     view = home_view(rows, sections, can_change=can_change, page=page)

@@ -1,4 +1,5 @@
-"""Team and user type-ahead. The ack *is* the answer, so it waits on nothing but the cache."""
+"""Team and user type-ahead. The ack *is* the answer, so it waits on nothing but what the reads
+have (bot.services.lagging)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bot.blocks.modals import team_options, user_options
 from bot.deps import Deps
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.listeners.payloads import modal_metadata, selected_value
+from bot.services.lagging import peek_teams, peek_users
 from bot.services.numbers import parse_id
 from bot.services.pickers import matching_teams, matching_users, member_ids
 from noko_core import Team
@@ -19,16 +21,15 @@ COLD_CACHE_WAIT = 2.0
 
 
 def load_team_options(ack: Ack, payload: dict[str, Any], deps: Deps) -> None:
-    teams = deps.cache.peek_teams(wait=COLD_CACHE_WAIT) or []
+    teams = peek_teams(deps.reads, wait=COLD_CACHE_WAIT)
     rows = matching_teams(teams, str(payload.get("value") or ""))
     ack(options=team_options(rows))
 
 
 def load_user_options(ack: Ack, payload: dict[str, Any], body: dict[str, Any], deps: Deps) -> None:
-    cache = deps.cache
-    users = cache.peek_users(wait=COLD_CACHE_WAIT) or []
+    users = peek_users(deps.reads, wait=COLD_CACHE_WAIT)
     view = body.get("view") or {}
-    members = _members_of_selected_team(view, cache.peek_teams(wait=0) or [])
+    members = _members_of_selected_team(view, peek_teams(deps.reads, wait=0))
     # "Remove members" offers only the team's members; "Add members" labels them.
     removing = view.get("callback_id") == CallbackId.REMOVE_MEMBERS
     found = matching_users(users, str(payload.get("value") or ""), members if removing else None)

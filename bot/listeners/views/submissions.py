@@ -16,6 +16,7 @@ from bot.listeners.context import AuditChannel
 from bot.listeners.payloads import CreateForm, MembersForm, create_form, members_form
 from bot.services import team_changes
 from bot.services.changes import ChangeContext
+from bot.services.lagging import peek_teams
 from bot.services.team_changes import ChangeOutcome
 
 
@@ -44,7 +45,7 @@ def run_members_submission(
 
 def check_create_submission(ack: Ack, view: dict[str, Any], deps: Deps) -> CreateForm | None:
     # Only what is already cached: nothing may delay this ack.
-    cached = deps.cache.peek_teams(wait=0) or []
+    cached = peek_teams(deps.reads, wait=0)
     form, errors = create_form(view, {t["name"].casefold() for t in cached})
     if errors:
         ack(response_action="errors", errors=errors)

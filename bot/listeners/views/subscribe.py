@@ -112,7 +112,7 @@ def _filled(deps: Deps, changes: ChangeContext, draft: SubscribeDraft) -> Any:
     team, problems = None, list(draft.problems)
     if draft.team:
         try:
-            found = find_team(deps.cache, draft.team)
+            found = find_team(deps.reads, draft.team)
             team = (found["id"], found["name"])
         except (TeamNotFoundError, AmbiguousTeamError) as error:
             problems.insert(0, error.user_message)
@@ -211,7 +211,7 @@ def run_subscribe_submission(
 ) -> None:
     sub, created = subscriptions.subscribe(changes, form.spec())
     reply = subscribed_reply(
-        subscriptions.scheduled(sub, deps.clock(), deps.cache, deps.repo), created
+        subscriptions.scheduled(sub, deps.clock(), deps.reads, deps.repo), created
     )
     client.views_update(view_id=view["id"], view=result_view("subscribe", reply.text))
     audit.announce(changes.actor_id, reply)

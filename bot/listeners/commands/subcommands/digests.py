@@ -261,15 +261,15 @@ def _value(kind: str | None, word: str) -> tuple[object, str | None]:
 
 
 def _row(ctx: CommandContext, sub: Subscription) -> ScheduledDigest:
-    return subscriptions.scheduled(sub, ctx.deps.clock(), ctx.deps.cache, ctx.deps.repo)
+    return subscriptions.scheduled(sub, ctx.deps.clock(), ctx.deps.reads, ctx.deps.repo)
 
 
 def run_digest(ctx: CommandContext, readings: Readings[DigestArgs]) -> Reply:
-    args = choose_reading(ctx.deps.cache, "digest", readings)
+    args = choose_reading(ctx.deps.reads, "digest", readings)
     today = today_for(ctx.deps, ctx.changes)
     try:
         team_id, digest = subscriptions.preview_digest(
-            ctx.deps.noko, ctx.deps.cache, args.team, args.period, today, ctx.sight, ctx.deps.repo
+            ctx.deps.reads, args.team, args.period, today, ctx.sight, ctx.deps.repo
         )
     except TeamNotFoundError as error:
         raise args.explain(error) from None
@@ -278,7 +278,7 @@ def run_digest(ctx: CommandContext, readings: Readings[DigestArgs]) -> Reply:
 
 
 def run_subscribe(ctx: CommandContext, readings: Readings[SubscribeArgs]) -> Reply | None:
-    args = choose_reading(ctx.deps.cache, "subscribe", readings)
+    args = choose_reading(ctx.deps.reads, "subscribe", readings)
     if args.team is None or args.problems:
         # The time zone is looked up after the modal opened: the trigger expires in 3 s.
         draft = args.draft(ctx.channel_id)
@@ -301,7 +301,7 @@ def run_unsubscribe(ctx: CommandContext, args: UnsubscribeArgs) -> Reply:
 
 def run_subscriptions(ctx: CommandContext, args: TeamFilter) -> Reply:
     deps = ctx.deps
-    rows = subscriptions.scheduled_for_team(deps.repo, deps.cache, deps.clock(), args.team)
+    rows = subscriptions.scheduled_for_team(deps.repo, deps.reads, deps.clock(), args.team)
     return subscriptions_reply(rows, args.team)
 
 

@@ -118,28 +118,28 @@ class HoursArgs(TeamArgs):
 
 # Each reply is the first page; its Next button re-reads through bot/listeners/actions/paging.py.
 def run_list(ctx: CommandContext, args: ListArgs) -> Reply:
-    rows = list_teams(ctx.deps.cache, args.query)
+    rows = list_teams(ctx.deps.reads, args.query)
     return team_list_reply(rows, args.query, shared=ctx.shared)
 
 
 def run_show(ctx: CommandContext, args: TeamArgs) -> Reply:
     require_membership_reading(ctx.changes)
-    detail = show_team(ctx.deps.noko, ctx.deps.cache, args.team)
+    detail = show_team(ctx.deps.reads, args.team)
     return team_detail_reply(detail, shared=ctx.shared)
 
 
 def run_members(ctx: CommandContext, readings: Readings[MembersArgs]) -> Reply:
     require_membership_reading(ctx.changes)
-    args = choose_reading(ctx.deps.cache, "members", readings)
-    detail = team_members(ctx.deps.noko, ctx.deps.cache, args.team, args.role, args.state)
+    args = choose_reading(ctx.deps.reads, "members", readings)
+    detail = team_members(ctx.deps.reads, args.team, args.role, args.state)
     return team_detail_reply(detail, shared=ctx.shared)
 
 
 def run_hours(ctx: CommandContext, readings: Readings[HoursArgs]) -> Reply:
-    args = choose_reading(ctx.deps.cache, "hours", readings)
+    args = choose_reading(ctx.deps.reads, "hours", readings)
     today = today_for(ctx.deps, ctx.changes)
     try:
-        hours = team_hours(ctx.deps.noko, ctx.deps.cache, args.team, args.period, today, ctx.sight)
+        hours = team_hours(ctx.deps.reads, args.team, args.period, today, ctx.sight)
     except PeriodError as error:
         raise UsageError(str(error)) from None
     except TeamNotFoundError as error:

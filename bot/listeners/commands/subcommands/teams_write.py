@@ -98,14 +98,14 @@ def run_create(ctx: CommandContext, args: TeamAndMembers) -> Reply | None:
 
 
 def run_add(ctx: CommandContext, readings: Readings[TeamAndMembers]) -> Reply | None:
-    args = choose_reading(ctx.deps.cache, "add", readings)
+    args = choose_reading(ctx.deps.reads, "add", readings)
     if not args.members:
         return _modal(ctx, "add", args.team)
     return _done(ctx, team_changes.add_members(ctx.changes, args.team or "", args.members))
 
 
 def run_remove(ctx: CommandContext, readings: Readings[TeamAndMembers]) -> Reply | None:
-    args = choose_reading(ctx.deps.cache, "remove", readings)
+    args = choose_reading(ctx.deps.reads, "remove", readings)
     if not args.members:
         return _modal(ctx, "remove", args.team)
     return _done(ctx, team_changes.remove_members(ctx.changes, args.team or "", args.members))
@@ -114,13 +114,13 @@ def run_remove(ctx: CommandContext, readings: Readings[TeamAndMembers]) -> Reply
 def run_rename(ctx: CommandContext, readings: Readings[RenameArgs]) -> Reply:
     """Ask before renaming, showing old → new: the Rename button makes the change."""
     team_changes.check_allowed(ctx.changes, "rename", readings[0].args.team)
-    args = choose_reading(ctx.deps.cache, "rename", readings)
+    args = choose_reading(ctx.deps.reads, "rename", readings)
     return rename_confirm_reply(team_changes.plan_rename(ctx.changes, args.team, args.new_name))
 
 
 def _confirm(ctx: CommandContext, action: str, query: str) -> Reply:
     team_changes.check_allowed(ctx.changes, action, query)
-    team = find_team(ctx.deps.cache, query)
+    team = find_team(ctx.deps.reads, query)
     return confirm_reply(action, team["id"], team["name"], len(team["users"]))
 
 
