@@ -1,0 +1,7 @@
+"""The mirror's storage: its tables, writes and SQL reads (the only SQL of bot.mirror)."""
+
+from __future__ import annotations
+
+from bot.mirror.storage.store import MirrorStore, SyncLogEntry, SyncState
+
+__all__ = ["MirrorStore", "SyncLogEntry", "SyncState"]
