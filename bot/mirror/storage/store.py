@@ -4,7 +4,7 @@ never let an older copy replace a newer one, and the one-sync-at-a-time lease.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -30,11 +30,17 @@ from bot.mirror.storage.models import (
 
 Clock = Callable[[], dt.datetime]
 ID_CHUNK = 500  # ids per IN (...) list: far below SQLite's bound variables limit
-ROW_CHUNK = 500  # rows per multi-row INSERT
 
 
 def _table(model: type[Any]) -> Table:
     return cast(Table, model.__table__)
+
+
+def _dialect_insert(session: Session, table: Table) -> Any:
+    """INSERT … ON CONFLICT in the session's dialect (both spell it the same way)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def _utcnow() -> dt.datetime:
@@ -218,29 +224,25 @@ class MirrorStore:
         values: Sequence[Mapping[str, Any]],
         *,
         newer_only: bool = True,
-        keep: Iterable[str] = (),
     ) -> int:
         """Insert or update by id; with ``newer_only`` a row is replaced only by a copy at least
         as recent (an older page read before a webhook must not undo it)."""
         if not values:
             return 0
-        dialect = session.get_bind().dialect.name
-        build = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        kept = {"id", *keep}
-        for start in range(0, len(values), ROW_CHUNK):
-            chunk = list(values[start : start + ROW_CHUNK])
-            stmt = build(table).values(chunk)
-            columns = {k: stmt.excluded[k] for k in chunk[0] if k not in kept}
-            where = None
-            if newer_only:
-                where = or_(
-                    table.c.updated_at.is_(None),
-                    stmt.excluded.updated_at.is_(None),
-                    table.c.updated_at <= stmt.excluded.updated_at,
-                )
-            session.execute(
-                stmt.on_conflict_do_update(index_elements=["id"], set_=columns, where=where)
+        stmt = _dialect_insert(session, table)
+        columns = {k: stmt.excluded[k] for k in values[0] if k != "id"}
+        where = None
+        if newer_only:
+            where = or_(
+                table.c.updated_at.is_(None),
+                stmt.excluded.updated_at.is_(None),
+                table.c.updated_at <= stmt.excluded.updated_at,
             )
+        # executemany: one compiled statement, batched by SQLAlchemy's insertmanyvalues.
+        session.execute(
+            stmt.on_conflict_do_update(index_elements=["id"], set_=columns, where=where),
+            list(values),
+        )
         return len(values)
 
     def _insert_missing(
@@ -248,13 +250,9 @@ class MirrorStore:
     ) -> None:
         """Rows for ids not yet stored (a simple user inside a team or an entry)."""
         unique = list({v["id"]: v for v in values}.values())
-        if not unique:
-            return
-        dialect = session.get_bind().dialect.name
-        build = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        for start in range(0, len(unique), ROW_CHUNK):
-            stmt = build(table).values(unique[start : start + ROW_CHUNK])
-            session.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
+        if unique:
+            stmt = _dialect_insert(session, table).on_conflict_do_nothing(index_elements=["id"])
+            session.execute(stmt, unique)
 
     def upsert_entries(self, session: Session, entries: Sequence[Mapping[str, Any]]) -> int:
         """Store entries (skipping ones Noko said it deleted); returns how many were stored."""
@@ -376,8 +374,8 @@ class MirrorStore:
             chunk = owner_ids[start : start + ID_CHUNK]
             session.execute(delete(table).where(table.c[owner].in_(chunk)))
         unique = list({(link[owner], link["user_id"]): link for link in links}.values())
-        for start in range(0, len(unique), ROW_CHUNK):
-            session.execute(insert(table).values(unique[start : start + ROW_CHUNK]))
+        if unique:
+            session.execute(insert(table), unique)
 
     def drop_unseen(
         self, session: Session, kind: str, seen_ids: set[int], before: dt.datetime
