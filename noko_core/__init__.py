@@ -26,9 +26,13 @@ from noko_core.models import (
     Tag,
     Team,
     User,
+    Webhook,
+    WebhookSecret,
 )
+from noko_core.webhook_events import EVENTS as WEBHOOK_EVENTS
 
 __all__ = [
+    "WEBHOOK_EVENTS",
     "Account",
     "CurrentUser",
     "Entry",
@@ -51,5 +55,7 @@ __all__ = [
     "Tag",
     "Team",
     "User",
+    "Webhook",
+    "WebhookSecret",
     "__version__",
 ]

@@ -18,6 +18,7 @@ from noko_core.resources.projects import ProjectsMixin
 from noko_core.resources.tags import TagsMixin
 from noko_core.resources.teams import TeamsMixin
 from noko_core.resources.users import UsersMixin
+from noko_core.resources.webhooks import WebhooksMixin
 from noko_core.transport import Policy, Transport
 
 DEFAULT_BASE_URL = "https://api.nokotime.com/v2"
@@ -25,7 +26,9 @@ DEFAULT_USER_AGENT = f"noko-team-bot/{__version__}"
 _TOKEN_PARAMS = frozenset({"noko_token", "access_token", "freckle_token"})
 
 
-class NokoClient(TeamsMixin, UsersMixin, EntriesMixin, ProjectsMixin, TagsMixin, AccountMixin):
+class NokoClient(
+    TeamsMixin, UsersMixin, EntriesMixin, ProjectsMixin, TagsMixin, AccountMixin, WebhooksMixin
+):
     """Client for the Noko API v2, authenticated with a personal access token.
 
     Keyword filters are validated before any request (NokoInputError names the parameter).

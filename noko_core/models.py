@@ -124,3 +124,26 @@ class Account(TypedDict):
     url: NotRequired[str]
     created_at: NotRequired[str]
     updated_at: NotRequired[str]
+
+
+class Webhook(TypedDict):
+    """A webhook registration; ``secret`` is only in the answer that creates it."""
+
+    id: int
+    name: str
+    state: str
+    events: list[str]
+    payload_uri: str
+    secret: NotRequired[str]
+    url: NotRequired[str]
+    add_events_url: NotRequired[str]
+    remove_events_url: NotRequired[str]
+    reroll_secret_url: NotRequired[str]
+    enable_url: NotRequired[str]
+    disable_url: NotRequired[str]
+
+
+class WebhookSecret(TypedDict):
+    """The answer to a secret re-roll: the new secret (Noko shows it only this once)."""
+
+    secret: str

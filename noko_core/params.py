@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from noko_core.errors import NokoInputError
+from noko_core.webhook_events import SUBSCRIBABLE
 
 # ASCII digits only: str.isdigit() would accept "²" or Arabic-Indic digits.
 _DIGITS = re.compile(r"[0-9]+")
@@ -21,6 +23,7 @@ MAX_PER_PAGE = 1000
 Role = Literal["supervisor", "leader", "coworker", "contractor"]
 State = Literal["disabled", "pending", "active", "suspended"]
 TagFilterType = Literal["and", "combination of"]
+WebhookState = Literal["enabled", "disabled"]
 BillingIncrement = Literal[1, 5, 6, 10, 15, 20, 30, 60]
 
 
@@ -107,6 +110,39 @@ def _to_increment(value: object) -> object:
     return to_id(value)
 
 
+def _to_minutes(value: object) -> int:
+    try:
+        return to_id(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number of minutes (a positive integer)") from None
+
+
+def _to_url(value: object) -> str:
+    """An absolute http(s) URL, kept as written (only surrounding spaces are dropped)."""
+    if isinstance(value, str):
+        parts = urlsplit(value.strip())
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return value.strip()
+    raise ValueError(f"{value!r} is not an absolute http(s) URL")
+
+
+def _to_events(value: object) -> list[str]:
+    """Webhook event names (or "*"): a list, or one comma-separated string; duplicates dropped."""
+    if isinstance(value, str):
+        items: list[object] = list(value.split(","))
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise ValueError(f"{value!r} is not a list of webhook events")
+    names = [item.strip() if isinstance(item, str) else item for item in items]
+    unknown = [name for name in names if name not in SUBSCRIBABLE]
+    if unknown:
+        raise ValueError(f"unknown webhook event(s) {unknown!r}; see Noko's webhook events")
+    if not names:
+        raise ValueError("must name at least one event")
+    return list(dict.fromkeys(str(name) for name in names))
+
+
 def _nonblank(value: object) -> object:
     if isinstance(value, str) and not value.strip():
         raise ValueError("must not be blank")
@@ -121,6 +157,10 @@ Flag = Annotated[bool, BeforeValidator(_to_bool)]
 PerPage = Annotated[int, BeforeValidator(_to_per_page)]
 Increment = Annotated[BillingIncrement, BeforeValidator(_to_increment)]
 Name = Annotated[str, BeforeValidator(_nonblank)]
+Id = Annotated[int, BeforeValidator(to_id)]
+Minutes = Annotated[int, BeforeValidator(_to_minutes)]
+Url = Annotated[str, BeforeValidator(_to_url)]
+Events = Annotated[list[str], BeforeValidator(_to_events)]
 
 
 class Params(BaseModel):
@@ -182,6 +222,44 @@ class EntryFilterParams(ListParams):
     approved_by_ids: Ids | None = None
 
 
+class EntryEditParams(Params):
+    """An entry's writable keys; on create ``date`` and ``minutes`` are required."""
+
+    date: Day | None = None
+    minutes: Minutes | None = None
+    user_id: Id | None = None
+    project_id: Id | None = None
+    project_name: Name | None = None
+    description: str | None = None
+    source_url: Url | None = None
+
+
+class EntryCreateParams(EntryEditParams):
+    date: Day
+    minutes: Minutes
+
+
+class WebhookListParams(ListParams):
+    name: str | None = None
+    events: Events | None = None
+    state: WebhookState | None = None
+
+
+class WebhookEditParams(Params):
+    name: Name | None = None
+    payload_uri: Url | None = None
+
+
+class WebhookCreateParams(Params):
+    name: Name
+    payload_uri: Url
+    events: Events
+
+
+class WebhookEventsParams(Params):
+    events: Events
+
+
 class ProjectFilterParams(ListParams):
     name: str | None = None
     project_group_ids: Ids | None = None
@@ -218,6 +296,32 @@ def parse_id(method: str, param: str, value: object) -> int:
         return to_id(value)
     except ValueError as exc:
         raise NokoInputError(method, [_problem(param, str(exc), value)]) from None
+
+
+def parse_payload_id(method: str, value: object) -> str:
+    """A webhook payload id: the UUID Noko sends as ``X-Noko-Delivery`` (canonical form)."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            return str(uuid.UUID(value.strip()))
+        except ValueError:
+            pass
+    raise NokoInputError(method, [_problem("payload_id", "is not a payload id (a UUID)", value)])
+
+
+def require_some(method: str, params: Params, names: Sequence[str]) -> None:
+    """An edit must change something: at least one of ``names`` must be set."""
+    if all(getattr(params, name) is None for name in names):
+        message = f"nothing to change: pass at least one of {', '.join(names)}"
+        raise NokoInputError(method, [_problem("(arguments)", message, None)])
+
+
+def exclusive(method: str, params: Params, first: str, second: str) -> None:
+    """``first`` and ``second`` mean the same thing two ways: refuse both at once."""
+    if getattr(params, first) is not None and getattr(params, second) is not None:
+        message = f"pass {first} or {second}, not both"
+        raise NokoInputError(method, [_problem(second, message, getattr(params, second))])
 
 
 def _describe(error: Any) -> dict[str, Any]:

@@ -1,12 +1,23 @@
-"""Entries: list (with every filter) and read."""
+"""Entries: list (with every filter), read, create, edit and delete."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 from noko_core.models import Entry
-from noko_core.params import EntryFilterParams, parse, parse_id, to_query
+from noko_core.params import (
+    EntryCreateParams,
+    EntryEditParams,
+    EntryFilterParams,
+    exclusive,
+    parse,
+    parse_id,
+    require_some,
+    to_body,
+    to_query,
+)
 from noko_core.resources.base import Resource
 
 
@@ -34,3 +45,46 @@ class EntriesMixin(Resource):
         eid = parse_id("get_single_entry", "entry_id", entry_id)
         entry: Entry = self._send("GET", f"entries/{eid}")
         return entry
+
+    def create_entry(
+        self,
+        date: dt.date | str,
+        minutes: int | str,
+        user_id: int | str | None = None,
+        project_id: int | str | None = None,
+        project_name: str | None = None,
+        description: str | None = None,
+        source_url: str | None = None,
+    ) -> Entry:
+        """Log time; returns the new entry.
+
+        ``date`` is a date or "YYYY-MM-DD"; ``minutes`` a positive int (Noko rounds it up to the
+        project's billing increment); ``user_id`` defaults to the token's user; ``project_id``
+        or ``project_name`` (Noko creates a missing named project), not both; ``#hashtags`` in
+        ``description`` become tags; ``source_url`` an absolute http(s) URL.
+        """
+        values = {
+            "date": date, "minutes": minutes, "user_id": user_id, "project_id": project_id,
+            "project_name": project_name, "description": description, "source_url": source_url,
+        }  # fmt: skip
+        params = parse(EntryCreateParams, "create_entry", values)
+        exclusive("create_entry", params, "project_id", "project_name")
+        entry: Entry = self._send("POST", "entries", body=to_body(params))
+        return entry
+
+    def edit_entry(self, entry_id: int | str, **kwargs: Any) -> Entry:
+        """Change an entry; takes ``create_entry``'s keys, each optional (at least one).
+
+        None means "leave as is". Noko refuses approved entries (``approved_and_locked``).
+        """
+        eid = parse_id("edit_entry", "entry_id", entry_id)
+        params = parse(EntryEditParams, "edit_entry", kwargs)
+        require_some("edit_entry", params, list(EntryEditParams.model_fields))
+        exclusive("edit_entry", params, "project_id", "project_name")
+        entry: Entry = self._send("PUT", f"entries/{eid}", body=to_body(params))
+        return entry
+
+    def delete_entry(self, entry_id: int | str) -> None:
+        """Delete an entry (Noko refuses approved or invoiced ones)."""
+        eid = parse_id("delete_entry", "entry_id", entry_id)
+        self._send("DELETE", f"entries/{eid}")

@@ -1,4 +1,5 @@
-"""A local, stateful fake of the Noko API v2 (teams, users, entries, projects, tags, account).
+"""A local, stateful fake of the Noko API v2 (teams, users, entries, projects, tags, account,
+webhooks).
 
 A pytest fixture for your own tests (there is no shared fixture module on purpose):
 
@@ -33,7 +34,8 @@ is the cheerful/freckle-apidocs repository). Choices where the real API is UNCON
   DELETE bodies are ignored (filters are read from the query string only). Chunked request
   bodies are not supported (read as empty, and the connection is closed).
 - Validation errors are 400 `{"message": "Validation Failed", "errors": [...]}`; see
-  `noko_core.sandbox.teams` for the team rules and `noko_core.sandbox.filters` for query rules
+  `noko_core.sandbox.teams`, `.entries` (entry create/edit/delete) and `.webhooks` (webhook
+  registration) for the write rules and `noko_core.sandbox.filters` for query rules
   (malformed ids, dates, `YYYY-MM-DDTHH:MM:SSZ` timestamps, booleans, enums → `invalid`).
 - Paging: `page`/`per_page` must be positive integers (else 400, field error `invalid`);
   `per_page` above 1000 is capped at 1000; a page past the last is `200 []`.

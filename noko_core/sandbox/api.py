@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from noko_core.sandbox import endpoints as ep
-from noko_core.sandbox import teams
+from noko_core.sandbox import entries, teams, webhooks
 from noko_core.sandbox.context import ApiRequest, Call
+from noko_core.sandbox.events import Events, NoEvents
 from noko_core.sandbox.filters import QueryError, value
 from noko_core.sandbox.responses import (
     ApiError,
@@ -40,8 +41,9 @@ class Route:
 
 
 def _route(method: str, path: str, resource: str, endpoint: Endpoint) -> Route:
-    regex = "^/v2" + path.replace(":id", r"([0-9]+)") + "$"
-    return Route(method, re.compile(regex), resource, endpoint)
+    regex = path.replace(":id", r"(?P<id>[0-9]+)")
+    regex = regex.replace(":payload_id", r"(?P<payload_id>[0-9A-Za-z-]{1,64})")
+    return Route(method, re.compile(f"^/v2{regex}$"), resource, endpoint)
 
 
 ROUTES = (
@@ -59,7 +61,10 @@ ROUTES = (
     _route("GET", "/users/:id", "User", ep.get_user),
     _route("GET", "/users/:id/entries", "Entry", ep.user_entries),
     _route("GET", "/entries", "Entry", ep.list_entries),
+    _route("POST", "/entries", "Entry", entries.create_entry),
     _route("GET", "/entries/:id", "Entry", ep.get_entry),
+    _route("PUT", "/entries/:id", "Entry", entries.edit_entry),
+    _route("DELETE", "/entries/:id", "Entry", entries.delete_entry),
     _route("GET", "/projects", "Project", ep.list_projects),
     _route("GET", "/projects/:id", "Project", ep.get_project),
     _route("GET", "/projects/:id/entries", "Entry", ep.project_entries),
@@ -69,6 +74,18 @@ ROUTES = (
     _route("GET", "/current_user", "User", ep.current_user),
     _route("GET", "/current_user/entries", "Entry", ep.current_user_entries),
     _route("GET", "/account", "Account", ep.account),
+    _route("GET", "/webhooks", "Webhook", webhooks.list_webhooks),
+    _route("POST", "/webhooks", "Webhook", webhooks.create_webhook),
+    _route("GET", "/webhooks/:id", "Webhook", webhooks.get_webhook),
+    _route("PUT", "/webhooks/:id", "Webhook", webhooks.edit_webhook),
+    _route("DELETE", "/webhooks/:id", "Webhook", webhooks.delete_webhook),
+    _route("PUT", "/webhooks/:id/add_events", "Webhook", webhooks.add_events),
+    _route("PUT", "/webhooks/:id/remove_events", "Webhook", webhooks.remove_events),
+    _route("PUT", "/webhooks/:id/reroll_secret", "Webhook", webhooks.reroll_secret),
+    _route("PUT", "/webhooks/:id/enable", "Webhook", webhooks.enable),
+    _route("PUT", "/webhooks/:id/disable", "Webhook", webhooks.disable),
+    _route("PUT", "/webhooks/:id/ping", "Webhook", webhooks.ping),
+    _route("PUT", "/webhooks/:id/retry/:payload_id", "Webhook", webhooks.retry),
 )
 
 
@@ -76,11 +93,12 @@ def normalise_path(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
-def match(method: str, path: str) -> tuple[Route, tuple[int, ...]] | None:
+def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    """The route for this request and its path words (`id`, `payload_id`)."""
     for route in ROUTES:
         found = route.pattern.match(path)
         if found and route.method == method:
-            return route, tuple(int(g) for g in found.groups())
+            return route, found.groupdict()
     return None
 
 
@@ -101,11 +119,14 @@ def parse_body(request: ApiRequest) -> dict[str, Any]:
 
 
 class Api:
-    def __init__(self, store: Store, token: str, base_url: str) -> None:
+    def __init__(
+        self, store: Store, token: str, base_url: str, events: Events | None = None
+    ) -> None:
         self.store = store
         self.token = token
         self.base_url = base_url
         self.shapes = Shapes(store, base_url)
+        self.events: Events = events if events is not None else NoEvents()
 
     def authorized(self, request: ApiRequest) -> bool:
         given = request.headers.get("x-nokotoken") or value(request.query, "noko_token") or ""
@@ -119,10 +140,13 @@ class Api:
         found = match(request.method, request.path)
         if found is None:
             return not_found()
-        route, ids = found
+        route, words = found
+        ids = (int(words["id"]),) if "id" in words else ()
         try:
             body = parse_body(request) if request.method in ("POST", "PUT") else {}
-            call = Call(request, ids, body, self.store, self.shapes, self.base_url)
+            call = Call(
+                request, ids, body, self.store, self.shapes, self.base_url, self.events, words
+            )
             with self.store.lock:
                 return route.endpoint(call)
         except ApiError as error:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from noko_core.sandbox.events import Events
 from noko_core.sandbox.filters import Query
 from noko_core.sandbox.shapes import Shapes
 from noko_core.sandbox.store import Store
@@ -23,7 +24,8 @@ class ApiRequest:
 
 @dataclass(frozen=True)
 class Call:
-    """One routed call: the request, its path ids, its JSON body (POST/PUT only, else {})."""
+    """One routed call: the request, its path ids (and other path words, such as a webhook
+    payload id), its JSON body (POST/PUT only, else {}), and where its events go."""
 
     request: ApiRequest
     ids: tuple[int, ...]
@@ -31,6 +33,8 @@ class Call:
     store: Store
     shapes: Shapes
     base_url: str
+    events: Events
+    words: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:

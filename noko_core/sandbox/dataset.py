@@ -78,7 +78,7 @@ class Invoice:
 
 @dataclass
 class Entry:
-    """One time entry. Entries are read-only in the sandbox (no entry write endpoints)."""
+    """One time entry. Never changed in place: the store swaps in a copy on each write."""
 
     id: int
     date: dt.date
@@ -96,6 +96,20 @@ class Entry:
     invoiced_at: dt.datetime | None = None
     invoice_id: int | None = None
     import_id: int | None = None
+
+
+@dataclass
+class Webhook:
+    """A webhook registration (Noko API docs, "Webhooks"); `state` is enabled|disabled."""
+
+    id: int
+    name: str
+    payload_uri: str
+    events: list[str]
+    secret: str
+    state: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
 
 
 @dataclass

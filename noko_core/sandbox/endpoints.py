@@ -78,8 +78,12 @@ def list_entries(call: Call) -> Response:
     return _entries(call)
 
 
+def entry_of(call: Call) -> Entry:
+    return _get(call.store.entries_by_id, call.ids[0])
+
+
 def get_entry(call: Call) -> Response:
-    return json_response(200, call.shapes.entry(_get(call.store.entries_by_id, call.ids[0])))
+    return json_response(200, call.shapes.entry(entry_of(call)))
 
 
 def list_projects(call: Call) -> Response:

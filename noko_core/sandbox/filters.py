@@ -87,7 +87,7 @@ def choice(query: Query, name: str, choices: tuple[str, ...]) -> str | None:
     return raw
 
 
-def _text_in(query: Query, name: str, get: Callable[[Any], str]) -> list[Predicate]:
+def text_in(query: Query, name: str, get: Callable[[Any], str]) -> list[Predicate]:
     """A "contains this text" filter: case-insensitive substring, as Noko's docs describe."""
     needle = value(query, name)
     if needle is None:
@@ -138,7 +138,7 @@ def entry_predicates(query: Query) -> list[Predicate]:
     preds += _id_in(query, "invoice_ids", lambda e: e.invoice_id)
     preds += _id_in(query, "import_ids", lambda e: e.import_id)
     preds += _id_in(query, "approved_by_ids", lambda e: e.approved_by_id)
-    preds += _text_in(query, "description", lambda e: e.description)
+    preds += text_in(query, "description", lambda e: e.description)
     preds += _tags(query)
     preds += _date_range(query, "from", "to", lambda e: e.date)
     preds += _date_range(query, "invoiced_at_from", "invoiced_at_to", lambda e: _day(e.invoiced_at))
@@ -166,15 +166,15 @@ def _tags(query: Query) -> list[Predicate]:
 
 def user_predicates(query: Query) -> list[Predicate]:
     return [
-        *_text_in(query, "name", lambda u: u.full_name),
-        *_text_in(query, "email", lambda u: u.email),
+        *text_in(query, "name", lambda u: u.full_name),
+        *text_in(query, "email", lambda u: u.email),
         *_one_of(query, "role", ROLES, lambda u: u.role),
         *_one_of(query, "state", STATES, lambda u: u.state),
     ]
 
 
 def team_predicates(query: Query) -> list[Predicate]:
-    preds = _text_in(query, "name", lambda t: t.name)
+    preds = text_in(query, "name", lambda t: t.name)
     members = ids(query, "user_ids")
     if members is not None:
         preds.append(lambda t: not members.isdisjoint(t.user_ids))
@@ -184,7 +184,7 @@ def team_predicates(query: Query) -> list[Predicate]:
 def project_predicates(query: Query) -> list[Predicate]:
     increments = tuple(str(i) for i in BILLING_INCREMENTS)
     return [
-        *_text_in(query, "name", lambda p: p.name),
+        *text_in(query, "name", lambda p: p.name),
         *_id_in(query, "project_group_ids", lambda p: p.group_id),
         *_one_of(query, "billing_increment", increments, lambda p: p.billing_increment),
         *_is(query, "enabled", lambda p: p.enabled),
@@ -194,6 +194,6 @@ def project_predicates(query: Query) -> list[Predicate]:
 
 def tag_predicates(query: Query) -> list[Predicate]:
     return [
-        *_text_in(query, "name", lambda t: t.name),
+        *text_in(query, "name", lambda t: t.name),
         *_is(query, "billable", lambda t: t.billable),
     ]

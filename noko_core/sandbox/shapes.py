@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from noko_core.sandbox.dataset import Entry, Project, Tag, Team, User
+from noko_core.sandbox.dataset import Entry, Project, Tag, Team, User, Webhook
 from noko_core.sandbox.store import Store
 
 Json = dict[str, Any]
@@ -215,6 +215,23 @@ class Shapes:
             }
         )
         return data
+
+    def webhook(self, webhook: Webhook) -> Json:
+        """Never with `secret`: the create and reroll answers add it themselves."""
+        url = f"{self.base}/webhooks/{webhook.id}"
+        return {
+            "id": webhook.id,
+            "name": webhook.name,
+            "state": webhook.state,
+            "events": list(webhook.events),
+            "payload_uri": webhook.payload_uri,
+            "url": url,
+            "add_events_url": f"{url}/add_events",
+            "remove_events_url": f"{url}/remove_events",
+            "reroll_secret_url": f"{url}/reroll_secret",
+            "enable_url": f"{url}/enable",
+            "disable_url": f"{url}/disable",
+        }
 
     def account(self) -> Json:
         account = self.store.account

@@ -1,13 +1,17 @@
 """The sandbox's live state: one Noko account in memory, guarded by one lock.
 
-Teams are copied from the dataset (they change); users, projects, tags and entries are shared
-with it and treated as read-only (the sandbox has no endpoints that change them). Hold `lock`
-while reading several things that must agree with each other.
+Teams, users and projects are copied from the dataset; entries and tags are shared with it but
+never changed in place: an entry write swaps in a new `Entry` (copy on write), so a reset is
+back to the dataset as built. Entry writes keep the derived indexes (`entries` sorted by date
+then id, newest first, `entries_by_id`, the per-user/tag/project counters) in step. Webhook
+registrations live here too. Hold `lock` while reading several things that must agree.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -25,9 +29,13 @@ from noko_core.sandbox.dataset import (
     Tag,
     Team,
     User,
+    Webhook,
 )
 
 T = TypeVar("T")
+# Noko turns "#word" in a description into a tag (letters, digits, "_" and "-").
+HASHTAG = re.compile(r"(?<![\w#])#([\w-]+)")
+NEW_PROJECT_COLOR = "#ff9898"
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,7 @@ class ProjectTotals:
     entries: int = 0
 
 
-def now() -> dt.datetime:
+def wall_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
@@ -65,9 +73,27 @@ class Store:
         self.current_user_id: int = dataset.current_user_id
         self.settings: CurrentUserSettings = dataset.settings
         self._next_team_id = max(self.teams, default=0) + 1
+        self._next_entry_id = max(self.entries_by_id, default=0) + 1
+        self.webhooks: dict[int, Webhook] = {}
+        self._next_webhook_id = 1
         self.user_entry_counts: Counter[int] = Counter(e.user_id for e in self.entries)
         self.tag_entry_counts: Counter[int] = Counter(t for e in self.entries for t in e.tag_ids)
         self.project_totals: dict[int, ProjectTotals] = _project_totals(self.entries)
+        stamps = [e.updated_at for e in self.entries] + [t.updated_at for t in self.teams.values()]
+        # Writes come after everything in the dataset, even when it is stamped ahead of the wall.
+        self._last_stamp = max(stamps, default=wall_clock()) + dt.timedelta(seconds=1)
+
+    def now(self) -> dt.datetime:
+        """The stamp of a write: UTC, whole seconds, and never behind the data.
+
+        Demo data built for today is stamped up to 20:00 UTC today, possibly later than the
+        wall clock; a write stamped earlier would hide from `updated_from` readers that keep
+        the newest `updated_at` they saw. Real Noko never stamps in the future, so writes here
+        take the later of the wall clock and just after the newest stamp so far.
+        """
+        with self.lock:
+            self._last_stamp = max(wall_clock(), self._last_stamp)
+            return self._last_stamp
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -102,7 +128,7 @@ class Store:
 
     def create_team(self, name: str, user_ids: list[int]) -> Team:
         with self.lock:
-            stamp = now()
+            stamp = self.now()
             team = Team(self._next_team_id, name, _unique(user_ids), stamp, stamp)
             self.teams[team.id] = team
             self._next_team_id += 1
@@ -112,14 +138,14 @@ class Store:
         with self.lock:
             if name != team.name:
                 team.name = name
-                team.updated_at = now()
+                team.updated_at = self.now()
 
     def add_users(self, team: Team, user_ids: list[int]) -> None:
         with self.lock:
             new = [i for i in _unique(user_ids) if i not in team.user_ids]
             if new:
                 team.user_ids.extend(new)
-                team.updated_at = now()
+                team.updated_at = self.now()
 
     def remove_users(self, team: Team, user_ids: Iterable[int]) -> None:
         with self.lock:
@@ -127,11 +153,103 @@ class Store:
             kept = [i for i in team.user_ids if i not in gone]
             if len(kept) != len(team.user_ids):
                 team.user_ids = kept
-                team.updated_at = now()
+                team.updated_at = self.now()
 
     def delete_team(self, team: Team) -> None:
         with self.lock:
             del self.teams[team.id]
+
+    # -- entry writes --------------------------------------------------------------------------
+
+    def add_entry(self, entry: Entry) -> Entry:
+        """Store a new entry under the next id (the given id is ignored); returns it."""
+        with self.lock:
+            entry = replace(entry, id=self._next_entry_id)
+            self._next_entry_id += 1
+            self._index(entry)
+            return entry
+
+    def replace_entry(self, old: Entry, new: Entry) -> None:
+        """Swap `old` for `new` (same id): entries are never changed in place."""
+        with self.lock:
+            self._unindex(old)
+            self._index(new)
+
+    def remove_entry(self, entry: Entry) -> None:
+        with self.lock:
+            self._unindex(entry)
+
+    def _index(self, entry: Entry) -> None:
+        bisect.insort(self.entries, entry, key=_newest_first)
+        self.entries_by_id[entry.id] = entry
+        self._count(entry, +1)
+
+    def _unindex(self, entry: Entry) -> None:
+        at = bisect.bisect_left(self.entries, _newest_first(entry), key=_newest_first)
+        assert self.entries[at].id == entry.id, "entries index out of step"
+        del self.entries[at]
+        del self.entries_by_id[entry.id]
+        self._count(entry, -1)
+
+    def _count(self, entry: Entry, sign: int) -> None:
+        self.user_entry_counts[entry.user_id] += sign
+        for tag_id in entry.tag_ids:
+            self.tag_entry_counts[tag_id] += sign
+        if entry.project_id is None:
+            return
+        old = self.project_totals.get(entry.project_id, ProjectTotals())
+        self.project_totals[entry.project_id] = ProjectTotals(
+            minutes=old.minutes + sign * entry.minutes,
+            billable_minutes=old.billable_minutes + sign * entry.minutes * entry.billable,
+            invoiced_minutes=old.invoiced_minutes
+            + sign * entry.minutes * (entry.invoice_id is not None),
+            entries=old.entries + sign,
+        )
+
+    def hashtag_ids(self, description: str) -> tuple[int, ...]:
+        """The tags named by `#words` in `description` (matched case-insensitively); tags that
+        do not exist yet are created, as Noko does."""
+        with self.lock:
+            by_name = {t.name.casefold(): t.id for t in self.tags.values()}
+            found: set[int] = set()
+            for word in HASHTAG.findall(description):
+                tag_id = by_name.get(word.casefold())
+                if tag_id is None:
+                    stamp = self.now()
+                    tag_id = max(self.tags, default=0) + 1
+                    self.tags[tag_id] = Tag(tag_id, word, True, stamp, stamp)
+                    by_name[word.casefold()] = tag_id
+                found.add(tag_id)
+            return tuple(sorted(found))
+
+    def project_named(self, name: str) -> Project:
+        """The project with this name (case-insensitive), created when missing, as Noko does."""
+        with self.lock:
+            folded = name.strip().casefold()
+            for project in self.projects.values():
+                if project.name.casefold() == folded:
+                    return project
+            stamp = self.now()
+            pid = max(self.projects, default=0) + 1
+            project = Project(
+                pid, name.strip(), 1, True, True, NEW_PROJECT_COLOR, None, "", None, [],
+                stamp, stamp,
+            )  # fmt: skip
+            self.projects[pid] = project
+            return project
+
+    # -- webhooks --------------------------------------------------------------------------------
+
+    def add_webhook(self, webhook: Webhook) -> Webhook:
+        with self.lock:
+            webhook = replace(webhook, id=self._next_webhook_id)
+            self._next_webhook_id += 1
+            self.webhooks[webhook.id] = webhook
+            return webhook
+
+
+def _newest_first(entry: Entry) -> tuple[int, int]:
+    return (-entry.date.toordinal(), -entry.id)
 
 
 def _unique(ids: Iterable[int]) -> list[int]:

@@ -25,7 +25,7 @@ from noko_core.sandbox.responses import (
 Errors = list[tuple[str, str]]
 
 
-def _name(body: dict[str, Any], errors: Errors, *, required: bool) -> str | None:
+def name_field(body: dict[str, Any], errors: Errors, *, required: bool) -> str | None:
     raw = body.get("name")
     if raw is None:
         if required:
@@ -62,7 +62,7 @@ def _check(errors: Errors) -> None:
 
 def create_team(call: Call) -> Response:
     errors: Errors = []
-    name = _name(call.body, errors, required=True)
+    name = name_field(call.body, errors, required=True)
     user_ids = _user_ids(call, errors)
     if name is not None and call.store.name_taken(name):
         errors.append(("name", "already_exists"))
@@ -76,7 +76,7 @@ def create_team(call: Call) -> Response:
 def edit_team(call: Call) -> Response:
     team = team_of(call)
     errors: Errors = []
-    name = _name(call.body, errors, required=False)
+    name = name_field(call.body, errors, required=False)
     if name is not None and call.store.name_taken(name, except_id=team.id):
         errors.append(("name", "already_exists"))
     _check(errors)

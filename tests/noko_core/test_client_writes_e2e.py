@@ -1,0 +1,69 @@
+"""Entry writes and webhook registration through the client against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from noko_core import NokoClient, NokoNotFoundError, NokoValidationError
+from noko_core.sandbox import Sandbox
+
+
+def test_created_and_edited_entries_show_up_in_updated_from(
+    fresh_sb: Sandbox, fresh_client: NokoClient
+) -> None:
+    newest = max(e.updated_at for e in fresh_sb.store.entries)
+    since = newest + dt.timedelta(seconds=1)
+    assert fresh_client.list_entries(updated_from=since) == []
+
+    entry = fresh_client.create_entry(fresh_sb.store.today, 20, project_id=1, description="#review")
+    edited = fresh_client.edit_entry(entry["id"], minutes=50)
+
+    listed = fresh_client.list_entries(updated_from=since)
+    assert [e["id"] for e in listed] == [entry["id"]]
+    assert listed[0] == edited
+    assert edited["minutes"] == 60  # project 1 bills in 15-minute steps
+    assert [t["name"] for t in edited["tags"]] == ["review"]
+
+
+def test_deleted_entry_is_gone(fresh_sb: Sandbox, fresh_client: NokoClient) -> None:
+    entry = fresh_client.create_entry("2026-01-05", 15)
+
+    fresh_client.delete_entry(entry["id"])
+
+    with pytest.raises(NokoNotFoundError):
+        fresh_client.get_single_entry(entry["id"])
+
+
+def test_editing_an_approved_entry_is_a_validation_error(
+    fresh_sb: Sandbox, fresh_client: NokoClient
+) -> None:
+    approved = next(e for e in fresh_sb.store.entries if e.approved_at)
+
+    with pytest.raises(NokoValidationError) as caught:
+        fresh_client.edit_entry(approved.id, minutes=5)
+
+    assert caught.value.status == 400
+    assert caught.value.errors == [
+        {"resource": "Entry", "field": "base", "code": "approved_and_locked"}
+    ]
+
+
+def test_webhook_registration_round_trip(fresh_sb: Sandbox, fresh_client: NokoClient) -> None:
+    created = fresh_client.create_webhook("Mirror", "http://127.0.0.1:9/h", ["entry.created"])
+    hook_id = created["id"]
+
+    fresh_client.add_webhook_events(hook_id, "team.updated")
+    fresh_client.edit_webhook(hook_id, name="Bot mirror")
+    fresh_client.disable_webhook(hook_id)
+    secret = fresh_client.reroll_webhook_secret(hook_id)["secret"]
+
+    hook = fresh_client.get_single_webhook(hook_id)
+    assert created["secret"] and secret != created["secret"]
+    assert "secret" not in hook
+    assert (hook["name"], hook["state"]) == ("Bot mirror", "disabled")
+    assert hook["events"] == ["entry.created", "team.updated"]
+    assert fresh_client.list_webhooks(state="disabled") == [hook]
+    fresh_client.delete_webhook(hook_id)
+    assert fresh_client.list_webhooks() == []
