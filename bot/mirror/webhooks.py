@@ -14,21 +14,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
 from bot.mirror.storage import MirrorStore
+from noko_core import WEBHOOK_EVENTS
 
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Noko-Signature"
 DELIVERY_HEADER = "X-Noko-Delivery"
 MAX_DELIVERY_ID = 64
+KEPT = frozenset({"entry", "team", "user", "project"})
 # The events `noko-bot webhooks install` asks for: every change to what the mirror keeps.
-EVENTS = (
-    *("entry.created", "entry.updated", "entry.deleted", "entry.updated.approved"),
-    *("entry.updated.unapproved", "entry.updated.invoiced", "entry.updated.uninvoiced"),
-    *("team.created", "team.updated", "team.deleted"),
-    *("user.created", "user.updated", "user.updated.deactivated", "user.updated.activated"),
-    "user.deleted",
-    *("project.created", "project.updated", "project.deleted"),
-)
+EVENTS = tuple(event for event in WEBHOOK_EVENTS if event.split(".", 1)[0] in KEPT)
 
 
 @dataclass(frozen=True)
@@ -128,11 +123,11 @@ def receive_delivery(
 def _change(delivery: _Delivery) -> tuple[str, str, dict[str, Any]] | None:
     """(family, action, object) for a change the mirror keeps; None for anything else."""
     family, _, action = delivery.type.partition(".")
-    shape = _SHAPES.get(family)
+    shape = _SHAPES.get(family) if family in KEPT else None
     if shape is None:
         return None  # ping, tags, invoices…: acknowledged, nothing to keep
     obj = delivery.object or {}
-    deleted = action == "deleted"
+    deleted = action.split(".", 1)[0] == "deleted"  # also project.deleted.merged
     (_Id if deleted else shape).model_validate(obj)
     return family, "deleted" if deleted else "changed", obj
 
