@@ -29,7 +29,8 @@ from noko_core.models import (
     Webhook,
     WebhookSecret,
 )
-from noko_core.webhook_events import EVENTS as WEBHOOK_EVENTS
+from noko_core.webhooks import EVENTS as WEBHOOK_EVENTS
+from noko_core.webhooks import sign_payload, signature_ok
 
 __all__ = [
     "WEBHOOK_EVENTS",
@@ -58,4 +59,6 @@ __all__ = [
     "Webhook",
     "WebhookSecret",
     "__version__",
+    "sign_payload",
+    "signature_ok",
 ]

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from noko_core.errors import NokoInputError
-from noko_core.webhook_events import SUBSCRIBABLE
+from noko_core.webhooks import SUBSCRIBABLE
 
 # ASCII digits only: str.isdigit() would accept "²" or Arabic-Indic digits.
 _DIGITS = re.compile(r"[0-9]+")

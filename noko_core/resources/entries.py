@@ -72,14 +72,27 @@ class EntriesMixin(Resource):
         entry: Entry = self._send("POST", "entries", body=to_body(params))
         return entry
 
-    def edit_entry(self, entry_id: int | str, **kwargs: Any) -> Entry:
-        """Change an entry; takes ``create_entry``'s keys, each optional (at least one).
-
-        None means "leave as is". Noko refuses approved entries (``approved_and_locked``).
-        """
+    def edit_entry(
+        self,
+        entry_id: int | str,
+        *,
+        date: dt.date | str | None = None,
+        minutes: int | str | None = None,
+        user_id: int | str | None = None,
+        project_id: int | str | None = None,
+        project_name: str | None = None,
+        description: str | None = None,
+        source_url: str | None = None,
+    ) -> Entry:
+        """Change an entry; ``create_entry``'s keys, each optional (None: leave as is), at
+        least one. Noko refuses approved entries (``approved_and_locked``)."""
         eid = parse_id("edit_entry", "entry_id", entry_id)
-        params = parse(EntryEditParams, "edit_entry", kwargs)
-        require_some("edit_entry", params, list(EntryEditParams.model_fields))
+        values = {
+            "date": date, "minutes": minutes, "user_id": user_id, "project_id": project_id,
+            "project_name": project_name, "description": description, "source_url": source_url,
+        }  # fmt: skip
+        params = parse(EntryEditParams, "edit_entry", values)
+        require_some("edit_entry", params, list(values))
         exclusive("edit_entry", params, "project_id", "project_name")
         entry: Entry = self._send("PUT", f"entries/{eid}", body=to_body(params))
         return entry

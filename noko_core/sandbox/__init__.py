@@ -17,6 +17,15 @@ failures (`"apply-then-drop"` and `"apply-then-stall"`: the change happens, its 
 `sb.latency` and `sb.rate_limit` can be changed while running, and `sb.store` is the live state
 (`sb.store.teams[1].user_ids`; hold `sb.store.lock` for multi-step reads). `sb.reset()` puts a
 running sandbox back to how it was built, so many tests can share one server.
+
+Webhooks: register one through the API (`POST /webhooks`, or `NokoClient.create_webhook`) and
+every entry and team change made through the API is POSTed, signed, to its `payload_uri` from a
+background thread (`noko_core.sandbox.deliveries`). `sb.webhooks.wait_idle(timeout)` waits for
+the queue to drain, `sb.webhooks.attempts` lists every POST with the status it got, and
+`Sandbox(webhook_policy=DeliveryPolicy(base_delay=0.01))` makes retries fast in tests.
+Entries can be created, edited and deleted (`POST /entries`, `PUT`/`DELETE /entries/:id`), and
+`updated_from`/`updated_to` list what changed.
+
 `build_dataset()` sizes: 40 users, 6 teams, 25 projects, 15 tags, about 6,700 entries, 2,520 of
 them for the big team "Engineering" (id 1); `build_dataset(big_team_size=40,
 entries_per_member_day=9)` gives 21,600 for the big team (22,302 in all).
@@ -54,7 +63,9 @@ from noko_core.sandbox.dataset import (
     Tag,
     Team,
     User,
+    Webhook,
 )
+from noko_core.sandbox.deliveries import Attempt, Deliveries, DeliveryPolicy, Payload
 from noko_core.sandbox.demo import build_dataset
 from noko_core.sandbox.recording import RecordedRequest
 from noko_core.sandbox.server import Sandbox
@@ -62,10 +73,14 @@ from noko_core.sandbox.store import Store
 
 __all__ = [
     "Account",
+    "Attempt",
     "CurrentUserSettings",
     "Dataset",
+    "Deliveries",
+    "DeliveryPolicy",
     "Entry",
     "Invoice",
+    "Payload",
     "Project",
     "ProjectGroup",
     "RecordedRequest",
@@ -74,5 +89,6 @@ __all__ = [
     "Tag",
     "Team",
     "User",
+    "Webhook",
     "build_dataset",
 ]

@@ -9,13 +9,15 @@ invoiced ones cannot be deleted (`invoiced`), nor entries of archived projects (
 Choices where the docs are silent (UNCONFIRMED on the real API):
 - `minutes` must be a positive JSON integer and `date` a `YYYY-MM-DD` string, else `invalid`;
   `user_id`/`project_id` must be JSON integers (`invalid`) of existing records (`missing`).
-- An edit with JSON `null` for a key leaves that key alone; an edit that changes the project
-  re-rounds the minutes to the new project's increment. Invoiced entries cannot be edited
+- An edit with JSON `null` for a key leaves that key alone; an edit that changes nothing keeps
+  `updated_at` and sends no event; an edit that changes the project re-rounds the minutes to
+  the new project's increment. Invoiced entries cannot be edited
   either (`invoiced`), and no entry may be logged to an archived project (`archived_project`).
 - An entry without a project is not billable; otherwise it is billable when its project is and
   none of its tags is unbillable (the rule the demo data follows).
-- Every write sets `updated_at` to the current second (UTC) and emits `entry.created`,
-  `entry.updated` (with `changes`) or `entry.deleted` (the entry as it was) to the webhooks.
+- Every write sets `updated_at` to the current second (UTC; see `Store.now`) and emits
+  `entry.created`, `entry.updated` (with `changes`) or `entry.deleted` (the entry as it was) to
+  the webhooks, after `project.created`/`tag.created` for a project or tags it created.
 """
 
 from __future__ import annotations
@@ -111,6 +113,14 @@ def _round_up(minutes: int, increment: int) -> int:
     return -(-minutes // increment) * increment
 
 
+def _publish_created(call: Call, projects: set[int], tags: set[int]) -> None:
+    """Webhook events for the projects and tags a write created (ids not in the given sets)."""
+    for pid in sorted(set(call.store.projects) - projects):
+        call.events.publish("project.created", call.shapes.project(call.store.projects[pid]), {})
+    for tid in sorted(set(call.store.tags) - tags):
+        call.events.publish("tag.created", call.shapes.tag(call.store.tags[tid]), {})
+
+
 def _settle(store: Store, entry: Entry) -> Entry:
     """Derived fields: project (from a name), rounded minutes, tags, billable, archived check."""
     project = None if entry.project_id is None else store.projects[entry.project_id]
@@ -143,6 +153,7 @@ def create_entry(call: Call) -> Response:
     fields, errors = _fields(call, creating=True)
     _check(errors)
     store = call.store
+    known = (set(store.projects), set(store.tags))
     stamp = store.now()
     draft = Entry(
         id=0,
@@ -159,6 +170,7 @@ def create_entry(call: Call) -> Response:
     )
     entry = store.add_entry(_settle(store, draft))
     shaped = call.shapes.entry(entry)
+    _publish_created(call, *known)
     call.events.publish("entry.created", shaped, {})
     location = f"{call.base_url}/entries/{entry.id}"
     return json_response(201, shaped, [("Location", location)])
@@ -170,14 +182,19 @@ def edit_entry(call: Call) -> Response:
     _check(errors)
     _locked(old)
     store = call.store
+    known = (set(store.projects), set(store.tags))
     updates: dict[str, Any] = {
         k: fields[k] for k in ("date", "minutes", "user_id", "description", "source_url")
         if k in fields
     }  # fmt: skip
     if "project_id" in fields or "project_name" in fields:
         updates["project_id"] = _project_id(store, fields)
-    new = _settle(store, replace(old, **updates, updated_at=store.now()))
+    new = _settle(store, replace(old, **updates))
     before = call.shapes.entry(old)
+    _publish_created(call, *known)
+    if new == old:
+        return json_response(200, before)  # nothing changed: no new stamp, no event
+    new.updated_at = store.now()
     store.replace_entry(old, new)
     after = call.shapes.entry(new)
     call.events.publish("entry.updated", after, changes(before, after))

@@ -7,6 +7,7 @@ from types import TracebackType
 
 from noko_core.sandbox.api import Api
 from noko_core.sandbox.dataset import Dataset
+from noko_core.sandbox.deliveries import Deliveries, DeliveryPolicy
 from noko_core.sandbox.demo import build_dataset
 from noko_core.sandbox.faults import Fault, FaultBook
 from noko_core.sandbox.handler import Backend, SandboxServer
@@ -19,6 +20,8 @@ class Sandbox:
     """A fake api.nokotime.com on `base_url`; see the package docstring for its behaviour.
 
     Usage: `with Sandbox() as sb: requests.get(sb.base_url + "/teams", headers=...)`.
+    `sb.webhooks` sends the webhook deliveries (`wait_idle()`, `attempts`, `payloads()`);
+    `webhook_policy` sets their timeout and retries.
     """
 
     def __init__(
@@ -29,6 +32,7 @@ class Sandbox:
         rate_limit: bool = True,
         latency: float = 0.0,
         dataset: Dataset | None = None,
+        webhook_policy: DeliveryPolicy | None = None,
     ) -> None:
         self.host = host
         self._port = port
@@ -36,6 +40,7 @@ class Sandbox:
         self._dataset = dataset if dataset is not None else build_dataset()
         self._initial = (rate_limit, latency)
         self.store = Store(self._dataset)
+        self.webhooks = Deliveries(self.store, webhook_policy)
         self._limiter = RateLimiter(enabled=rate_limit)
         self._faults = FaultBook()
         self._recorder = Recorder()
@@ -50,7 +55,7 @@ class Sandbox:
         if self._server is not None:
             raise RuntimeError("sandbox already started")
         backend = Backend(
-            api=Api(self.store, self.token, ""),
+            api=Api(self.store, self.token, "", self.webhooks),
             limiter=self._limiter,
             faults=self._faults,
             recorder=self._recorder,
@@ -58,8 +63,9 @@ class Sandbox:
         )
         server = SandboxServer((self.host, self._port), backend)
         self._port = server.server_address[1]
-        backend.api = Api(self.store, self.token, self.base_url)
+        backend.api = Api(self.store, self.token, self.base_url, self.webhooks)
         self._backend, self._server = backend, server
+        self.webhooks.start(name=f"noko-webhooks-{self._port}")
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -70,7 +76,7 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
-        """Stop serving, wake every sleeping request, close the socket and join the thread."""
+        """Stop serving, wake every sleeping request, close the socket, join the threads."""
         server, thread, backend = self._server, self._thread, self._backend
         if server is None or thread is None or backend is None:
             return
@@ -78,6 +84,7 @@ class Sandbox:
         server.shutdown()
         server.server_close()
         thread.join()
+        self.webhooks.stop()
         self._server = self._thread = self._backend = None
 
     def __enter__(self) -> Sandbox:
@@ -93,14 +100,16 @@ class Sandbox:
 
     def reset(self) -> None:
         """Back to how it was built, without a restart: the dataset's state, no faults, no
-        recorded requests, no rate-limit slots, the constructor's rate limit and latency.
+        recorded requests, no rate-limit slots, the constructor's rate limit and latency, no
+        webhooks and no queued deliveries or delivery log.
 
         Lets many tests share one running server. A request still in flight from before may
         finish against the old state, but it is not recorded in the new log.
         """
         self.store = Store(self._dataset)
+        self.webhooks.reset(self.store)
         if self._backend is not None:
-            self._backend.api = Api(self.store, self.token, self.base_url)
+            self._backend.api = Api(self.store, self.token, self.base_url, self.webhooks)
         self._faults.clear()
         self._limiter.reset()
         self.rate_limit, self.latency = self._initial

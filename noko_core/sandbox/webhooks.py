@@ -31,7 +31,7 @@ from noko_core.sandbox.responses import (
     validation_failed,
 )
 from noko_core.sandbox.teams import name_field
-from noko_core.webhook_events import SUBSCRIBABLE, WILDCARD
+from noko_core.webhooks import SUBSCRIBABLE, WILDCARD
 
 Errors = list[tuple[str, str]]
 

@@ -8,6 +8,7 @@ import pytest
 
 from noko_core import NokoClient, NokoNotFoundError, NokoValidationError
 from noko_core.sandbox import Sandbox
+from tests.webhook_receiver import running_receiver
 
 
 def test_created_and_edited_entries_show_up_in_updated_from(
@@ -67,3 +68,39 @@ def test_webhook_registration_round_trip(fresh_sb: Sandbox, fresh_client: NokoCl
     assert fresh_client.list_webhooks(state="disabled") == [hook]
     fresh_client.delete_webhook(hook_id)
     assert fresh_client.list_webhooks() == []
+
+
+def test_entry_written_through_the_client_reaches_a_client_made_webhook(
+    fresh_sb: Sandbox, fresh_client: NokoClient
+) -> None:
+    with running_receiver() as receiver:
+        hook = fresh_client.create_webhook("Mirror", receiver.url, "entry.created,entry.deleted")
+        entry = fresh_client.create_entry("2026-01-05", 15, description="#call")
+        fresh_client.delete_entry(entry["id"])
+        assert fresh_sb.webhooks.wait_idle(10)
+        new_secret = fresh_client.reroll_webhook_secret(hook["id"])["secret"]
+        fresh_client.ping_webhook(hook["id"])
+        assert fresh_sb.webhooks.wait_idle(10)
+
+        ping, created, deleted, pinged = receiver.received
+
+    assert [r.json["type"] for r in (ping, created, deleted, pinged)] == [
+        "webhook.ping", "entry.created", "entry.deleted", "webhook.ping",
+    ]  # fmt: skip
+    assert all(r.signed_with(hook["secret"]) for r in (ping, created, deleted))
+    assert pinged.signed_with(new_secret)
+    assert created.json["object"] == entry == deleted.json["object"]
+
+
+def test_retrying_a_payload_through_the_client(fresh_sb: Sandbox, fresh_client: NokoClient) -> None:
+    with running_receiver() as receiver:
+        hook = fresh_client.create_webhook("Mirror", receiver.url, ["*"])
+        assert fresh_sb.webhooks.wait_idle(10)
+        [ping] = receiver.received
+
+        fresh_client.retry_webhook_payload(hook["id"], ping.headers["x-noko-delivery"])
+        assert fresh_sb.webhooks.wait_idle(10)
+
+        assert [r.body for r in receiver.received] == [ping.body, ping.body]
+    with pytest.raises(NokoNotFoundError):
+        fresh_client.retry_webhook_payload(hook["id"], "6578e997-d144-46fb-a67d-07c886d1a7a1")

@@ -173,14 +173,18 @@ def test_edit_entry_moving_project_re_rounds_minutes(api: Api) -> None:
     assert (after["project"]["id"], after["minutes"]) == (ACME, 45)
 
 
-def test_edit_entry_with_nulls_changes_nothing_but_updated_at(api: Api) -> None:
-    entry = _create(api)
+@pytest.mark.parametrize("body", [{"minutes": None}, {}, {"minutes": 30, "project_id": ACME}])
+def test_edit_entry_that_changes_nothing_keeps_updated_at(
+    sandbox: Sandbox, api: Api, body: dict[str, Any]
+) -> None:
+    entry = _create(api, minutes=30)
+    stored = sandbox.store.entries_by_id[entry["id"]]
 
-    after = api.request("PUT", f"/entries/{entry['id']}", json={"minutes": None}).json()
+    response = api.request("PUT", f"/entries/{entry['id']}", json=body)
 
-    assert {k: v for k, v in after.items() if k != "updated_at"} == {
-        k: v for k, v in entry.items() if k != "updated_at"
-    }
+    assert response.status_code == 200
+    assert response.json() == entry
+    assert sandbox.store.entries_by_id[entry["id"]] is stored
 
 
 def test_edit_approved_entry_is_approved_and_locked(sandbox: Sandbox, api: Api) -> None:

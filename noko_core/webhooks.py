@@ -1,7 +1,10 @@
-"""Noko's webhook event names (API docs, "Webhook Events"): the one list the client and the
-sandbox both check against."""
+"""Noko webhook facts shared by senders and receivers: the event names (API docs, "Webhook
+Events") and the payload signature (API docs, "Using Webhooks")."""
 
 from __future__ import annotations
+
+import hashlib
+import hmac
 
 WILDCARD = "*"
 PING = "webhook.ping"
@@ -53,3 +56,19 @@ SUBSCRIBABLE = frozenset((WILDCARD, *EVENTS))
 def family(event: str) -> str:
     """The resource family of an event, sent as `X-Noko-EventCategory` ("entry", "webhook")."""
     return event.split(".", 1)[0]
+
+
+def sign_payload(secret: str, body: bytes) -> str:
+    """The `X-Noko-Signature` of a payload: hex HMAC-SHA256 of the raw body, keyed with the
+    webhook's secret (the docs do not say which bytes; the raw body is the one sensible choice)."""
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signature_ok(secret: str, body: bytes, signature: str | None) -> bool:
+    """Whether `signature` signs `body` with `secret`, compared in constant time; a missing or
+    empty signature or secret is never OK."""
+    if not secret or not signature:
+        return False
+    return hmac.compare_digest(
+        sign_payload(secret, body).encode(), signature.strip().lower().encode()
+    )
