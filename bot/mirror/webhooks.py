@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import json
 import logging
 from dataclasses import dataclass
@@ -14,7 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
 from bot.mirror.storage import MirrorStore
-from noko_core import WEBHOOK_EVENTS
+from noko_core.webhooks import EVENTS as WEBHOOK_EVENTS
+from noko_core.webhooks import family, signature_ok
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ DELIVERY_HEADER = "X-Noko-Delivery"
 MAX_DELIVERY_ID = 64
 KEPT = frozenset({"entry", "team", "user", "project"})
 # The events `noko-bot webhooks install` asks for: every change to what the mirror keeps.
-EVENTS = tuple(event for event in WEBHOOK_EVENTS if event.split(".", 1)[0] in KEPT)
+EVENTS = tuple(event for event in WEBHOOK_EVENTS if family(event) in KEPT)
 
 
 @dataclass(frozen=True)
@@ -82,19 +82,6 @@ _SHAPES: dict[str, type[_Id]] = {
 }
 
 
-def signature_valid(secret: str, body: bytes, signature: str | None) -> bool:
-    """``signature`` is the hex HMAC-SHA256 of the raw body keyed with the webhook's secret."""
-    if not signature:
-        return False
-    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected.encode(), signature.strip().lower().encode())
-
-
-def sign(secret: str, body: bytes) -> str:
-    """The signature Noko sends with ``body`` (for tests and the sandbox's deliveries)."""
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def receive_delivery(
     store: MirrorStore, body: bytes, signature: str | None, delivery_id: str | None
 ) -> WebhookReply:
@@ -103,7 +90,7 @@ def receive_delivery(
     if not secret:
         log.warning("refused a Noko webhook: no webhook secret stored (noko-bot webhooks install)")
         return WebhookReply(401, "invalid signature")
-    if not signature_valid(secret, body, signature):
+    if not signature_ok(secret, body, signature):
         problem = "missing" if not signature else "bad"
         log.warning("refused a Noko webhook: %s signature (%d bytes)", problem, len(body))
         return WebhookReply(401, "invalid signature")

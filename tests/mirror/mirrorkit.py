@@ -13,13 +13,13 @@ from dataclasses import replace
 from typing import Any
 
 from bot.mirror import MirrorStore, Syncer, SyncOptions
-from bot.mirror.webhooks import sign
 from bot.services.periods import week_start_from_noko
 from bot.services.reads import EntryGroup, Freshness, Span
 from bot.storage import Repository, open_repository
 from noko_core import Entry, NokoClient, Project, Team, User
 from noko_core.sandbox import Entry as SandboxEntry
 from noko_core.sandbox import Sandbox
+from noko_core.webhooks import sign_payload as sign
 
 SECRET = "whsec-test-0123456789abcdef"
 _ids = itertools.count(9_000_000)

@@ -21,6 +21,7 @@ from bot.settings import Settings
 from bot.web import create_web_app
 from noko_core import NokoClient
 from noko_core.sandbox import Sandbox
+from noko_core.webhooks import sign_payload as sign
 
 
 @pytest.fixture
@@ -206,8 +207,6 @@ def test_webhook_team_events_upsert_and_delete(
 
 def test_webhook_ping_is_200(web: FlaskClient, store: MirrorStore) -> None:
     body = json.dumps({"payload_id": "p", "type": "webhook.ping", "object": {}}).encode()
-    from bot.mirror.webhooks import sign
-
     response = _post(web, body, {"X-Noko-Signature": sign(SECRET, body), "X-Noko-Delivery": "p"})
 
     assert response.status_code == 200 and store.counts()["entries"] == 0
@@ -231,8 +230,6 @@ def test_webhook_ping_is_200(web: FlaskClient, store: MirrorStore) -> None:
 def test_webhook_signed_but_malformed_is_400_and_changes_nothing(
     web: FlaskClient, store: MirrorStore, body: bytes
 ) -> None:
-    from bot.mirror.webhooks import sign
-
     before = _snapshot(store)
     headers = {"X-Noko-Signature": sign(SECRET, body), "X-Noko-Delivery": "m-1"}
 
@@ -242,8 +239,6 @@ def test_webhook_signed_but_malformed_is_400_and_changes_nothing(
 
 def test_webhook_body_over_the_bound_is_413_unread(web: FlaskClient, store: MirrorStore) -> None:
     body = b"{" + b" " * (300 * 1024) + b"}"
-    from bot.mirror.webhooks import sign
-
     response = _post(web, body, {"X-Noko-Signature": sign(SECRET, body)})
 
     assert response.status_code == 413 and store.counts()["deliveries"] == 0
