@@ -26,6 +26,10 @@ PER_PAGE = 1000  # Noko's largest page
 DELIVERY_MEMORY = dt.timedelta(days=7)  # Noko retries a delivery for up to 3 days
 
 
+class SyncLeaseLostError(RuntimeError):
+    """Another process took the sync over (this one stalled past the lease's life)."""
+
+
 class Progress(Protocol):
     """A progress display (a terminal bar in the CLI); rows as they are stored."""
 
@@ -138,7 +142,7 @@ class Syncer:
                     result.upserted += self.store.upsert_entries(session, entries)
                     self.store.set_state(session, first_pages_done=page)
                 result.pages.append(page)
-                self.store.try_lease(self.owner, self.options.lease_ttl)
+                self._renew_lease()
                 if bar is not None:
                     bar.advance(len(entries))
         finally:
@@ -162,6 +166,7 @@ class Syncer:
             result.requests += 1
             with self.store.write() as session:
                 result.upserted += self.store.upsert_entries(session, entries)
+            self._renew_lease()
         self.store.update_state(cursor=started - self.options.overlap, last_success_at=started)
 
     def _reread(self, result: SyncResult) -> None:
@@ -175,6 +180,7 @@ class Syncer:
             seen.update(int(e["id"]) for e in entries)
             with self.store.write() as session:
                 result.upserted += self.store.upsert_entries(session, entries)
+            self._renew_lease()
         self._read_week_start(result)
         window_from = self._today() - dt.timedelta(days=self.options.window_days)
         with self.store.write() as session:
@@ -183,6 +189,12 @@ class Syncer:
             )
             self.store.prune_before(session, window_from, started - DELIVERY_MEMORY)
             self.store.set_state(session, last_reread_at=started)
+
+    def _renew_lease(self) -> None:
+        # Lost only when this sync stalled past the lease's life and another took over: stop,
+        # the other one carries on from the stored progress.
+        if not self.store.try_lease(self.owner, self.options.lease_ttl):
+            raise SyncLeaseLostError("another process took over the mirror sync")
 
     # -- Noko reads ----------------------------------------------------------------------------
     def _refresh_directory(self, result: SyncResult, started: dt.datetime) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from bot.mirror import MirrorStore
 from bot.mirror.storage.models import MirrorEntryRow
+from bot.mirror.sync import SyncLeaseLostError
 from noko_core import NokoClient, NokoServerError
 from noko_core.sandbox import Sandbox
 
@@ -180,3 +181,31 @@ def test_an_expired_lease_is_taken_over(
     assert store.try_lease("crashed-process", dt.timedelta(seconds=-1))
 
     assert syncer(store, noko).sync().kind == "first"
+
+
+class _Thief:
+    """A progress display during which another process takes the lease over."""
+
+    def __init__(self, store: MirrorStore) -> None:
+        self.store = store
+
+    def advance(self, rows: int) -> None:
+        self.store.update_state(
+            lease_owner="thief", lease_until=self.store.clock() + dt.timedelta(minutes=5)
+        )
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_sync_that_lost_its_lease_stops_and_leaves_it_to_the_new_owner(
+    sandbox: Sandbox, store: MirrorStore, noko: NokoClient
+) -> None:
+    stalled = syncer(store, noko)
+    stalled._progress = lambda what: _Thief(store)
+
+    with pytest.raises(SyncLeaseLostError):
+        stalled.sync()
+
+    assert store.state().first_pages_done == 2 and store.state().first_done_at is None
+    assert not store.try_lease("someone-else", dt.timedelta(minutes=5))  # the thief's still
