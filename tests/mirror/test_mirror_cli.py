@@ -63,8 +63,9 @@ def test_cli_sync_reports_a_noko_failure_and_resumes(
 
 
 def test_cli_two_sync_processes_at_once_fetch_each_page_once(
-    env: dict[str, str], sandbox: Sandbox, tmp_path: Path
+    env: dict[str, str], sandbox: Sandbox, tmp_path: Path, database_url: str
 ) -> None:
+    env = {**env, "DATABASE_URL": database_url}  # SQLite, and PostgreSQL when configured
     sandbox.latency = 0.05  # long enough for the two to overlap
     noko_bot = [sys.executable, "-m", "bot"]
     procs = [
