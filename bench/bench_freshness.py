@@ -34,13 +34,11 @@ from werkzeug.serving import make_server
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchkit import cell, runs_argument, verdict
 
-from bot.deps import Deps
 from bot.mirror import MirrorStore, Syncer
 from bot.mirror.cli import WEBHOOK_NAME, WEBHOOK_PATH
 from bot.mirror.storage.models import MirrorEntryRow
 from bot.mirror.webhooks import EVENTS
 from bot.scheduler.mirror_jobs import add_mirror_jobs
-from bot.services.cache import NokoCache
 from bot.settings import Settings
 from bot.storage import Repository, open_repository
 from bot.web import create_web_app
@@ -96,8 +94,9 @@ def run_webhooks(sb: Sandbox, changes: int) -> list[float]:
         settings = Settings(
             _env_file=None, slack_bot_token="xoxb-bench", slack_signing_secret="bench",
             slack_api_url="http://127.0.0.1:9/api/", database_url=f"sqlite:///{folder}/bench.db",
+            noko_access_token=sb.token, noko_api_url=sb.base_url,
         )  # fmt: skip
-        app = create_web_app(settings, Deps(noko=noko, repo=repo, cache=NokoCache(noko)))
+        app = create_web_app(settings)  # its own deps, as gunicorn's worker builds them
         http = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=http.serve_forever, daemon=True)
         thread.start()

@@ -3,6 +3,7 @@ signed webhook deliveries, live reads over the sandbox, and the figures Noko's d
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -12,7 +13,9 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+from bot.deps import Deps
 from bot.mirror import MirrorStore, Syncer, SyncOptions
+from bot.services.cache import NokoCache
 from bot.services.periods import week_start_from_noko
 from bot.services.reads import EntryGroup, Freshness, Span
 from bot.storage import Repository, open_repository
@@ -23,6 +26,14 @@ from noko_core.webhooks import sign_payload as sign
 
 SECRET = "whsec-test-0123456789abcdef"
 _ids = itertools.count(9_000_000)
+
+
+def make_deps(noko: NokoClient, repo: Repository) -> Deps:
+    """The web app's deps; ``reads`` (when Deps has it) are live reads of the sandbox."""
+    extra: dict[str, Any] = {}
+    if "reads" in {f.name for f in dataclasses.fields(Deps)}:
+        extra["reads"] = LiveReads(noko)
+    return Deps(noko=noko, repo=repo, cache=NokoCache(noko), **extra)
 
 
 def open_mirror(database_url: str) -> tuple[Repository, MirrorStore]:

@@ -9,15 +9,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from mirrorkit import client, open_mirror, syncer
+from mirrorkit import client, make_deps, open_mirror, syncer
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from bot.cli import main
-from bot.deps import Deps
 from bot.mirror import MirrorReads, MirrorStore
 from bot.mirror.storage.models import MirrorEntryRow
-from bot.services.cache import NokoCache
 from bot.settings import Settings
 from bot.storage import Repository
 from bot.web import create_web_app
@@ -49,7 +47,7 @@ def bot_url(mirror: tuple[str, Repository, MirrorStore], noko: NokoClient) -> It
         slack_api_url="http://127.0.0.1:9/api/",
         database_url=url,
     )
-    deps = Deps(noko=noko, repo=repo, cache=NokoCache(noko))
+    deps = make_deps(noko, repo)
     http = make_server("127.0.0.1", 0, create_web_app(settings, deps), threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()

@@ -10,13 +10,11 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from mirrorkit import SECRET, client, delivery, open_mirror, syncer
+from mirrorkit import SECRET, client, delivery, make_deps, open_mirror, syncer
 from sqlalchemy import select
 
-from bot.deps import Deps
 from bot.mirror import MirrorStore
 from bot.mirror.storage.models import MirrorEntryRow, MirrorTeamRow
-from bot.services.cache import NokoCache
 from bot.settings import Settings
 from bot.web import create_web_app
 from noko_core import NokoClient
@@ -49,7 +47,7 @@ def web(database_url: str, store: MirrorStore, noko: NokoClient) -> Iterator[Fla
         database_url=database_url,
     )
     repo, _ = open_mirror(database_url)
-    deps = Deps(noko=noko, repo=repo, cache=NokoCache(noko))
+    deps = make_deps(noko, repo)
     yield create_web_app(settings, deps).test_client()
     repo.close()
 
