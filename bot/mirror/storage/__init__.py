@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from bot.mirror.storage.store import MirrorStore, SyncLogEntry, SyncState
+from bot.mirror.storage.state import SyncLogEntry, SyncState
+from bot.mirror.storage.store import MirrorStore
 
 __all__ = ["MirrorStore", "SyncLogEntry", "SyncState"]

@@ -22,7 +22,7 @@ from bot.mirror.storage.models import (
     MirrorUserRow,
 )
 from bot.mirror.storage.rows import simple_project, simple_user, stamp
-from bot.mirror.storage.store import ID_CHUNK
+from bot.mirror.storage.state import ID_CHUNK
 from noko_core import Entry, Project, SimpleProject, SimpleUser, Team, User
 
 ENTRY_BATCH = 1000  # rows fetched at a time when streaming entries

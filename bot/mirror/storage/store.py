@@ -1,220 +1,31 @@
-"""The mirror's writes and its sync state: every write serialized on the state row, upserts that
-never let an older copy replace a newer one, and the one-sync-at-a-time lease."""
+"""The mirror's writes: upserts that never let an older copy replace a newer one, deletions
+(remembered for entries), the window re-read's deletions and webhook deliveries applied once."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import Engine, Table, and_, delete, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Table, and_, delete, insert, or_, select, update
+from sqlalchemy.orm import Session
 
 from bot.mirror.storage import rows
 from bot.mirror.storage.models import (
-    STATE_ID,
     MirrorDeliveryRow,
     MirrorEntryRow,
     MirrorParticipantRow,
     MirrorProjectRow,
-    MirrorSyncLogRow,
-    MirrorSyncStateRow,
     MirrorTeamMemberRow,
     MirrorTeamRow,
     MirrorTombstoneRow,
     MirrorUserRow,
 )
-
-Clock = Callable[[], dt.datetime]
-ID_CHUNK = 500  # ids per IN (...) list: far below SQLite's bound variables limit
+from bot.mirror.storage.state import ID_CHUNK, StateStore, dialect_insert, table_of
 
 
-def _table(model: type[Any]) -> Table:
-    return cast(Table, model.__table__)
-
-
-def _dialect_insert(session: Session, table: Table) -> Any:
-    """INSERT … ON CONFLICT in the session's dialect (both spell it the same way)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-@dataclass(frozen=True)
-class SyncState:
-    first_started_at: dt.datetime | None
-    first_window_from: dt.date | None
-    first_pages_done: int
-    first_done_at: dt.datetime | None
-    cursor: dt.datetime | None
-    last_success_at: dt.datetime | None
-    last_webhook_at: dt.datetime | None
-    last_reread_at: dt.datetime | None
-    week_start: int | None
-    webhook_id: int | None
-    has_secret: bool
-
-
-@dataclass(frozen=True)
-class SyncLogEntry:
-    kind: str
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
-    requests: int
-    rows_upserted: int
-    rows_deleted: int
-    error: str | None
-
-
-class MirrorStore:
+class MirrorStore(StateStore):
     """The one door to the mirror's tables. Thread-safe: one session per call."""
-
-    def __init__(self, engine: Engine, *, clock: Clock = _utcnow) -> None:
-        self.engine = engine
-        self.clock = clock
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-
-    # -- sessions ------------------------------------------------------------------------------
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        with self._sessions() as session:
-            yield session
-
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A transaction that first bumps the state row: on PostgreSQL its row lock, on SQLite
-        the database write lock, is held to the commit, so mirror writers run one at a time and
-        each sees what the previous one committed."""
-        with self._sessions.begin() as session:
-            session.execute(
-                update(MirrorSyncStateRow)
-                .where(MirrorSyncStateRow.id == STATE_ID)
-                .values(write_seq=MirrorSyncStateRow.write_seq + 1)
-            )
-            yield session
-
-    # -- state ---------------------------------------------------------------------------------
-    def state(self) -> SyncState:
-        with self.read() as session:
-            row = session.get_one(MirrorSyncStateRow, STATE_ID)
-            return SyncState(
-                first_started_at=row.first_started_at,
-                first_window_from=row.first_window_from,
-                first_pages_done=row.first_pages_done,
-                first_done_at=row.first_done_at,
-                cursor=row.cursor,
-                last_success_at=row.last_success_at,
-                last_webhook_at=row.last_webhook_at,
-                last_reread_at=row.last_reread_at,
-                week_start=row.week_start,
-                webhook_id=row.webhook_id,
-                has_secret=bool(row.webhook_secret),
-            )
-
-    def set_state(self, session: Session, **values: Any) -> None:
-        session.execute(
-            update(MirrorSyncStateRow).where(MirrorSyncStateRow.id == STATE_ID).values(**values)
-        )
-
-    def update_state(self, **values: Any) -> None:
-        with self.write() as session:
-            self.set_state(session, **values)
-
-    def webhook_secret(self) -> str | None:
-        with self.read() as session:
-            return session.get_one(MirrorSyncStateRow, STATE_ID).webhook_secret
-
-    # -- lease ---------------------------------------------------------------------------------
-    def try_lease(self, owner: str, ttl: dt.timedelta) -> bool:
-        """Take (or renew) the sync lease by compare-and-set: free, expired or already ours."""
-        now = self.clock()
-        state = MirrorSyncStateRow
-        with self._sessions.begin() as session:
-            result = session.execute(
-                update(state)
-                .where(
-                    state.id == STATE_ID,
-                    or_(
-                        state.lease_owner.is_(None),
-                        state.lease_until < now,
-                        state.lease_owner == owner,
-                    ),
-                )
-                .values(lease_owner=owner, lease_until=now + ttl)
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    def release_lease(self, owner: str) -> None:
-        state = MirrorSyncStateRow
-        with self._sessions.begin() as session:
-            session.execute(
-                update(state)
-                .where(state.id == STATE_ID, state.lease_owner == owner)
-                .values(lease_owner=None, lease_until=None)
-            )
-
-    # -- log -----------------------------------------------------------------------------------
-    def log_start(self, kind: str) -> int:
-        with self._sessions.begin() as session:
-            row = MirrorSyncLogRow(kind=kind, started_at=self.clock())
-            session.add(row)
-            session.flush()
-            return row.id
-
-    def log_finish(
-        self, log_id: int, *, requests: int, upserted: int, deleted: int, error: str | None
-    ) -> None:
-        with self._sessions.begin() as session:
-            session.execute(
-                update(MirrorSyncLogRow)
-                .where(MirrorSyncLogRow.id == log_id)
-                .values(
-                    finished_at=self.clock(),
-                    requests=requests,
-                    rows_upserted=upserted,
-                    rows_deleted=deleted,
-                    error=error,
-                )
-            )
-
-    def log(self, limit: int = 20) -> list[SyncLogEntry]:
-        with self.read() as session:
-            found = session.scalars(
-                select(MirrorSyncLogRow).order_by(MirrorSyncLogRow.id.desc()).limit(limit)
-            )
-            return [
-                SyncLogEntry(
-                    r.kind,
-                    r.started_at,
-                    r.finished_at,
-                    r.requests,
-                    r.rows_upserted,
-                    r.rows_deleted,
-                    r.error,
-                )
-                for r in found
-            ]
-
-    def counts(self) -> dict[str, int]:
-        tables = {
-            "teams": MirrorTeamRow,
-            "users": MirrorUserRow,
-            "projects": MirrorProjectRow,
-            "entries": MirrorEntryRow,
-            "deliveries": MirrorDeliveryRow,
-        }
-        with self.read() as session:
-            return {
-                name: int(session.scalar(select(func.count()).select_from(model)) or 0)
-                for name, model in tables.items()
-            }
 
     # -- upserts -------------------------------------------------------------------------------
     def _upsert(
@@ -229,7 +40,7 @@ class MirrorStore:
         as recent (an older page read before a webhook must not undo it)."""
         if not values:
             return 0
-        stmt = _dialect_insert(session, table)
+        stmt = dialect_insert(session, table)
         columns = {k: stmt.excluded[k] for k in values[0] if k != "id"}
         where = None
         if newer_only:
@@ -251,7 +62,7 @@ class MirrorStore:
         """Rows for ids not yet stored (a simple user inside a team or an entry)."""
         unique = list({v["id"]: v for v in values}.values())
         if unique:
-            stmt = _dialect_insert(session, table).on_conflict_do_nothing(index_elements=["id"])
+            stmt = dialect_insert(session, table).on_conflict_do_nothing(index_elements=["id"])
             session.execute(stmt, unique)
 
     def upsert_entries(self, session: Session, entries: Sequence[Mapping[str, Any]]) -> int:
@@ -262,10 +73,10 @@ class MirrorStore:
         kept = [e for e in entries if int(e["id"]) not in dead]
         users = [rows.simple_user_row(e["user"], now) for e in kept]
         projects = [rows.simple_project_row(e["project"], now) for e in kept if e.get("project")]
-        self._insert_missing(session, _table(MirrorUserRow), users)
-        self._insert_missing(session, _table(MirrorProjectRow), projects)
+        self._insert_missing(session, table_of(MirrorUserRow), users)
+        self._insert_missing(session, table_of(MirrorProjectRow), projects)
         values = [rows.entry_row(e, now) for e in kept]
-        return self._upsert(session, _table(MirrorEntryRow), values)
+        return self._upsert(session, table_of(MirrorEntryRow), values)
 
     def _tombstoned(self, session: Session, ids: Sequence[int]) -> set[int]:
         found: set[int] = set()
@@ -284,7 +95,7 @@ class MirrorStore:
         gone = session.execute(delete(MirrorEntryRow).where(MirrorEntryRow.id == entry_id))
         self._insert_missing(
             session,
-            _table(MirrorTombstoneRow),
+            table_of(MirrorTombstoneRow),
             [{"id": entry_id, "deleted_at": now}],
         )
         return int(gone.rowcount)  # type: ignore[attr-defined]
@@ -294,18 +105,18 @@ class MirrorStore:
         members = [u for t in teams for u in t.get("users") or []]
         self._insert_missing(
             session,
-            _table(MirrorUserRow),
+            table_of(MirrorUserRow),
             [rows.simple_user_row(u, now) for u in members],
         )
         count = self._upsert(
             session,
-            _table(MirrorTeamRow),
+            table_of(MirrorTeamRow),
             [rows.team_row(t, now) for t in teams],
         )
         ids = [int(t["id"]) for t in teams]
         self._replace_links(
             session,
-            _table(MirrorTeamMemberRow),
+            table_of(MirrorTeamMemberRow),
             "team_id",
             ids,
             [
@@ -324,7 +135,7 @@ class MirrorStore:
     def upsert_users(self, session: Session, users: Sequence[Mapping[str, Any]]) -> int:
         now = self.clock()
         values = [rows.user_row(u, now) for u in users]
-        return self._upsert(session, _table(MirrorUserRow), values)
+        return self._upsert(session, table_of(MirrorUserRow), values)
 
     def delete_user(self, session: Session, user_id: int) -> int:
         session.execute(delete(MirrorTeamMemberRow).where(MirrorTeamMemberRow.user_id == user_id))
@@ -339,18 +150,18 @@ class MirrorStore:
         people = [u for p in projects for u in p.get("participants") or []]
         self._insert_missing(
             session,
-            _table(MirrorUserRow),
+            table_of(MirrorUserRow),
             [rows.simple_user_row(u, now) for u in people],
         )
         values = [rows.project_row(p, now) for p in projects]
-        count = self._upsert(session, _table(MirrorProjectRow), values)
+        count = self._upsert(session, table_of(MirrorProjectRow), values)
         links = [
             {"project_id": int(p["id"]), "user_id": int(u["id"])}
             for p in projects
             for u in p.get("participants") or []
         ]
         ids = [int(p["id"]) for p in projects]
-        self._replace_links(session, _table(MirrorParticipantRow), "project_id", ids, links)
+        self._replace_links(session, table_of(MirrorParticipantRow), "project_id", ids, links)
         return count
 
     def delete_project(self, session: Session, project_id: int) -> int:
