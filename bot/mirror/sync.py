@@ -158,10 +158,11 @@ class Syncer:
         started = self.store.clock()
         state = self.store.state()
         self._refresh_directory(result, started)
-        window_from = self._today() - dt.timedelta(days=self.options.window_days)
-        query: dict[str, Any] = {"from": window_from}
-        if state.cursor is not None:
-            query["updated_from"] = state.cursor
+        # No date filter with a cursor: an entry moved from inside the window to a date before it
+        # must be seen to move (the nightly re-read prunes what lies before the window).
+        query: dict[str, Any] = {"updated_from": state.cursor}
+        if state.cursor is None:
+            query = {"from": self._today() - dt.timedelta(days=self.options.window_days)}
         for _, entries in self._entry_pages(query, 1):
             result.requests += 1
             with self.store.write() as session:

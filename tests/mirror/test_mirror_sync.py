@@ -209,3 +209,18 @@ def test_a_sync_that_lost_its_lease_stops_and_leaves_it_to_the_new_owner(
 
     assert store.state().first_pages_done == 2 and store.state().first_done_at is None
     assert not store.try_lease("someone-else", dt.timedelta(minutes=5))  # the thief's still
+
+
+def test_an_entry_moved_before_the_window_leaves_it_and_is_pruned(
+    sandbox: Sandbox, store: MirrorStore, noko: NokoClient
+) -> None:
+    syncer(store, noko, window_days=30).sync()
+    moved = max(sandbox.store.entries_by_id.values(), key=lambda e: e.date)
+    old_day = store.clock().date() - dt.timedelta(days=200)
+    change_entry(sandbox, moved.id, date=old_day)
+
+    syncer(store, noko, window_days=30).sync()
+    assert _mirror_entries(store)[moved.id][0] == old_day  # not left at its former date
+    syncer(store, noko, window_days=30, reread_days=30).reread()
+
+    assert moved.id not in _mirror_entries(store)
