@@ -1,4 +1,5 @@
-"""The `noko-bot` command: web, socket, clock, db upgrade, digest preview, check and the demo."""
+"""The `noko-bot` command: web, socket, clock, db upgrade, digest preview, check, the mirror's
+sync and webhooks, and the demo."""
 
 from __future__ import annotations
 
@@ -40,6 +41,17 @@ def _build_parser() -> argparse.ArgumentParser:
     preview = digest_sub.add_parser("preview", help="print a team's digest without posting it")
     preview.add_argument("team", help="team name (case-insensitive) or id")
     preview.add_argument("period", nargs="?", default=None, help="e.g. last-week (default)")
+    sync = sub.add_parser("sync", help="sync the mirror with Noko (first sync, then changes)")
+    sync.add_argument("--status", action="store_true", help="print the mirror's state and exit")
+    sync.add_argument(
+        "--reread", action="store_true", help="re-read the recent window to catch deletions"
+    )
+    webhooks = sub.add_parser("webhooks", help="Noko webhooks feeding the mirror")
+    webhooks_sub = webhooks.add_subparsers(dest="webhooks_command", required=True)
+    install = webhooks_sub.add_parser("install", help="register this bot's webhook in Noko")
+    install.add_argument(
+        "public_url", help="the bot's public base URL, e.g. https://bot.example.com"
+    )
     demo = sub.add_parser("demo", help="the no-account walk-through: sandbox + local Slack")
     demo.add_argument(
         "--fast", action="store_true", help="turn off the sandbox's rate limit and the bot's pacing"
@@ -147,6 +159,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "check":
         mode: Mode = "socket" if settings.socket_mode else "http"
         return 0 if _require(settings, mode) else EXIT_CONFIG
+    if args.command in ("sync", "webhooks"):
+        return _mirror_command(args, settings)
     from bot.scheduler import cli as scheduler_cli
 
     if args.command == "clock":
@@ -158,6 +172,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_CONFIG
         return scheduler_cli.digest_preview(settings, args.team, args.period)
     raise AssertionError(args.command)
+
+
+def _mirror_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.mirror import cli as mirror_cli
+
+    if args.command == "sync":
+        if not args.status and not _require(settings, "noko"):
+            return EXIT_CONFIG
+        return mirror_cli.run_sync(settings, status=args.status, reread=args.reread)
+    if not _require(settings, "noko"):
+        return EXIT_CONFIG
+    return mirror_cli.install_webhook(settings, args.public_url)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

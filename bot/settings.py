@@ -63,6 +63,16 @@ class Settings(BaseSettings):
     # A post Slack may or may not have made (a timeout) that its channel's history doesn't show
     # after this long is posted again, once, marked late.
     digest_unknown_grace_minutes: float = Field(default=10.0, ge=0)
+    # The mirror (bot/mirror): the bot's own copy of the Noko account, read instead of Noko once
+    # its first sync has finished ("off": every read goes to Noko live). It keeps entries dated
+    # within the last NOKO_MIRROR_WINDOW_DAYS, syncs changes every NOKO_MIRROR_SYNC_SECONDS, and
+    # re-reads the last NOKO_MIRROR_REREAD_DAYS nightly at NOKO_MIRROR_REREAD_HOUR (UTC) to
+    # catch deletions a webhook missed.
+    noko_mirror: Literal["on", "off"] = "on"
+    noko_mirror_window_days: int = Field(default=400, ge=1, le=3660)
+    noko_mirror_sync_seconds: float = Field(default=60.0, ge=5, le=86_400)
+    noko_mirror_reread_days: int = Field(default=35, ge=1, le=3660)
+    noko_mirror_reread_hour: int = Field(default=3, ge=0, le=23)
 
     @field_validator("noko_bot_admins", mode="before")
     @classmethod

@@ -1,4 +1,5 @@
-"""The Flask app served by gunicorn: POST /slack/events (Bolt) and GET /healthz.
+"""The Flask app served by gunicorn: POST /slack/events (Bolt), POST /noko/webhooks (Noko's
+webhook deliveries, applied to the mirror) and GET /healthz.
 
 Before Bolt sees a request, its size is bounded (``MAX_BODY_BYTES``, checked against
 Content-Length before the body is read; a body without Content-Length, i.e. chunked, is not
@@ -19,6 +20,8 @@ from slack_bolt.adapter.flask.handler import to_flask_response
 
 from bot.app import SlackRequest, create_app
 from bot.deps import Deps, build_deps
+from bot.mirror.storage import MirrorStore
+from bot.mirror.webhooks import DELIVERY_HEADER, SIGNATURE_HEADER, receive_delivery
 from bot.settings import Settings, check_required, describe_validation_error
 from bot.verification import MAX_BODY_BYTES, signature_problem
 
@@ -62,6 +65,22 @@ def create_web_app(settings: Settings, deps: Deps | None = None) -> Flask:
             logger.warning("refused a signed request Bolt cannot parse (%s)", type(error).__name__)
             return _json_error(400, "unreadable payload")
         return to_flask_response(app.dispatch(bolt_request))
+
+    mirror = MirrorStore(deps.repo.engine, clock=deps.clock)
+
+    @web.post("/noko/webhooks")
+    def noko_webhooks():  # type: ignore[no-untyped-def]
+        # The body is bounded by MAX_CONTENT_LENGTH (413, unread) and signed by Noko: checked
+        # before anything is parsed or written.
+        reply = receive_delivery(
+            mirror,
+            request.get_data(cache=False),
+            request.headers.get(SIGNATURE_HEADER),
+            request.headers.get(DELIVERY_HEADER),
+        )
+        if reply.status != 200:
+            return _json_error(reply.status, reply.message)
+        return jsonify({"ok": True, "message": reply.message})
 
     @web.errorhandler(413)
     def too_large(_error):  # type: ignore[no-untyped-def]

@@ -17,8 +17,10 @@ from apscheduler.schedulers.background import BackgroundScheduler  # type: ignor
 from bot.blocks.digest import digest_messages
 from bot.blocks.render import mrkdwn_to_text, render_messages
 from bot.errors import BotError, noko_error_message
+from bot.mirror import MirrorStore
 from bot.scheduler.charts import ChartSharer
 from bot.scheduler.clock import Clock, FileClock, SystemClock
+from bot.scheduler.mirror_jobs import add_mirror_jobs
 from bot.scheduler.plan import CatchUpPolicy
 from bot.scheduler.runner import Runner
 from bot.services.access import EVERYONE
@@ -150,6 +152,7 @@ def run_clock(
         runner.after_claim = lambda run: time.sleep(stall)
     runner.single_active = environ.get(NO_LOCK_ENV) != "1"
     scheduler = start_scheduler(runner, settings.digest_poll_seconds)
+    add_mirror_jobs(scheduler, settings, MirrorStore(repo.engine, clock=clock.now), noko)
     log.info("digest clock started (poll every %ss)", settings.digest_poll_seconds)
     while not stop.wait(0.5):
         pass

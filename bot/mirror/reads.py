@@ -1,0 +1,134 @@
+"""``MirrorReads``: the bot's reads answered from the mirror (no Noko request), falling back to
+live reads until the first sync has finished, and ``build_reads`` choosing between the two."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Collection, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from bot.mirror.storage import MirrorStore, queries
+from bot.services.reads import EntryGroup, Freshness, NokoReads, Span
+from noko_core import Entry, NokoNotFoundError, Project, Team, User
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from bot.storage import Repository
+
+
+class MirrorReads:
+    """Implements ``bot.services.reads.NokoReads`` from the mirror's tables.
+
+    ``store`` is the mirror's ``MirrorStore`` (``MirrorStore(repo.engine)``); ``live`` answers
+    while the first sync has not finished, and for spans older than the mirror's window.
+    """
+
+    def __init__(
+        self, store: MirrorStore, live: NokoReads, *, window_days: int | None = None
+    ) -> None:
+        self.store = store
+        self.live = live
+        self._window_days = window_days
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def ready(self) -> bool:
+        """True once the first sync has finished (it stays finished)."""
+        if not self._ready:
+            done = self.store.state().first_done_at is not None
+            with self._lock:
+                self._ready = self._ready or done
+        return self._ready
+
+    def _window_start(self) -> dt.date | None:
+        if self._window_days is None:
+            return None
+        return self.store.clock().date() - dt.timedelta(days=self._window_days)
+
+    # -- NokoReads -----------------------------------------------------------------------------
+    def teams(self) -> list[Team]:
+        if not self.ready():
+            return self.live.teams()
+        with self.store.read() as session:
+            return queries.teams(session)
+
+    def team(self, team_id: int) -> Team:
+        if not self.ready():
+            return self.live.team(team_id)
+        with self.store.read() as session:
+            found = queries.teams(session, team_id)
+        if not found:
+            raise NokoNotFoundError(404, "Not found", method="GET", path=f"teams/{team_id}")
+        return found[0]
+
+    def users(self) -> list[User]:
+        if not self.ready():
+            return self.live.users()
+        with self.store.read() as session:
+            return queries.users(session)
+
+    def projects(self) -> list[Project]:
+        if not self.ready():
+            return self.live.projects()
+        with self.store.read() as session:
+            return queries.projects(session)
+
+    def week_start(self) -> int:
+        stored = self.store.state().week_start if self.ready() else None
+        return stored if stored is not None else self.live.week_start()
+
+    def entry_groups(
+        self, user_ids: Collection[int], spans: Sequence[Span]
+    ) -> list[list[EntryGroup]]:
+        window = self._window_start()
+        if not self.ready() or (window is not None and any(s.start < window for s in spans)):
+            return self.live.entry_groups(user_ids, spans)
+        with self.store.read() as session:
+            return [
+                [
+                    EntryGroup(g.user, g.project, g.billable, g.approved, g.minutes, g.entries)
+                    for g in queries.entry_groups(session, user_ids, span.start, span.end)
+                ]
+                for span in spans
+            ]
+
+    def entries(self, user_ids: Collection[int], span: Span) -> Iterator[Entry]:
+        window = self._window_start()
+        if not self.ready() or (window is not None and span.start < window):
+            yield from self.live.entries(user_ids, span)
+            return
+        with self.store.read() as session:
+            yield from queries.entries(session, user_ids, span.start, span.end)
+
+    def freshness(self) -> Freshness:
+        if not self.ready():
+            return self.live.freshness()
+        state = self.store.state()
+        stamps = [t for t in (state.last_success_at, state.last_webhook_at) if t is not None]
+        return Freshness(as_of=max(stamps) if stamps else None)
+
+    def team_changed(self, team: Team) -> None:
+        """Noko has the change already: the mirror takes it at once, and so does live's cache."""
+        with self.store.write() as session:
+            self.store.upsert_teams(session, [team])
+        self.live.team_changed(team)
+
+    def team_deleted(self, team_id: int) -> None:
+        with self.store.write() as session:
+            self.store.delete_team(session, team_id)
+        self.live.team_deleted(team_id)
+
+
+def build_reads(
+    settings: Settings,
+    repo: Repository,
+    live: NokoReads,
+    *,
+    clock: Callable[[], dt.datetime] | None = None,
+) -> NokoReads:
+    """The reads the bot uses: the mirror when NOKO_MIRROR=on (the default), else ``live``."""
+    if settings.noko_mirror == "off":
+        return live
+    store = MirrorStore(repo.engine, clock=clock) if clock else MirrorStore(repo.engine)
+    return MirrorReads(store, live, window_days=settings.noko_mirror_window_days)
