@@ -20,6 +20,7 @@ from bot.listeners import register
 from bot.listeners.context import AuditChannel, change_context
 from bot.listeners.errors import handle_error
 from bot.listeners.work import WorkQueue
+from bot.services.lagging import warm
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
 from bot.verification import signature_problem
@@ -154,7 +155,7 @@ def connect_socket_mode(settings: Settings, deps: Deps) -> SocketModeHandler:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     app = create_app(settings, deps)
-    deps.cache.warm_in_background()
+    warm(deps.reads)
     handler = SocketModeHandler(app, _secret(settings.slack_app_token))
     handler.connect()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
     return handler

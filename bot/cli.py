@@ -86,7 +86,7 @@ def gunicorn_argv(bind: str, connections: int = 1000) -> list[str]:
         "--bind",
         bind,
         "--workers",
-        "1",  # one process: the work queue, cache and Noko rate limiter are per process
+        "1",  # one process: the work queue and cache are per process (the Noko pace is shared)
         "--worker-class",
         "gevent",
         "--worker-connections",
@@ -117,7 +117,7 @@ def _run_socket(settings: Settings, with_clock: bool) -> int:
         clock = threading.Thread(
             target=run_clock,
             args=(settings,),
-            kwargs={"stop": stop, "cache": deps.cache},
+            kwargs={"stop": stop, "cache": deps.cache, "reads": deps.reads},
             name="clock",
         )
         clock.start()

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.mirror.reads import build_reads
 from bot.services.cache import NokoCache
 from bot.services.live_reads import LiveReads
 from bot.services.noko import make_noko_client
@@ -37,4 +38,5 @@ def build_deps(settings: Settings) -> Deps:
     noko = make_noko_client(settings)
     repo = open_repository(settings.database_url, migrate=True)
     cache = NokoCache(noko)
-    return Deps(noko=noko, repo=repo, cache=cache, reads=LiveReads(noko, cache))
+    reads = build_reads(settings, repo, LiveReads(noko, cache))
+    return Deps(noko=noko, repo=repo, cache=cache, reads=reads)

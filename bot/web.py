@@ -22,6 +22,7 @@ from bot.app import SlackRequest, create_app
 from bot.deps import Deps, build_deps
 from bot.mirror.storage import MirrorStore
 from bot.mirror.webhooks import DELIVERY_HEADER, SIGNATURE_HEADER, receive_delivery
+from bot.services.lagging import warm
 from bot.settings import Settings, check_required, describe_validation_error
 from bot.verification import MAX_BODY_BYTES, signature_problem
 
@@ -112,5 +113,5 @@ def create_wsgi() -> Flask:
             print(f"noko-bot: {line}", file=sys.stderr)
         raise SystemExit(2)
     deps = build_deps(settings)
-    deps.cache.warm_in_background()
+    warm(deps.reads)
     return create_web_app(settings, deps)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from bot.mirror.storage import MirrorStore, queries
+from bot.services import lagging
 from bot.services.reads import EntryGroup, Freshness, NokoReads, Span
 from noko_core import Entry, NokoNotFoundError, Project, Team, User
 
@@ -118,6 +119,22 @@ class MirrorReads:
         with self.store.write() as session:
             self.store.delete_team(session, team_id)
         self.live.team_deleted(team_id)
+
+    # -- LaggingReads: the live cache's lists lag Noko until the first sync; the mirror's don't ---
+    def reload_teams(self) -> list[Team]:
+        if self.ready():
+            return self.teams()
+        return lagging.teams_again(self.live) or self.live.teams()
+
+    def peek_teams(self, wait: float) -> list[Team] | None:
+        return self.teams() if self.ready() else lagging.peek_teams(self.live, wait)
+
+    def peek_users(self, wait: float) -> list[User] | None:
+        return self.users() if self.ready() else lagging.peek_users(self.live, wait)
+
+    def warm_in_background(self) -> None:
+        if not self.ready():
+            lagging.warm(self.live)
 
 
 def build_reads(

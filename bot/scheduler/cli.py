@@ -18,6 +18,7 @@ from bot.blocks.digest import digest_messages
 from bot.blocks.render import mrkdwn_to_text, render_messages
 from bot.errors import BotError, noko_error_message
 from bot.mirror import MirrorStore
+from bot.mirror.reads import build_reads
 from bot.scheduler.charts import ChartSharer
 from bot.scheduler.clock import Clock, FileClock, SystemClock
 from bot.scheduler.mirror_jobs import add_mirror_jobs
@@ -75,7 +76,7 @@ def build_runner(
     """The runner the clock process ticks; a Socket Mode worker may build and tick one too
     (sharing its cache and reads)."""
     cache = cache if cache is not None else NokoCache(noko)
-    reads = reads if reads is not None else LiveReads(noko, cache)
+    reads = reads if reads is not None else build_reads(settings, repo, LiveReads(noko, cache))
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     slack = slack_client(token, settings.slack_api_url)
     policy = CatchUpPolicy.from_settings(

@@ -12,7 +12,7 @@ from apscheduler.schedulers.base import BaseScheduler  # type: ignore[import-unt
 
 from bot.mirror import MirrorStore, Syncer, SyncOptions, SyncResult
 from bot.settings import Settings
-from noko_core import NokoClient
+from noko_core import NokoClient, background_requests
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,8 @@ class MirrorJobs:
             log.info("mirror %s skipped: another mirror job is running", name)
             return None
         try:
-            result = work()
+            with background_requests():  # commands' requests go first
+                result = work()
         except Exception as error:  # the next run retries; the sync log keeps the error
             log.warning("mirror %s failed: %s: %s", name, type(error).__name__, error)
             return None
