@@ -178,6 +178,47 @@ def _walk_through(world: DemoWorld) -> None:
     world.command("show Design")
     world.command("frobnicate Design")
     _digests(world)
+    _mirror_follows(world)
+
+
+def _mirror_follows(world: DemoWorld) -> None:
+    """The mirror: a first sync, Noko's webhook installed, and an entry logged in "Noko" showing
+    in `hours` as soon as its signed delivery is applied."""
+    from bot.mirror.cli import options_from, register_webhook
+    from bot.mirror.storage import MirrorStore
+    from bot.mirror.sync import Syncer
+
+    store = MirrorStore(world.deps.repo.engine)
+    world.say("\n\033[1mthe clock process ▸ first sync of the mirror\033[0m")
+    began = time.monotonic()
+    result = Syncer(store, world.deps.noko, options=options_from(world.settings)).sync()
+    world.say(
+        f"  {result.kind} sync: {result.requests} Noko requests, {result.upserted} rows "
+        f"stored, in {time.monotonic() - began:.1f} s; commands now read the mirror"
+    )
+    base = world.url.removesuffix("/slack/events")
+    hook = register_webhook(store, world.deps.noko, base)
+    world.say(f"\n\033[1myou ▸ noko-bot webhooks install {base}\033[0m")
+    world.say(f"  webhook {hook['id']} installed; Noko signs every delivery with its secret")
+    world.sandbox.webhooks.wait_idle(timeout=REPLY_TIMEOUT)  # its first ping came before the secret
+    world.command("hours Design today")
+    design = next(t for t in world.deps.reads.teams() if t["name"] == "Design")
+    member = design["users"][0]
+    today = world.sandbox.store.today
+    world.say(f"\n\033[1m{member['first_name']} ▸ logs 1h 30m in Noko for {today:%a %d %b}\033[0m")
+    logged = time.monotonic()
+    project = next(p for p in world.deps.reads.projects() if p.get("enabled", True))
+    world.deps.noko.create_entry(
+        date=today,
+        minutes=90,
+        user_id=member["id"],
+        project_id=project["id"],
+        description="Pairing on the mirror #demo",
+    )
+    world.sandbox.webhooks.wait_idle(timeout=REPLY_TIMEOUT)
+    applied_ms = 1000 * (time.monotonic() - logged)
+    world.say(f"  Noko's signed webhook delivered and applied in {applied_ms:.0f} ms")
+    world.command("hours Design today")
 
 
 def _digests(world: DemoWorld) -> None:

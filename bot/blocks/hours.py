@@ -18,7 +18,8 @@ def hours_reply(hours: TeamHours, *, page: int = 0, shared: bool = False) -> Rep
     s = hours.summary
     title = f"{hours.team_name}: {s.period.label}"
     totals = (
-        f"*Total:* {format_hours(s.total_minutes)} in {s.entry_count} entries · "
+        f"*Total:* {format_hours(s.total_minutes)} in {s.entry_count:,} "
+        f"{'entry' if s.entry_count == 1 else 'entries'} · "
         f"*Billable:* {format_hours(s.billable_minutes)} ({s.billable_share:.0%})"
     )
     if s.unapproved_minutes:

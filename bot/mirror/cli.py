@@ -16,7 +16,7 @@ from bot.mirror.webhooks import EVENTS
 from bot.services.noko import NokoTokenMissingError, make_noko_client
 from bot.settings import Settings
 from bot.storage import open_repository
-from noko_core import NokoError
+from noko_core import NokoClient, NokoError, NokoOutcomeUnknownError, Webhook
 
 WEBHOOK_NAME = "noko-team-bot mirror"
 WEBHOOK_PATH = "/noko/webhooks"
@@ -134,39 +134,70 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def payload_uri_of(public_url: str) -> str:
+    return public_url.strip().rstrip("/") + WEBHOOK_PATH
+
+
+class WebhookInstallError(Exception):
+    """The webhook could not be installed; the message says why (no secret in it)."""
+
+
+def register_webhook(store: MirrorStore, noko: NokoClient, public_url: str) -> Webhook:
+    """Register the mirror's webhook with Noko for ``public_url`` and store its secret (Noko
+    shows it only in this answer). Raises WebhookInstallError, or NokoOutcomeUnknownError when
+    Noko's answer was lost (the webhook may exist)."""
+    problem = url_problem(public_url)
+    if problem is not None:
+        raise WebhookInstallError(problem)
+    state = store.state()
+    if state.has_secret:
+        raise WebhookInstallError(
+            f"a webhook is already installed (id {state.webhook_id}); "
+            "delete it in Noko and clear it here before installing another"
+        )
+    try:
+        hook = noko.create_webhook(
+            name=WEBHOOK_NAME, payload_uri=payload_uri_of(public_url), events=list(EVENTS)
+        )
+    except NokoOutcomeUnknownError:
+        raise
+    except NokoError as error:
+        raise WebhookInstallError(f"Noko refused the webhook: {error}") from None
+    secret = str(hook.get("secret") or "")
+    if not secret:
+        raise WebhookInstallError("Noko's answer carried no webhook secret")
+    store.update_state(webhook_id=int(hook["id"]), webhook_secret=secret)
+    return hook
+
+
 def install_webhook(settings: Settings, public_url: str, *, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     problem = url_problem(public_url)
     if problem is not None:
         print(f"noko-bot: {problem}", file=sys.stderr)
         return 2
-    payload_uri = public_url.strip().rstrip("/") + WEBHOOK_PATH
     repo = open_repository(settings.database_url)
     try:
-        store = MirrorStore(repo.engine)
-        state = store.state()
-        if state.has_secret:
-            print(
-                f"noko-bot: a webhook is already installed (id {state.webhook_id}); "
-                "delete it in Noko and clear it here before installing another",
-                file=sys.stderr,
-            )
-            return 1
-        try:
-            noko = make_noko_client(settings)
-            hook = noko.create_webhook(
-                name=WEBHOOK_NAME, payload_uri=payload_uri, events=list(EVENTS)
-            )
-        except (NokoTokenMissingError, NokoError) as error:
-            print(f"noko-bot: Noko refused the webhook: {error}", file=sys.stderr)
-            return 1
-        secret = str(hook.get("secret") or "")
-        if not secret:
-            print("noko-bot: Noko's answer carried no webhook secret", file=sys.stderr)
-            return 1
-        store.update_state(webhook_id=int(hook["id"]), webhook_secret=secret)
-        print(f"Webhook {hook['id']} installed: Noko delivers to {payload_uri}.", file=out)
-        print("Its secret is stored in the database (Noko shows it only once).", file=out)
-        return 0
+        noko = make_noko_client(settings)
+        hook = register_webhook(MirrorStore(repo.engine), noko, public_url)
+    except NokoTokenMissingError as error:
+        print(f"noko-bot: {error}", file=sys.stderr)
+        return 2
+    except WebhookInstallError as error:
+        print(f"noko-bot: {error}", file=sys.stderr)
+        return 1
+    except NokoOutcomeUnknownError:
+        print(
+            "noko-bot: Noko's answer was lost, so whether the webhook was created is unknown; "
+            "look for “" + WEBHOOK_NAME + "” in Noko's webhooks before installing again "
+            "(its secret is shown only at creation: delete it there if it exists)",
+            file=sys.stderr,
+        )
+        return 1
     finally:
         repo.close()
+    print(
+        f"Webhook {hook['id']} installed: Noko delivers to {payload_uri_of(public_url)}.", file=out
+    )
+    print("Its secret is stored in the database (Noko shows it only once).", file=out)
+    return 0

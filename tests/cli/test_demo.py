@@ -30,3 +30,10 @@ def test_demo_walk_through_shows_answers_modal_and_result() -> None:
     assert "digests posted: 1, to <#CDESIGN>" in scheduled
     assert "Design · Week of" in scheduled and "Hours per member" in scheduled
     assert "subscribe Design () → ok" in text
+    # The mirror: synced, fed by a signed webhook, and `hours` shows the entry logged in Noko.
+    mirror = text.split("first sync of the mirror", 1)[1]
+    assert "first sync:" in mirror and "commands now read the mirror" in mirror
+    before, after = mirror.split("logs 1h 30m in Noko", 1)
+    assert "Total: 0h in 0 entries" in before
+    assert "signed webhook delivered and applied" in after
+    assert "Total: 1h 30m in 1 entry" in after
