@@ -52,6 +52,9 @@ def _build_parser() -> argparse.ArgumentParser:
     install.add_argument(
         "public_url", help="the bot's public base URL, e.g. https://bot.example.com"
     )
+    webhooks_sub.add_parser(
+        "uninstall", help="delete this bot's webhook in Noko and forget its secret"
+    )
     demo = sub.add_parser("demo", help="the no-account walk-through: sandbox + local Slack")
     demo.add_argument(
         "--fast", action="store_true", help="turn off the sandbox's rate limit and the bot's pacing"
@@ -183,6 +186,8 @@ def _mirror_command(args: argparse.Namespace, settings: Settings) -> int:
         return mirror_cli.run_sync(settings, status=args.status, reread=args.reread)
     if not _require(settings, "noko"):
         return EXIT_CONFIG
+    if args.webhooks_command == "uninstall":
+        return mirror_cli.uninstall_webhook(settings)
     return mirror_cli.install_webhook(settings, args.public_url)
 
 

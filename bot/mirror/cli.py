@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from typing import TextIO
@@ -16,7 +17,13 @@ from bot.mirror.webhooks import EVENTS
 from bot.services.noko import NokoTokenMissingError, make_noko_client
 from bot.settings import Settings
 from bot.storage import open_repository
-from noko_core import NokoClient, NokoError, NokoOutcomeUnknownError, Webhook
+from noko_core import (
+    NokoClient,
+    NokoError,
+    NokoNotFoundError,
+    NokoOutcomeUnknownError,
+    Webhook,
+)
 
 WEBHOOK_NAME = "noko-team-bot mirror"
 WEBHOOK_PATH = "/noko/webhooks"
@@ -153,7 +160,7 @@ def register_webhook(store: MirrorStore, noko: NokoClient, public_url: str) -> W
     if state.has_secret:
         raise WebhookInstallError(
             f"a webhook is already installed (id {state.webhook_id}); "
-            "delete it in Noko and clear it here before installing another"
+            "`noko-bot webhooks uninstall` removes it before installing another"
         )
     try:
         hook = noko.create_webhook(
@@ -200,4 +207,45 @@ def install_webhook(settings: Settings, public_url: str, *, out: TextIO | None =
         f"Webhook {hook['id']} installed: Noko delivers to {payload_uri_of(public_url)}.", file=out
     )
     print("Its secret is stored in the database (Noko shows it only once).", file=out)
+    return 0
+
+
+def unregister_webhook(store: MirrorStore, noko: NokoClient) -> int | None:
+    """Delete the installed webhook in Noko (already gone counts as deleted) and forget its id
+    and secret; the id removed, or None when none was installed. A lost answer raises
+    NokoOutcomeUnknownError and keeps both, so the command can be run again."""
+    state = store.state()
+    if state.webhook_id is None and not state.has_secret:
+        return None
+    if state.webhook_id is not None:
+        with contextlib.suppress(NokoNotFoundError):
+            noko.delete_webhook(state.webhook_id)
+    store.update_state(webhook_id=None, webhook_secret=None)
+    return state.webhook_id
+
+
+def uninstall_webhook(settings: Settings, *, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    repo = open_repository(settings.database_url)
+    try:
+        removed = unregister_webhook(MirrorStore(repo.engine), make_noko_client(settings))
+    except NokoTokenMissingError as error:
+        print(f"noko-bot: {error}", file=sys.stderr)
+        return 2
+    except NokoOutcomeUnknownError:
+        print(
+            "noko-bot: Noko's answer was lost, so whether the webhook was deleted is unknown; "
+            "the secret is kept: run `noko-bot webhooks uninstall` again",
+            file=sys.stderr,
+        )
+        return 1
+    except NokoError as error:
+        print(f"noko-bot: Noko refused to delete the webhook: {error}", file=sys.stderr)
+        return 1
+    finally:
+        repo.close()
+    if removed is None:
+        print("No webhook is installed; nothing to do.", file=out)
+    else:
+        print(f"Webhook {removed} deleted in Noko; its secret is forgotten.", file=out)
     return 0

@@ -128,5 +128,39 @@ def test_cli_webhooks_install_registers_and_stores_the_secret_once(
     repo.close()
 
 
+def test_cli_webhooks_uninstall_deletes_it_in_noko_then_install_works_again(
+    env: dict[str, str], sandbox: Sandbox, capsys
+) -> None:
+    assert main(["webhooks", "uninstall"]) == 0  # nothing installed: nothing asked of Noko
+    assert "nothing to do" in capsys.readouterr().out
+    assert not [r for r in sandbox.requests if r.path.startswith("/v2/webhooks")]
+    assert main(["webhooks", "install", "https://bot.example.com"]) == 0
+    repo, store = open_mirror(env["DATABASE_URL"])
+    hook_id = store.state().webhook_id
+
+    assert main(["webhooks", "uninstall"]) == 0
+
+    (deleted,) = [r for r in sandbox.requests if r.method == "DELETE"]
+    assert deleted.path == f"/v2/webhooks/{hook_id}"
+    assert store.webhook_secret() is None and store.state().webhook_id is None
+    assert main(["webhooks", "install", "https://bot.example.com"]) == 0
+    assert store.state().webhook_id not in (None, hook_id)
+    repo.close()
+
+
+def test_cli_webhooks_uninstall_forgets_a_webhook_noko_no_longer_has(
+    env: dict[str, str], sandbox: Sandbox, capsys
+) -> None:
+    assert main(["webhooks", "install", "https://bot.example.com"]) == 0
+    repo, store = open_mirror(env["DATABASE_URL"])
+    assert store.state().webhook_id is not None
+    sandbox.reset()  # Noko's side is gone (deleted in Noko's web app, say)
+
+    assert main(["webhooks", "uninstall"]) == 0
+
+    assert store.webhook_secret() is None
+    repo.close()
+
+
 def test_cli_webhooks_install_accepts_http_on_localhost(env: dict[str, str], capsys) -> None:
     assert main(["webhooks", "install", "http://localhost:3000"]) == 0
