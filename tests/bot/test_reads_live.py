@@ -65,7 +65,9 @@ def test_after_the_ttl_the_lists_are_refreshed_once_in_the_background(slack, peo
 
 def test_ten_cold_commands_at_once_make_one_request_per_list(slack, people, sandbox):
     sandbox.latency = 0.3  # long enough for the ten commands to overlap
-    keys = [slack.command("hours Design", people.supervisor)[1] for _ in range(10)]
+    # Ten different periods, so that their entries requests differ (identical ones coalesce).
+    texts = [f"hours Design 2026-10-01..2026-10-{10 + day}" for day in range(10)]
+    keys = [slack.command(text, people.supervisor)[1] for text in texts]
     replies = [reply_text(slack.reply(key)) for key in keys]
     assert all("Total:" in reply for reply in replies)
     paths = [r.path for r in sandbox.requests]
@@ -76,6 +78,16 @@ def test_ten_cold_commands_at_once_make_one_request_per_list(slack, people, sand
     # than one answer takes.
     received = sorted(r.received_at for r in sandbox.requests if r.path == "/v2/entries")
     assert any(b - a < sandbox.latency for a, b in itertools.pairwise(received)), "no overlap"
+
+
+def test_ten_identical_commands_at_once_share_their_entries_request(slack, people, sandbox):
+    sandbox.latency = 0.3
+    keys = [slack.command("hours Design", people.supervisor)[1] for _ in range(10)]
+    replies = [reply_text(slack.reply(key)) for key in keys]
+    assert len(set(replies)) == 1 and "Total:" in replies[0]
+    # All ten wait on the same cold lists, then ask for the same entries at once: the client
+    # sends one request and every command gets its answer (two if one command came late).
+    assert [r.path for r in sandbox.requests].count("/v2/entries") <= 2
 
 
 def test_a_change_the_bot_made_is_seen_at_once_without_reading_the_teams_again(
