@@ -28,6 +28,7 @@ from bot.storage import open_repository
 from noko_core import NokoClient, RateLimiter, background_requests, is_background
 from noko_core.sandbox import Sandbox
 from noko_core.shared_limit import FileLimiter, RedisLimiter, default_state_path
+from tests.redis_kit import needs_redis, redis_url
 
 PASSWORD = "s3cret-Redis-pass"
 
@@ -37,14 +38,6 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def settings_for(sandbox: Sandbox, **fields: object) -> Settings:
@@ -106,11 +99,11 @@ def test_process_scope_keeps_the_old_per_process_limiter(sandbox: Sandbox) -> No
     assert isinstance(limiter, RateLimiter)
 
 
-@pytest.mark.skipif(not redis_reachable(), reason="no Redis server on 127.0.0.1:6379 (CI has one)")
+@needs_redis
 def test_redis_url_puts_the_budget_in_redis(sandbox: Sandbox, tmp_path: Path) -> None:
     settings = settings_for(
         sandbox,
-        redis_url=SecretStr("redis://127.0.0.1:6379/0"),
+        redis_url=SecretStr(redis_url()),
         noko_limiter_file=tmp_path / "slot",
     )
     with make_noko_client(settings) as client:

@@ -4,7 +4,6 @@ limit on (2 requests/s, 5 slowed down, the rest refused with 429)."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import threading
@@ -20,26 +19,13 @@ from client_helpers import TOKEN
 from noko_core import RateLimiter, background_requests, is_background
 from noko_core.sandbox import Dataset, RecordedRequest, Sandbox
 from noko_core.shared_limit import FileLimiter, default_state_path, shared_limiter
+from tests.redis_kit import needs_redis, redis_url
 
 WORKER = Path(__file__).with_name("shared_limiter_worker.py")
-REDIS_URL = "redis://127.0.0.1:6379/0"
 # 3 processes x 3 threads x 2 requests: at 2 requests/s each, the processes together send 6/s,
 # so the sandbox's queue of 5 overflows within about a second; shared, the 18 take about 9 s.
 PROCESSES, THREADS, REQUESTS = 3, 3, 2
 TOTAL = PROCESSES * THREADS * REQUESTS
-
-
-def redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-needs_redis = pytest.mark.skipif(
-    not redis_reachable(), reason="no Redis server on 127.0.0.1:6379 (CI has one)"
-)
 
 
 @pytest.fixture
@@ -115,7 +101,7 @@ def test_processes_sharing_redis_get_no_429(limited_sb: Sandbox, tmp_path: Path)
     seen = hammer(
         limited_sb,
         limiter="redis",
-        redis_url=REDIS_URL,
+        redis_url=redis_url(),
         prefix=prefix,
         path=str(tmp_path / "fallback-slot"),
     )
@@ -141,7 +127,7 @@ def test_a_429_seen_through_redis_holds_back_the_others(tmp_path: Path) -> None:
         shared_limiter(
             "http://noko.test/v2",
             100.0,
-            redis_url=REDIS_URL,
+            redis_url=redis_url(),
             state_path=tmp_path / f"slot{n}",
             redis_prefix=prefix,
         )
@@ -170,7 +156,7 @@ def test_interactive_requests_of_another_process_go_before_queued_background_one
         "base_url": limited_sb.base_url,
         "path": str(tmp_path / "slot"),
         "limiter": backend,
-        "redis_url": REDIS_URL,
+        "redis_url": redis_url() if backend == "redis" else None,
         "prefix": prefix,
         "threads": 3,
         "requests": 1,

@@ -14,6 +14,7 @@ import pytest
 
 from noko_core import shared_limit
 from noko_core.shared_limit import RedisLimiter, redact_url, shared_limiter
+from tests.redis_kit import needs_redis, with_credentials
 
 PASSWORD = "pw-7Hq2-not-in-logs"
 REDIS_SERVER = shutil.which("redis-server")
@@ -99,15 +100,14 @@ def test_redis_coming_back_takes_over_from_the_fallback(
     assert PASSWORD not in caplog.text
 
 
+@needs_redis
 def test_a_wrong_password_counts_as_unreachable_and_is_not_logged(
     caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    if not _reachable(6379):
-        pytest.skip("no Redis server on 127.0.0.1:6379 (CI has one)")
     limiter = shared_limiter(
         "http://noko.test/v2",
         50.0,
-        redis_url=f"redis://someone:{PASSWORD}@127.0.0.1:6379/0",
+        redis_url=with_credentials("someone", PASSWORD),
         state_path=tmp_path / "slot",
     )
     limiter.acquire()
