@@ -69,7 +69,8 @@ def bench_build(runs: int) -> Check:
               "last_name": "Bench"} for i in range(400)]  # fmt: skip
     period = week_period(TODAY - dt.timedelta(days=7), 0)
     entries = cast(list[Entry], list(synthetic_entries(ENTRIES, users)))
-    groups = group_entries(entries, [u["id"] for u in users], [Span(period.start, period.end)])[0]
+    ids = [int(cast(Any, u)["id"]) for u in users]
+    groups = group_entries(entries, ids, [Span(period.start, period.end)])[0]
     data = TeamData(team_id=1, team_name="Bench", members=tuple(cast(list[SimpleUser], users)),
                     period=period, previous=None, previous_groups=[], groups=groups)  # fmt: skip
 

@@ -10,6 +10,10 @@ process with PYTHONPATH at a worktree of the commit measured, against that sandb
 - hours: ``hours_of`` for team 1 over the last 7 days: what `/noko-team hours` does after
   finding the team.
 
+A third side, "mirror", runs the after commit's code reading the mirror (``MirrorReads`` over a
+SQLite database that ``noko-bot sync`` filled from that sandbox beforehand, unpaced, not timed):
+the sums come from SQL, so neither the time nor the memory should follow the entries.
+
 Measured in the child: wall time of the case, and its peak RSS (``ru_maxrss``) with the RSS
 before the case (after imports and the team read) beside it. Before = ``--baseline`` (main before
 this work), after = ``--after`` (default HEAD); runs alternate before, after, before, after ...
@@ -30,6 +34,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -51,7 +56,7 @@ def current_rss_mib() -> float:
 
 
 # -- child: runs against the commit on PYTHONPATH ------------------------------------------------
-def child(case: str, base_url: str) -> dict[str, Any]:
+def child(case: str, base_url: str, mirror_db: str | None = None) -> dict[str, Any]:
     import importlib.util
 
     import bot
@@ -69,6 +74,15 @@ def child(case: str, base_url: str) -> dict[str, Any]:
         from bot.services.live_reads import LiveReads  # the after side: reads through the door
 
         source = LiveReads(noko, NokoCache(noko))
+    if mirror_db is not None:
+        from bot.mirror.reads import MirrorReads
+        from bot.mirror.storage import MirrorStore
+        from bot.storage import open_repository
+
+        repo = open_repository(f"sqlite:///{mirror_db}", migrate=False)
+        source = MirrorReads(MirrorStore(repo.engine), source)
+        if not source.ready():
+            raise RuntimeError(f"the mirror in {mirror_db} has not finished its first sync")
     today = dt.date.today()
     period = range_period(today - dt.timedelta(days=6), today)
     team = noko.get_single_team(TEAM_ID)
@@ -106,9 +120,25 @@ def start_sandbox(size: int) -> tuple[subprocess.Popen[str], str]:
     return process, line.split(" at ", 1)[1].split()[0]
 
 
-def run_child(tree: Path, case: str, base_url: str) -> dict[str, Any]:
+def sync_mirror(tree: Path, base_url: str, db: Path) -> None:
+    """Fill a SQLite mirror from the sandbox with ``noko-bot sync`` (set-up: not timed)."""
+    env = {**os.environ, "PYTHONPATH": str(tree), "DATABASE_URL": f"sqlite:///{db}",
+           "NOKO_ACCESS_TOKEN": "sandbox-token", "NOKO_API_URL": base_url,
+           "NOKO_REQUESTS_PER_SECOND": "1000", "NOKO_LIMITER": "process",
+           "LOG_LEVEL": "WARNING"}  # fmt: skip
+    cmd = [sys.executable, "-m", "bot", "sync"]
+    out = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"noko-bot sync failed ({out.returncode}): {out.stderr[-2000:]}")
+
+
+def run_child(
+    tree: Path, case: str, base_url: str, mirror_db: Path | None = None
+) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", case, base_url]
+    if mirror_db is not None:
+        cmd += ["--mirror-db", str(mirror_db)]
     out = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"child failed ({out.returncode}): {out.stderr[-2000:]}")
@@ -126,30 +156,39 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--baseline", default=BASELINE)
     parser.add_argument("--after", default=head_commit())
     parser.add_argument("--child", nargs=2, metavar=("CASE", "URL"))
+    parser.add_argument("--mirror-db", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 def main() -> int:
     args = parse_args()
     if args.child:
-        print(json.dumps(child(*args.child)))
+        case_name, url = args.child
+        print(json.dumps(child(case_name, url, args.mirror_db)))
         return 0
-    sides = [f"before ({args.baseline})", f"after ({args.after})"]
+    sides = [f"before ({args.baseline})", f"after ({args.after})", f"mirror ({args.after})"]
     cases = ("digest", "hours")
     # results[case][size][side] = the runs' results
     results: dict[str, dict[int, dict[str, list[dict[str, Any]]]]] = {
         c: {n: {s: [] for s in sides} for n in args.sizes} for c in cases
     }
     try:
-        with commit_tree(args.baseline) as old, commit_tree(args.after) as new:
-            trees = dict(zip(sides, (old, new), strict=True))
+        with (
+            commit_tree(args.baseline) as old,
+            commit_tree(args.after) as new,
+            tempfile.TemporaryDirectory() as tmp,
+        ):
+            trees = dict(zip(sides, (old, new, new), strict=True))
             for size in args.sizes:
                 process, url = start_sandbox(size)
+                db = Path(tmp) / f"mirror-{size}.db"
                 try:
+                    sync_mirror(new, url, db)
                     for run in range(args.runs):
                         for case in cases:
                             for side, tree in trees.items():
-                                got = run_child(tree, case, url)
+                                mirror = db if side.startswith("mirror") else None
+                                got = run_child(tree, case, url, mirror)
                                 results[case][size][side].append(got)
                                 print(f"{size} run {run + 1} {case} {side}: {got['entries']} "
                                       f"entries, {got['seconds']:.2f} s, peak "
@@ -167,26 +206,28 @@ def main() -> int:
     for case in cases:
         for size in args.sizes:
             for side in sides:
-                got = results[case][size][side]
-                print(f"| {case} | {size:,} | {side} | {cell([g['entries'] for g in got])} | "
-                      f"{cell([g['seconds'] for g in got], digits=2)} | "
-                      f"{cell([g['peak_mib'] for g in got], digits=0)} | "
-                      f"{cell([g['before_mib'] for g in got], digits=0)} |")  # fmt: skip
-    before, after = sides
+                runs = results[case][size][side]
+                print(f"| {case} | {size:,} | {side} | {cell([g['entries'] for g in runs])} | "
+                      f"{cell([g['seconds'] for g in runs], digits=2)} | "
+                      f"{cell([g['peak_mib'] for g in runs], digits=0)} | "
+                      f"{cell([g['before_mib'] for g in runs], digits=0)} |")  # fmt: skip
+    before, after, mirrored = sides
     small, large = min(args.sizes), max(args.sizes)
     checks = []
     for case in cases:
-        low = min(g["peak_mib"] for g in results[case][small][after])
-        high = max(g["peak_mib"] for g in results[case][large][after])
-        checks.append((f"{case}: after's peak RSS at {large:,} entries within {args.flat_mib:g} "
-                       f"MiB of its peak at {small:,} ({high:.0f} vs {low:.0f} MiB)",
-                       high - low <= args.flat_mib))  # fmt: skip
+        for side in (after, mirrored):
+            low = min(g["peak_mib"] for g in results[case][small][side])
+            high = max(g["peak_mib"] for g in results[case][large][side])
+            checks.append((f"{case}: {side}'s peak RSS at {large:,} entries within "
+                           f"{args.flat_mib:g} MiB of its peak at {small:,} ({high:.0f} vs "
+                           f"{low:.0f} MiB)", high - low <= args.flat_mib))  # fmt: skip
         same = all(
-            [g["entries"] for g in results[case][n][after]]
+            [g["entries"] for g in results[case][n][side]]
             == [g["entries"] for g in results[case][n][before]]
             for n in args.sizes
+            for side in (after, mirrored)
         )
-        checks.append((f"{case}: both sides counted the same entries at every size", same))
+        checks.append((f"{case}: every side counted the same entries at every size", same))
     return verdict(checks)
 
 

@@ -112,8 +112,8 @@ def _fresh_schema(database_url: str) -> str:
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        _, _, base_url, database_url, rate = sys.argv
-        print(json.dumps(child(base_url, database_url, float(rate) or None)))
+        _, _, base_url, database_url, pace = sys.argv
+        print(json.dumps(child(base_url, database_url, float(pace) or None)))
         return 0
     parser = argparse.ArgumentParser(description=__doc__)
     runs_argument(parser)
@@ -130,7 +130,8 @@ def main() -> int:
         print(f"sandbox: {n} entries (floor ceil(N/1000) = {floor} entry requests)")
         results: dict[str, list[dict[str, Any]]] = {"unpaced": [], "2 requests/s": []}
         for _ in range(args.runs):
-            for label, rate in (("unpaced", None), ("2 requests/s", 2.0)):
+            paces: tuple[tuple[str, float | None], ...] = (("unpaced", None), ("2 requests/s", 2.0))
+            for label, rate in paces:
                 results[label].append(run_child(base_url, args.database_url, rate))
     finally:
         process.terminate()

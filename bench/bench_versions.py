@@ -75,7 +75,7 @@ def child_digest() -> dict[str, float]:
             from bot.services.live_reads import group_entries
             from bot.services.reads import Span
 
-            ids = [u["id"] for u in users]
+            ids = [int(cast(Any, u)["id"]) for u in users]
             summed = group_entries(cast(Any, entries), ids, [Span(period.start, period.end)])[0]
         summary = summarize(summed, cast(Any, users), period)
         digest = build_digest(summary, None, team_name="Bench", period=period,
