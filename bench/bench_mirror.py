@@ -5,7 +5,11 @@ per request; its own process, counting the requests it answers) and `noko-bot we
 Procfile's web process) with ``NOKO_MIRROR=off`` (live reads) or ``NOKO_MIRROR=on`` after
 ``noko-bot sync`` finished (the mirror), then fires N signed `/noko-team hours <team> <period>`
 commands at once, as bench_ack.py does, and waits for every final reply on the fake Slack's
-response_url. It reports the final replies' p50/p99 and how many Noko requests the burst made.
+response_url. It reports the final replies' p50/p99, how many replies carried the hours (not a
+refusal or an error), and how many Noko requests the burst made. The person typing is the Slack
+user whose e-mail is a Noko supervisor's (reading follows Noko's levels), and
+``SLACK_QUEUE_LIMIT`` is raised to 400 in both designs so that no command of the burst is turned
+away as "busy": the figure is the time to answer everyone.
 Designs run interleaved (live, mirror, live, mirror, ...) from the same tree and venv.
 
     .venv/bin/python bench/bench_mirror.py [--sizes 20 200] [--runs 3] [--final-wait 600]
@@ -17,6 +21,7 @@ at the largest size and no Noko request during the burst; 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -27,8 +32,14 @@ from bench_ack import Metrics, Waits, bot_env, burst, warm_up
 from benchkit import ROOT, cell, free_port, runs_argument, start, stop, verdict, wait_http
 
 from bot.devtools.fake_slack import FakeSlack, SlackUser
+from noko_core.sandbox.demo import build_dataset
 
 DESIGNS = ("live", "mirror")
+
+
+def supervisor_email() -> str:
+    """A Noko supervisor of the sandbox's account (the same dataset as sandbox_counting.py)."""
+    return next(u.email for u in build_dataset().users if u.role == "supervisor")
 
 
 def noko_requests(count_port: int) -> int:
@@ -41,10 +52,11 @@ def run_once(design: str, size: int, latency: float, waits: Waits) -> Metrics:
     py = sys.executable
     sandbox_cmd = [py, str(ROOT / "bench" / "sandbox_counting.py"), "--port", str(sandbox_port),
                    "--count-port", str(count_port), "--latency", str(latency)]  # fmt: skip
-    users = [SlackUser("UBENCH", "Bench", "bench@example.com")]
+    users = [SlackUser("UBENCH", "Bench", supervisor_email())]
     with FakeSlack(users) as fake, tempfile.TemporaryDirectory() as tmp:
         env = bot_env(ROOT, sandbox_port, app_port, fake, f"{tmp}/bench.db")
         env["NOKO_MIRROR"] = "on" if design == "mirror" else "off"
+        env["SLACK_QUEUE_LIMIT"] = "400"
         sandbox = start(sandbox_cmd, env, ROOT)
         app = None
         try:
@@ -68,6 +80,9 @@ def run_once(design: str, size: int, latency: float, waits: Waits) -> Metrics:
             }
             metrics |= {k: v for k, v in result.items() if k.startswith(("final", "replied"))}
             metrics["noko_requests_in_burst"] = noko_requests(count_port) - before
+            metrics["replies_with_hours"] = sum(
+                1 for call in fake.calls_to("response_url") if "Total:" in json.dumps(call.args)
+            )
             return metrics
         finally:
             if app is not None:
@@ -105,12 +120,12 @@ def main() -> int:
             print(f"| {key} | " + " | ".join(cells) + " |")
     top = max(args.sizes)
     mirror = [r for size in args.sizes for r in results[("mirror", size)]]
-    answered = all(r.get(f"replied_in_{args.final_wait:g}s") == r["commands"] for r in mirror)
+    answered = all(r["replies_with_hours"] == r["commands"] for r in mirror)
     quick = all(r["final_p99_s"] < 1.0 for r in results[("mirror", top)])
     silent = all(r["noko_requests_in_burst"] == 0 for r in mirror)
     return verdict(
         [
-            ("mirror: every command answered, in every run", answered),
+            ("mirror: every command answered with the hours, in every run", answered),
             (f"mirror: final reply p99 under 1 s at {top} commands, in every run", quick),
             ("mirror: no Noko request during any burst", silent),
         ]

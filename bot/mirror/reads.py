@@ -6,16 +6,35 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from bot.mirror.storage import MirrorStore, queries
 from bot.services import lagging
 from bot.services.reads import EntryGroup, Freshness, NokoReads, Span
-from noko_core import Entry, NokoNotFoundError, Project, Team, User
+from noko_core import Entry, NokoNotFoundError, Project, SimpleProject, SimpleUser, Team, User
 
 if TYPE_CHECKING:
     from bot.settings import Settings
     from bot.storage import Repository
+
+
+@dataclass(frozen=True)
+class _Lists:
+    seq: int  # the mirror's write counter they were read at
+    teams: list[Team]
+    users: list[User]
+    projects: list[Project]
+
+
+def simple_user_of(user: User) -> SimpleUser:
+    keys = ("id", "email", "first_name", "last_name", "profile_image_url", "url")
+    return cast(SimpleUser, {k: user[k] for k in keys if k in user})  # type: ignore[literal-required]
+
+
+def simple_project_of(project: Project) -> SimpleProject:
+    keys = ("id", "name", "billing_increment", "enabled", "billable", "color", "url")
+    return cast(SimpleProject, {k: project[k] for k in keys if k in project})  # type: ignore[literal-required]
 
 
 class MirrorReads:
@@ -33,14 +52,36 @@ class MirrorReads:
         self._window_days = window_days
         self._ready = False
         self._lock = threading.Lock()
+        self._lists: _Lists | None = None
 
     def ready(self) -> bool:
         """True once the first sync has finished (it stays finished)."""
         if not self._ready:
-            done = self.store.state().first_done_at is not None
+            done = self.store.mark().first_done_at is not None
             with self._lock:
                 self._ready = self._ready or done
         return self._ready
+
+    def _current(self) -> _Lists:
+        """Teams, users and projects as of the mirror's last write: kept in this process and
+        read again only when a write (any process's) has bumped the mirror's write counter, so
+        a burst of commands costs one small query each, not three list reads."""
+        seq = self.store.mark().write_seq
+        with self._lock:
+            lists = self._lists
+        if lists is not None and lists.seq == seq:
+            return lists
+        with self.store.read() as session:
+            lists = _Lists(
+                seq, queries.teams(session), queries.users(session), queries.projects(session)
+            )
+        with self._lock:  # read after `seq`: at worst newer than its mark, read again next time
+            self._lists = lists
+        return lists
+
+    def _forget_lists(self) -> None:
+        with self._lock:
+            self._lists = None
 
     def _window_start(self) -> dt.date | None:
         if self._window_days is None:
@@ -51,29 +92,25 @@ class MirrorReads:
     def teams(self) -> list[Team]:
         if not self.ready():
             return self.live.teams()
-        with self.store.read() as session:
-            return queries.teams(session)
+        return self._current().teams
 
     def team(self, team_id: int) -> Team:
         if not self.ready():
             return self.live.team(team_id)
-        with self.store.read() as session:
-            found = queries.teams(session, team_id)
-        if not found:
+        found = next((t for t in self._current().teams if t["id"] == team_id), None)
+        if found is None:
             raise NokoNotFoundError(404, "Not found", method="GET", path=f"teams/{team_id}")
-        return found[0]
+        return found
 
     def users(self) -> list[User]:
         if not self.ready():
             return self.live.users()
-        with self.store.read() as session:
-            return queries.users(session)
+        return self._current().users
 
     def projects(self) -> list[Project]:
         if not self.ready():
             return self.live.projects()
-        with self.store.read() as session:
-            return queries.projects(session)
+        return self._current().projects
 
     def week_start(self) -> int:
         stored = self.store.state().week_start if self.ready() else None
@@ -85,11 +122,16 @@ class MirrorReads:
         window = self._window_start()
         if not self.ready() or (window is not None and any(s.start < window for s in spans)):
             return self.live.entry_groups(user_ids, spans)
+        lists = self._current()
+        people = {u["id"]: simple_user_of(u) for u in lists.users}
+        places = {p["id"]: simple_project_of(p) for p in lists.projects}
         with self.store.read() as session:
             return [
                 [
                     EntryGroup(g.user, g.project, g.billable, g.approved, g.minutes, g.entries)
-                    for g in queries.entry_groups(session, user_ids, span.start, span.end)
+                    for g in queries.entry_groups(
+                        session, user_ids, span.start, span.end, people, places
+                    )
                 ]
                 for span in spans
             ]
@@ -105,19 +147,21 @@ class MirrorReads:
     def freshness(self) -> Freshness:
         if not self.ready():
             return self.live.freshness()
-        state = self.store.state()
-        stamps = [t for t in (state.last_success_at, state.last_webhook_at) if t is not None]
+        mark = self.store.mark()
+        stamps = [t for t in (mark.last_success_at, mark.last_webhook_at) if t is not None]
         return Freshness(as_of=max(stamps) if stamps else None)
 
     def team_changed(self, team: Team) -> None:
         """Noko has the change already: the mirror takes it at once, and so does live's cache."""
         with self.store.write() as session:
             self.store.upsert_teams(session, [team])
+        self._forget_lists()
         self.live.team_changed(team)
 
     def team_deleted(self, team_id: int) -> None:
         with self.store.write() as session:
             self.store.delete_team(session, team_id)
+        self._forget_lists()
         self.live.team_deleted(team_id)
 
     # -- LaggingReads: the live cache's lists lag Noko until the first sync; the mirror's don't ---

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -99,9 +99,15 @@ def projects(session: Session) -> list[Project]:
 
 
 def entry_groups(
-    session: Session, user_ids: Collection[int], start: dt.date, end: dt.date
+    session: Session,
+    user_ids: Collection[int],
+    start: dt.date,
+    end: dt.date,
+    people: Mapping[int, SimpleUser] | None = None,
+    places: Mapping[int, SimpleProject] | None = None,
 ) -> list[GroupRow]:
-    """One row per (user, project, billable, approved) of these users' entries in the span."""
+    """One row per (user, project, billable, approved) of these users' entries in the span;
+    users and projects come from ``people``/``places`` when known there, else are read."""
     entry = MirrorEntryRow
     ids = sorted(set(user_ids))
     found: list[GroupRow] = []
@@ -121,13 +127,19 @@ def entry_groups(
             .order_by(entry.user_id, entry.project_id, entry.billable, entry.approved)
         )
         grouped = session.execute(query).all()
-        people = _by_id(session, MirrorUserRow, {g[0] for g in grouped})
-        places = _by_id(session, MirrorProjectRow, {g[1] for g in grouped if g[1] is not None})
+        users = dict(people or {})
+        projects = dict(places or {})
+        missing_users = {g[0] for g in grouped} - users.keys()
+        missing_projects = {g[1] for g in grouped if g[1] is not None} - projects.keys()
+        for row in _by_id(session, MirrorUserRow, missing_users).values():
+            users[row.id] = simple_user(row)
+        for row in _by_id(session, MirrorProjectRow, missing_projects).values():
+            projects[row.id] = simple_project(row)
         for user_id, project_id, billable, approved, minutes, count in grouped:
             found.append(
                 GroupRow(
-                    user=simple_user(people[user_id]),
-                    project=None if project_id is None else simple_project(places[project_id]),
+                    user=users[user_id],
+                    project=None if project_id is None else projects[project_id],
                     billable=bool(billable),
                     approved=bool(approved),
                     minutes=int(minutes or 0),

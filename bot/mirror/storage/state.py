@@ -69,6 +69,26 @@ class SyncLogEntry:
     error: str | None
 
 
+@dataclass(frozen=True)
+class Mark:
+    """What readers check on every call, in one small query: the write counter (any mirror
+    write bumps it), whether the first sync has finished, and how fresh the mirror is."""
+
+    write_seq: int
+    first_done_at: dt.datetime | None
+    last_success_at: dt.datetime | None
+    last_webhook_at: dt.datetime | None
+
+
+# Built once: readers ask for it on every call.
+_MARK = select(
+    MirrorSyncStateRow.write_seq,
+    MirrorSyncStateRow.first_done_at,
+    MirrorSyncStateRow.last_success_at,
+    MirrorSyncStateRow.last_webhook_at,
+).where(MirrorSyncStateRow.id == STATE_ID)
+
+
 class StateStore:
     """Sessions, sync state, lease and log of the mirror. Thread-safe: one session per call."""
 
@@ -97,6 +117,11 @@ class StateStore:
             yield session
 
     # -- state ---------------------------------------------------------------------------------
+    def mark(self) -> Mark:
+        with self.engine.connect() as connection:  # the columns' types make the stamps aware
+            seq, done, success, webhook = connection.execute(_MARK).one()
+        return Mark(int(seq or 0), done, success, webhook)
+
     def state(self) -> SyncState:
         with self.read() as session:
             row = session.get_one(MirrorSyncStateRow, STATE_ID)
