@@ -79,7 +79,7 @@ def _require(settings: Settings, mode: Mode) -> bool:
     return not problems
 
 
-def gunicorn_argv(bind: str, connections: int = 1000) -> list[str]:
+def gunicorn_argv(bind: str, connections: int = 1000, workers: int = 1) -> list[str]:
     """gunicorn serving the app with the gevent worker: a slow client (one byte every few
     seconds) holds a greenlet, not one of a few threads, so acks keep flowing past it (with
     gthread, 10 slow sockets stalled every command for 40 s; see docs/benchmarks.md)."""
@@ -89,7 +89,8 @@ def gunicorn_argv(bind: str, connections: int = 1000) -> list[str]:
         "--bind",
         bind,
         "--workers",
-        "1",  # one process: the work queue and cache are per process (the Noko pace is shared)
+        # WEB_WORKERS (default 1): each has its own work queue and caches; the Noko pace is shared
+        str(workers),
         "--worker-class",
         "gevent",
         "--worker-connections",
@@ -101,7 +102,7 @@ def gunicorn_argv(bind: str, connections: int = 1000) -> list[str]:
 
 
 def _run_web(settings: Settings, connections: int) -> int:
-    argv = gunicorn_argv(f"0.0.0.0:{settings.port}", connections)
+    argv = gunicorn_argv(f"0.0.0.0:{settings.port}", connections, settings.web_workers)
     gunicorn = argv[0]
     os.execv(gunicorn, argv)
     return 0  # pragma: no cover - execv does not return

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # more waiting; past that, people are told "busy, try again" (bot/listeners/work.py).
     slack_listener_threads: int = Field(default=32, ge=1, le=512)
     slack_queue_limit: int = Field(default=100, ge=0, le=10_000)
+    # gunicorn worker processes of `noko-bot web`; more than one needs the shared Noko pace.
+    web_workers: int = Field(default=1, ge=1, le=32)
     # Digest scheduling (see bot/scheduler): how late a missed period may still be posted.
     digest_catch_up_hours: float = Field(default=6.0, ge=0)
     digest_poll_seconds: float = Field(default=30.0, gt=0)
