@@ -46,3 +46,21 @@ def test_check_required_blank_token_counts_as_missing(monkeypatch: pytest.Monkey
     assert check_required(Settings(_env_file=None), mode="noko") == [
         "NOKO_ACCESS_TOKEN is not set (needed to run 'noko')"
     ]
+
+
+def test_web_workers_reach_gunicorn_and_a_bad_count_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic import ValidationError
+
+    from bot.cli import gunicorn_argv
+    from bot.settings import describe_validation_error
+
+    monkeypatch.setenv("WEB_WORKERS", "3")
+    argv = gunicorn_argv("127.0.0.1:0", 10, Settings(_env_file=None).web_workers)
+    assert argv[argv.index("--workers") + 1] == "3"
+    assert gunicorn_argv("127.0.0.1:0")[argv.index("--workers") + 1] == "1"  # the default
+    monkeypatch.setenv("WEB_WORKERS", "0")
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None)
+    assert any("WEB_WORKERS" in line for line in describe_validation_error(raised.value))
