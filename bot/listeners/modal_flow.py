@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -12,6 +13,28 @@ from bot.listeners.payloads import ModalKind, ModalMetadata
 from bot.services.changes import ChangeContext, refuse_early
 from bot.services.lagging import warm
 from bot.services.teams import find_team, team_detail
+
+
+def fill_after_loading(
+    client: WebClient,
+    *,
+    trigger_id: str,
+    kind: str,
+    build: Callable[[], Any],
+    stacked: bool = False,
+) -> str:
+    """Open the Loading… view for ``kind`` at once (the trigger expires 3 s after the click;
+    ``stacked``: pushed on the modal clicked in), then replace it with ``build()``'s view. A
+    failure while building is shown in that view (``ViewFailedError``). Returns the view id."""
+    opening = client.views_push if stacked else client.views_open
+    opened = opening(trigger_id=trigger_id, view=loading_view(kind))
+    view_id = str(opened["view"]["id"])
+    try:
+        view = build()
+    except Exception as error:
+        raise ViewFailedError(error, view_id=view_id, kind=kind) from error
+    client.views_update(view_id=view_id, view=view)
+    return view_id
 
 
 def open_modal(
@@ -27,16 +50,12 @@ def open_modal(
 
     Someone who may not make the change never sees the form: the loading view turns into the
     refusal (audited ``denied``), as the subscribe form does."""
-    # The trigger expires 3 s after the click: open before touching Noko.
-    opened = client.views_open(trigger_id=trigger_id, view=loading_view(kind))
-    view_id = str(opened["view"]["id"])
-    try:
+
+    def build() -> Any:
         refuse_early(changes, kind, team or "")
-        view = _full_view(changes, kind, team, ModalMetadata(kind=kind, channel_id=channel_id))
-    except Exception as error:
-        raise ViewFailedError(error, view_id=view_id, kind=kind) from error
-    client.views_update(view_id=view_id, view=view)
-    return view_id
+        return _full_view(changes, kind, team, ModalMetadata(kind=kind, channel_id=channel_id))
+
+    return fill_after_loading(client, trigger_id=trigger_id, kind=kind, build=build)
 
 
 def _full_view(

@@ -14,7 +14,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.digest import digest_messages, member_detail_view
-from bot.blocks.modals import loading_view
 from bot.blocks.subscriptions import (
     digest_preview_modal,
     joined_reply,
@@ -25,10 +24,11 @@ from bot.blocks.subscriptions import (
     unsubscribed_reply,
 )
 from bot.deps import Deps
-from bot.errors import BotError, ViewFailedError, safe
+from bot.errors import BotError, safe
 from bot.ids import ActionId
 from bot.listeners.context import AuditChannel
 from bot.listeners.events.app_home import publish_home
+from bot.listeners.modal_flow import fill_after_loading
 from bot.services import subscriptions
 from bot.services.calendar import attendance_for
 from bot.services.changes import ChangeContext
@@ -179,16 +179,14 @@ def handle_subscription_preview_action(
     changes: ChangeContext,
 ) -> None:
     ack()
-    # The trigger expires 3 s after the click: open the modal before asking Noko.
-    opened = client.views_open(trigger_id=body["trigger_id"], view=loading_view("preview"))
-    view_id = str(opened["view"]["id"])
-    try:
+    note = "A preview: nothing was posted. The channel gets this at the next scheduled time."
+
+    def build() -> Any:
         subscription_id = _subscription_id(action)
         digest = subscriptions.subscription_digest(changes, subscription_id, deps.clock())
-    except Exception as error:
-        raise ViewFailedError(error, view_id=view_id, kind="preview") from error
-    note = "A preview: nothing was posted. The channel gets this at the next scheduled time."
-    client.views_update(view_id=view_id, view=digest_preview_modal(digest_messages(digest), note))
+        return digest_preview_modal(digest_messages(digest), note)
+
+    fill_after_loading(client, trigger_id=body["trigger_id"], kind="preview", build=build)
 
 
 def handle_member_detail_action(
@@ -202,17 +200,14 @@ def handle_member_detail_action(
     """A digest member's Details: their hours per project and entries, as the clicker may read
     them (the menu option names only team, member and period)."""
     ack()
-    # The trigger expires 3 s after the click: open the modal before asking Noko. A click inside
-    # a modal (a digest preview) stacks this one on it.
-    opened = (client.views_push if body.get("view") else client.views_open)(
-        trigger_id=body["trigger_id"], view=loading_view("detail")
-    )
-    view_id = str(opened["view"]["id"])
-    try:
+
+    def build() -> Any:
         chosen = action.get("selected_option") or {}  # the Details menu, or a button
         value = MemberButton.parse(chosen.get("value") or action.get("value"))
-        sight = changes.actor_sight()
-        detail = member_detail(deps.reads, value, sight)
-    except Exception as error:
-        raise ViewFailedError(error, view_id=view_id, kind="detail") from error
-    client.views_update(view_id=view_id, view=member_detail_view(detail))
+        return member_detail_view(member_detail(deps.reads, value, changes.actor_sight()))
+
+    # A click inside a modal (a digest preview) stacks the details on it.
+    stacked = bool(body.get("view"))
+    fill_after_loading(
+        client, trigger_id=body["trigger_id"], kind="detail", build=build, stacked=stacked
+    )

@@ -9,12 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.blocks.modals import loading_view, result_view
+from bot.blocks.modals import result_view
 from bot.blocks.subscriptions import subscribe_modal, subscribed_reply
 from bot.deps import Deps
-from bot.errors import AmbiguousTeamError, TeamNotFoundError, ViewFailedError
+from bot.errors import AmbiguousTeamError, TeamNotFoundError
 from bot.ids import ActionId, BlockId
 from bot.listeners.context import AuditChannel, caller_zone
+from bot.listeners.modal_flow import fill_after_loading
 from bot.services import subscriptions
 from bot.services.calendar import DEFAULT_WORKDAYS
 from bot.services.changes import ChangeContext, refuse_early
@@ -96,15 +97,12 @@ def open_subscribe_modal(
     trigger_id: str,
     draft: SubscribeDraft,
 ) -> str:
-    # The trigger expires 3 s after the command: open first, look things up after.
-    opened = client.views_open(trigger_id=trigger_id, view=loading_view("subscribe"))
-    view_id = str(opened["view"]["id"])
-    try:
-        view = _filled(deps, changes, draft)
-    except Exception as error:
-        raise ViewFailedError(error, view_id=view_id, kind="subscribe") from error
-    client.views_update(view_id=view_id, view=view)
-    return view_id
+    return fill_after_loading(
+        client,
+        trigger_id=trigger_id,
+        kind="subscribe",
+        build=lambda: _filled(deps, changes, draft),
+    )
 
 
 def _filled(deps: Deps, changes: ChangeContext, draft: SubscribeDraft) -> Any:
