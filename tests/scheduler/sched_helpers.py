@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Sequence
+from typing import Any
 
 from bot.devtools.fake_slack import FakeSlack, SlackCall
 from bot.storage import Repository, Subscription
@@ -32,3 +35,18 @@ def daily(repo: Repository, **overrides: object) -> Subscription:
     )
     fields.update(overrides)
     return repo.create_subscription(**fields)  # type: ignore[arg-type]
+
+
+def tick_together(runners: Sequence[Any]) -> None:
+    """Every runner ticks at the same moment, each in its own thread (two clocks racing)."""
+    barrier = threading.Barrier(len(runners))
+
+    def race(runner: Any) -> None:
+        barrier.wait()
+        runner.tick()
+
+    threads = [threading.Thread(target=race, args=(r,)) for r in runners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
-from sched_helpers import at, daily, posts
+from sched_helpers import at, daily, posts, tick_together
 
 from bot.storage import open_repository
 
@@ -114,17 +113,7 @@ def test_claim_race_between_runners_posts_once(
     repos = [open_repository(database_url, migrate=False, clock=clock.now) for _ in range(6)]
     # The advisory lock would let one runner through; switch it off so the row must decide.
     runners = [make_runner(repository=r, single_active=False) for r in repos]
-    barrier = threading.Barrier(len(runners))
-
-    def race(runner) -> None:
-        barrier.wait()
-        runner.tick()
-
-    threads = [threading.Thread(target=race, args=(r,)) for r in runners]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    tick_together(runners)
     for r in repos:
         r.close()
     assert len(slack.calls_to("chat.postMessage")) == 1

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sched_helpers import at, daily, posts
+from sched_helpers import at, daily, posts, tick_together
 from sqlalchemy import event
 
 from bot.devtools.fake_slack import FakeSlack
@@ -136,17 +135,7 @@ def test_posting_workers_of_two_runners_post_each_period_once(
     clock.set(at("2026-11-09T08:00:30"))
     repos = [open_repository(database_url, migrate=False, clock=clock.now) for _ in range(2)]
     runners = [make_runner(repository=r, single_active=False, workers=4) for r in repos]
-    barrier = threading.Barrier(len(runners))
-
-    def race(runner) -> None:
-        barrier.wait()
-        runner.tick()
-
-    threads = [threading.Thread(target=race, args=(r,)) for r in runners]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    tick_together(runners)
     for r in repos:
         r.close()
     keys = [
