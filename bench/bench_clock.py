@@ -25,15 +25,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from benchkit import COULD_NOT_RUN, cell, commit_tree, head_commit, runs_argument, verdict
+from benchkit import (
+    COULD_NOT_RUN,
+    cell,
+    commit_tree,
+    head_commit,
+    run_tree_child,
+    runs_argument,
+    verdict,
+)
 
 BASELINE = "0013e80"  # main before the clock at scale (issue 10 §5)
 DUE = dt.datetime(2026, 11, 9, 8, 0, 30, tzinfo=dt.UTC)  # 09:00:30 in Berlin, a Monday
@@ -95,15 +101,7 @@ def child(mode: str, slack_url: str, subs: int, channels: int, ticks: int) -> di
 
 # -- parent --------------------------------------------------------------------------------------
 def run_child(tree: Path, args: list[str]) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
-    out = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise RuntimeError(f"child failed ({out.returncode}): {out.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    if not str(result["bot"]).startswith(str(tree)):
-        raise RuntimeError(f"child imported {result['bot']}, not the code of {tree}")
-    return result
+    return run_tree_child(__file__, tree, args)
 
 
 def parse_args() -> argparse.Namespace:

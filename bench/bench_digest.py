@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 import requests
-from benchkit import ROOT, cell, runs_argument, synthetic_entries, verdict
+from benchkit import cell, runs_argument, sandbox_process, synthetic_entries, verdict
 
 from bot.blocks.digest import digest_messages
 from bot.services.cache import NokoCache
@@ -97,27 +97,7 @@ def bench_build(runs: int) -> Check:
 
 def start_sandbox(per_day: int) -> tuple[subprocess.Popen[str], str]:
     """A sandbox process whose one-week dataset gives the big team 400 members."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "noko_core.sandbox",
-        "--port",
-        "0",
-        "--no-rate-limit",
-        "--weeks",
-        "1",
-        "--big-team-size",
-        "400",
-        "--entries-per-member-day",
-        str(per_day),
-    ]
-    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()  # "Noko sandbox at http://127.0.0.1:PORT/v2 (token: ...)"
-    if " at " not in line:
-        process.kill()
-        raise RuntimeError(f"the sandbox did not start: {line!r}")
-    return process, line.split(" at ", 1)[1].split()[0]
+    return sandbox_process(weeks=1, team_size=400, per_day=per_day)
 
 
 def sandbox_fetcher(base_url: str, sent: list[int]) -> Callable[[], TeamData]:

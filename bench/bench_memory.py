@@ -39,7 +39,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchkit import COULD_NOT_RUN, ROOT, cell, commit_tree, head_commit, runs_argument, verdict
+from benchkit import (
+    COULD_NOT_RUN,
+    cell,
+    commit_tree,
+    head_commit,
+    run_tree_child,
+    runs_argument,
+    sandbox_process,
+    verdict,
+)
 
 BASELINE = "36da411"  # main with reads.py, before LiveReads and EntryGroups
 TEAM_ID = 1  # the sandbox's big team
@@ -108,16 +117,7 @@ def start_sandbox(size: int) -> tuple[subprocess.Popen[str], str]:
     """A sandbox process whose team 1 logs about ``size`` entries a week, two weeks long."""
     members = 40 if size < 10_000 else MEMBERS_BIG
     per_day = max(1, round(size / (members * 5)))
-    cmd = [sys.executable, "-m", "noko_core.sandbox", "--port", "0", "--no-rate-limit",
-           "--weeks", "2", "--big-team-size", str(members),
-           "--entries-per-member-day", str(per_day)]  # fmt: skip
-    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()  # "Noko sandbox at http://127.0.0.1:PORT/v2 (token: ...)"
-    if " at " not in line:
-        process.kill()
-        raise RuntimeError(f"the sandbox did not start: {line!r}")
-    return process, line.split(" at ", 1)[1].split()[0]
+    return sandbox_process(weeks=2, team_size=members, per_day=per_day)
 
 
 def sync_mirror(tree: Path, base_url: str, db: Path) -> None:
@@ -135,17 +135,8 @@ def sync_mirror(tree: Path, base_url: str, db: Path) -> None:
 def run_child(
     tree: Path, case: str, base_url: str, mirror_db: Path | None = None
 ) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", case, base_url]
-    if mirror_db is not None:
-        cmd += ["--mirror-db", str(mirror_db)]
-    out = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise RuntimeError(f"child failed ({out.returncode}): {out.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    if not str(result["bot"]).startswith(str(tree)):
-        raise RuntimeError(f"child imported {result['bot']}, not the code of {tree}")
-    return result
+    args = [case, base_url] + (["--mirror-db", str(mirror_db)] if mirror_db is not None else [])
+    return run_tree_child(__file__, tree, args)
 
 
 def parse_args() -> argparse.Namespace:

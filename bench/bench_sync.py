@@ -31,24 +31,13 @@ from typing import Any
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchkit import COULD_NOT_RUN, ROOT, cell, runs_argument, verdict
+from benchkit import COULD_NOT_RUN, ROOT, cell, runs_argument, sandbox_process, verdict
 
 BIG_TEAM, PER_DAY, WEEKS = 75, 5, 52
 
 
 def start_sandbox() -> tuple[subprocess.Popen[str], str]:
-    cmd = [
-        sys.executable, "-m", "noko_core.sandbox", "--port", "0", "--no-rate-limit",
-        "--weeks", str(WEEKS), "--big-team-size", str(BIG_TEAM),
-        "--entries-per-member-day", str(PER_DAY),
-    ]  # fmt: skip
-    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if " at " not in line:
-        process.kill()
-        raise RuntimeError(f"the sandbox did not start: {line!r}")
-    return process, line.split(" at ", 1)[1].split()[0]
+    return sandbox_process(weeks=WEEKS, team_size=BIG_TEAM, per_day=PER_DAY)
 
 
 def entry_count(base_url: str) -> int:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
 import random
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -138,3 +141,34 @@ def synthetic_entries(count: int, users: list[dict[str, Any]]) -> Iterator[dict[
             "approved_at": "2026-11-04T09:00:00Z" if rng.random() < 0.5 else None,
             "user": users[i % len(users)], "project": rng.choice(projects),
         }  # fmt: skip
+
+
+def sandbox_process(
+    *, weeks: int, team_size: int, per_day: int
+) -> tuple[subprocess.Popen[str], str]:
+    """A Noko sandbox in its own process (rate limit off) whose big team (id 1) has ``team_size``
+    members logging ``per_day`` entries a workday for ``weeks``; and its base URL."""
+    cmd = [sys.executable, "-m", "noko_core.sandbox", "--port", "0", "--no-rate-limit",
+           "--weeks", str(weeks), "--big-team-size", str(team_size),
+           "--entries-per-member-day", str(per_day)]  # fmt: skip
+    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()  # "Noko sandbox at http://127.0.0.1:PORT/v2 (token: ...)"
+    if " at " not in line:
+        process.kill()
+        raise RuntimeError(f"the sandbox did not start: {line!r}")
+    return process, line.split(" at ", 1)[1].split()[0]
+
+
+def run_tree_child(script: str, tree: Path, args: Sequence[str]) -> dict[str, Any]:
+    """Run ``script --child *args`` with the code of ``tree`` (PYTHONPATH) and return the JSON
+    its last line prints; fails unless the child really imported that tree's ``bot``."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    cmd = [sys.executable, str(Path(script).resolve()), "--child", *args]
+    out = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"child failed ({out.returncode}): {out.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    if not str(result["bot"]).startswith(str(tree)):
+        raise RuntimeError(f"child imported {result['bot']}, not the code of {tree}")
+    return result
