@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from slack_bolt import App, BoltResponse
 from slack_sdk.models.blocks import Option
-from slackkit import BOT_TOKEN, SIGNING_SECRET, check_payload, check_view, signed_headers
+from slackkit import BOT_TODAY, BOT_TOKEN, SIGNING_SECRET, check_payload, check_view, signed_headers
 
 from bot.app import SlackRequest, create_app
 from bot.deps import Deps
@@ -32,7 +32,7 @@ TEAM_ID = "T0001"
 
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
-    return build_dataset()
+    return build_dataset(today=BOT_TODAY)
 
 
 def _noko_user(ds: Dataset, role: str, skip: int = 0) -> Any:

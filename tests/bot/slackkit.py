@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from typing import Any
@@ -13,6 +14,9 @@ from slack_sdk.signature import SignatureVerifier
 from bot.devtools.fake_slack import SlackCall
 from tests.hostile import WELL_FORMED, assert_inert
 
+# The day the bot's tests live on: the sandbox's data ends on it and the bot's clock reads noon of
+# it. A Wednesday, so "this week" and "today" both hold time; never the machine's date.
+BOT_TODAY = dt.date(2026, 11, 11)
 BOT_TOKEN = "xoxb-0000-SECRET-BOT-TOKEN"
 SIGNING_SECRET = "test-signing-secret"
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from slackkit import BOT_TODAY
 
 from bot.blocks.render import unescape
 from bot.devtools.fake_slack import SlackCall
@@ -37,7 +38,14 @@ TWIN_EMAILS = (
 
 def _big_dataset() -> Dataset:
     """The demo account with a 300-member Engineering, 2,002 teams in all, and two look-alikes."""
-    dataset = build_dataset(big_team_size=MEMBERS, weeks=2, entries_per_member_day=1)
+    dataset = build_dataset(
+        today=BOT_TODAY, big_team_size=MEMBERS, weeks=2, entries_per_member_day=1
+    )
+    # conftest's people.coworker (the first active coworker) is assigned to five projects, so
+    # what they may read of Engineering's week runs to several pages but not to all 300 people.
+    coworker = next(u for u in dataset.users if u.role == "coworker" and u.state == "active")
+    for project in dataset.projects[:5]:
+        project.participant_ids = sorted({*project.participant_ids, coworker.id})
     stamp = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
     start = max(t.id for t in dataset.teams) + 1
     extra = TEAMS - len(dataset.teams)
