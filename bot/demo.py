@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 import tempfile
 import threading
@@ -11,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 import requests
 from pydantic import SecretStr
@@ -27,21 +29,38 @@ YOU = "UDEMO0001"
 REPLY_TIMEOUT = 60.0
 
 
-class DemoWorld:
-    """Noko sandbox + fake Slack + the bot served by Werkzeug on 127.0.0.1, all in-process."""
+class DemoClock:
+    """The demo's "now": it starts at the moment the demo plays at and runs with the wall."""
 
-    def __init__(self, *, fast: bool, out: TextIO) -> None:
+    def __init__(self, start: dt.datetime) -> None:
+        self._start = start.astimezone(dt.UTC)
+        self._began = time.monotonic()
+
+    def __call__(self) -> dt.datetime:
+        return self._start + dt.timedelta(seconds=time.monotonic() - self._began)
+
+
+class DemoWorld:
+    """Noko sandbox + fake Slack + the bot served by Werkzeug on 127.0.0.1, all in-process.
+
+    Everything reads one clock: the sandbox's data ends on its day, and the bot's repository,
+    mirror and commands take "now" from it."""
+
+    def __init__(self, *, fast: bool, out: TextIO, now: dt.datetime | None = None) -> None:
         self.fast = fast
         self.out = out
+        self.clock = DemoClock(now or dt.datetime.now(dt.UTC))
+        self._bold = out.isatty()  # no escape codes in a file, a pipe or a CI log
         self._stack = ExitStack()
         self._keys = iter(range(1, 10_000))
 
     def __enter__(self) -> DemoWorld:
         from bot.deps import build_deps
         from bot.web import create_web_app
-        from noko_core.sandbox import Sandbox
+        from noko_core.sandbox import Sandbox, build_dataset
 
-        self.sandbox = self._stack.enter_context(Sandbox(rate_limit=not self.fast))
+        dataset = build_dataset(today=self.clock().date())
+        self.sandbox = self._stack.enter_context(Sandbox(rate_limit=not self.fast, dataset=dataset))
         self.slack = self._stack.enter_context(FakeSlack(self._slack_people()))
         tmp = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="noko-demo-"))
         self.settings = Settings(
@@ -56,7 +75,7 @@ class DemoWorld:
             # --fast: the sandbox takes any pace, so the bot need not keep Noko's.
             noko_requests_per_second=1000 if self.fast else 2,
         )
-        self.deps = build_deps(self.settings)
+        self.deps = build_deps(self.settings, clock=self.clock)
         server = make_server(
             "127.0.0.1", 0, create_web_app(self.settings, self.deps), threaded=True
         )
@@ -85,7 +104,7 @@ class DemoWorld:
     def command(self, text: str, sent: str | None = None) -> SlackCall | None:
         """Type `/noko-team text` (Slack sends ``sent``: #channels escaped); show the reply."""
         key = f"cmd{next(self._keys)}"
-        self.say(f"\n\033[1myou ▸ /noko-team {text}\033[0m")
+        self.heading(f"you ▸ /noko-team {text}")
         body = slash_command_body(
             sent or text, user_id=YOU, response_url=self.slack.response_url(key), trigger_id=key
         )
@@ -121,6 +140,17 @@ class DemoWorld:
     # -- showing it ----------------------------------------------------------------------------
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+    def heading(self, text: str) -> None:
+        """A step of the story, after a blank line: bold on a terminal, plain elsewhere."""
+        self.say("\n" + (f"\033[1m{text}\033[0m" if self._bold else text))
+
+    def local_today(self) -> dt.date:
+        """Today where you are (your Slack time zone): the day `hours … today` reads."""
+        return self.clock().astimezone(ZoneInfo(self.slack_user().tz)).date()
+
+    def slack_user(self) -> SlackUser:
+        return next(u for u in self._slack_people() if u.id == YOU)
 
     def show_message(self, message: dict[str, Any], note: str) -> None:
         text = render_blocks(message.get("blocks") or []) or mrkdwn_to_text(message.get("text", ""))
@@ -188,8 +218,8 @@ def _mirror_follows(world: DemoWorld) -> None:
     from bot.mirror.storage import MirrorStore
     from bot.mirror.sync import Syncer
 
-    store = MirrorStore(world.deps.repo.engine)
-    world.say("\n\033[1mthe clock process ▸ first sync of the mirror\033[0m")
+    store = MirrorStore(world.deps.repo.engine, clock=world.clock)
+    world.heading("the clock process ▸ first sync of the mirror")
     began = time.monotonic()
     result = Syncer(store, world.deps.noko, options=options_from(world.settings)).sync()
     world.say(
@@ -197,19 +227,21 @@ def _mirror_follows(world: DemoWorld) -> None:
         f"stored, in {time.monotonic() - began:.1f} s; commands now read the mirror"
     )
     base = world.url.removesuffix("/slack/events")
+    world.heading(f"you ▸ noko-bot webhooks install {base}")
     hook = register_webhook(store, world.deps.noko, base)
-    world.say(f"\n\033[1myou ▸ noko-bot webhooks install {base}\033[0m")
     world.say(f"  webhook {hook['id']} installed; Noko signs every delivery with its secret")
-    world.sandbox.webhooks.wait_idle(timeout=REPLY_TIMEOUT)  # its first ping came before the secret
-    world.command("hours Design today")
+    # Noko pinged the webhook as it created it, before the secret was stored; its retry is
+    # signed with the secret the bot now has.
+    world.sandbox.webhooks.wait_idle(timeout=REPLY_TIMEOUT)
+    before = _total(world.command("hours Design today"))
     design = next(t for t in world.deps.reads.teams() if t["name"] == "Design")
     member = design["users"][0]
-    today = world.sandbox.store.today
-    world.say(f"\n\033[1m{member['first_name']} ▸ logs 1h 30m in Noko for {today:%a %d %b}\033[0m")
+    day = world.local_today()  # the day `hours … today` reads, in your time zone
+    world.heading(f"{member['first_name']} ▸ logs 1h 30m in Noko for {day:%a %d %b}")
     logged = time.monotonic()
     project = next(p for p in world.deps.reads.projects() if p.get("enabled", True))
     world.deps.noko.create_entry(
-        date=today,
+        date=day,
         minutes=90,
         user_id=member["id"],
         project_id=project["id"],
@@ -218,7 +250,17 @@ def _mirror_follows(world: DemoWorld) -> None:
     world.sandbox.webhooks.wait_idle(timeout=REPLY_TIMEOUT)
     applied_ms = 1000 * (time.monotonic() - logged)
     world.say(f"  Noko's signed webhook delivered and applied in {applied_ms:.0f} ms")
-    world.command("hours Design today")
+    after = _total(world.command("hours Design today"))
+    world.say(f"  Design today: {before} → {after}")
+
+
+def _total(reply: SlackCall | None) -> str:
+    """The "Total: …" of an `hours` answer, as Slack shows it ("?" when there is none)."""
+    if reply is None:
+        return "?"
+    text = render_blocks(reply.args.get("blocks") or []) or mrkdwn_to_text(reply.args["text"])
+    found = re.search(r"Total:\**\s*(.+? in [0-9,]+ entr(?:y|ies))", text)
+    return found.group(1) if found else "?"
 
 
 def _digests(world: DemoWorld) -> None:
@@ -241,13 +283,21 @@ def _scheduled_post(world: DemoWorld) -> None:
     if due is None:
         raise RuntimeError("the demo subscription is not scheduled")
     clock = ManualClock(due + dt.timedelta(seconds=30))
-    world.say(
-        f"\n\033[1mthe clock process ▸ ticks at {clock.now():%a %d %b %Y %H:%M:%S} UTC, "
-        "just after the digest is due\033[0m"
+    world.heading(
+        f"the clock process ▸ ticks at {clock.now():%a %d %b %Y %H:%M:%S} UTC, "
+        "just after the digest is due"
     )
     before = time.monotonic()
     deps = world.deps
-    runner = build_runner(world.settings, deps.repo, clock, deps.noko, threading.Event())
+    runner = build_runner(
+        world.settings,
+        deps.repo,
+        clock,
+        deps.noko,
+        threading.Event(),
+        cache=deps.cache,
+        reads=deps.reads,
+    )
     report = runner.tick()
     posts = [
         c.args
@@ -266,13 +316,13 @@ def _add_members(world: DemoWorld, team: str) -> None:
     update = _wait_after(world, "views.update", before)
     view = {**update.args["view"], "id": update.args.get("view_id")}
     world.show_view(view, "filled in once Noko answered")
-    world.say("\n\033[1myou ▸ type “ma” in the people picker\033[0m")
+    world.heading("you ▸ type “ma” in the people picker")
     options = _suggest(world, view, "ma")
     world.say("  suggestions: " + ", ".join(o["text"]["text"] for o in options[:6]))
     team_option = _team_option(view)
     picked = options[:2]
     names = ", ".join(o["text"]["text"] for o in picked)
-    world.say(f"\n\033[1myou ▸ pick {names} and press the submit button\033[0m")
+    world.heading(f"you ▸ pick {names} and press the submit button")
     _submit(world, view, team_option, picked)
 
 
@@ -331,10 +381,13 @@ def _submit(
         world.show_message(call.args, f"posted to audit channel {call.args.get('channel')}")
 
 
-def run_demo(*, fast: bool = False, out: TextIO | None = None) -> int:
-    """Run the walk-through; 0 when every step got its answer."""
+def run_demo(
+    *, fast: bool = False, out: TextIO | None = None, now: dt.datetime | None = None
+) -> int:
+    """Run the walk-through as of ``now`` (the system clock's unless given); 0 when every step
+    got its answer."""
     stream = out or sys.stdout
-    with _quiet_logs(), DemoWorld(fast=fast, out=stream) as world:
+    with _quiet_logs(), DemoWorld(fast=fast, out=stream, now=now) as world:
         _walk_through(world)
         rows = world.deps.repo.list_audit(limit=5)
         world.say("\nAudit log (bot database):")

@@ -33,10 +33,13 @@ class Deps:
     clock: Callable[[], dt.datetime] = utc_now
 
 
-def build_deps(settings: Settings) -> Deps:
-    """Connect to Noko and the database (migrating it). Raises ValueError without a Noko token."""
+def build_deps(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_now) -> Deps:
+    """Connect to Noko and the database (migrating it). Raises ValueError without a Noko token.
+
+    ``clock`` is the one "now" of the repository, the mirror and the services (the demo hands
+    it the moment it plays at; everything else runs on the system clock)."""
     noko = make_noko_client(settings)
-    repo = open_repository(settings.database_url, migrate=True)
+    repo = open_repository(settings.database_url, migrate=True, clock=clock)
     cache = NokoCache(noko)
-    reads = build_reads(settings, repo, LiveReads(noko, cache))
-    return Deps(noko=noko, repo=repo, cache=cache, reads=reads)
+    reads = build_reads(settings, repo, LiveReads(noko, cache), clock=clock)
+    return Deps(noko=noko, repo=repo, cache=cache, reads=reads, clock=clock)

@@ -21,7 +21,12 @@ from slack_bolt.adapter.flask.handler import to_flask_response
 from bot.app import SlackRequest, create_app
 from bot.deps import Deps, build_deps
 from bot.mirror.storage import MirrorStore
-from bot.mirror.webhooks import DELIVERY_HEADER, SIGNATURE_HEADER, receive_delivery
+from bot.mirror.webhooks import (
+    CATEGORY_HEADER,
+    DELIVERY_HEADER,
+    SIGNATURE_HEADER,
+    receive_delivery,
+)
 from bot.services.lagging import warm
 from bot.settings import Settings, check_required, describe_validation_error
 from bot.verification import MAX_BODY_BYTES, signature_problem
@@ -78,6 +83,7 @@ def create_web_app(settings: Settings, deps: Deps | None = None) -> Flask:
             request.get_data(cache=False),
             request.headers.get(SIGNATURE_HEADER),
             request.headers.get(DELIVERY_HEADER),
+            category=request.headers.get(CATEGORY_HEADER),
         )
         if reply.status != 200:
             return _json_error(reply.status, reply.message)

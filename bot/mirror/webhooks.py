@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Noko-Signature"
 DELIVERY_HEADER = "X-Noko-Delivery"
+CATEGORY_HEADER = "X-Noko-EventCategory"
+PING_CATEGORY = "webhook"  # the category of `webhook.ping`
 MAX_DELIVERY_ID = 64
 KEPT = frozenset({"entry", "team", "user", "project"})
 # The events `noko-bot webhooks install` asks for: every change to what the mirror keeps.
@@ -83,12 +85,26 @@ _SHAPES: dict[str, type[_Id]] = {
 
 
 def receive_delivery(
-    store: MirrorStore, body: bytes, signature: str | None, delivery_id: str | None
+    store: MirrorStore,
+    body: bytes,
+    signature: str | None,
+    delivery_id: str | None,
+    *,
+    category: str | None = None,
 ) -> WebhookReply:
-    """Check, parse and apply one delivery; the reply's status is what Noko gets."""
+    """Check, parse and apply one delivery; the reply's status is what Noko gets.
+
+    ``category`` is the unsigned X-Noko-EventCategory header, read only to word the log line."""
     secret = store.webhook_secret()
     if not secret:
-        log.warning("refused a Noko webhook: no webhook secret stored (noko-bot webhooks install)")
+        if (category or "").strip().lower() == PING_CATEGORY:
+            # Noko pings a webhook as it creates it, before `webhooks install` has its answer
+            # (and the secret) to store: expected, harmless, and Noko sends the ping again.
+            log.info("a Noko ping came before its webhook secret was stored; Noko retries it")
+        else:
+            log.warning(
+                "refused a Noko webhook: no webhook secret stored (noko-bot webhooks install)"
+            )
         return WebhookReply(401, "invalid signature")
     if not signature_ok(secret, body, signature):
         problem = "missing" if not signature else "bad"
