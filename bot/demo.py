@@ -22,22 +22,12 @@ from bot.blocks.render import mrkdwn_to_text, render_blocks
 from bot.devtools.fake_slack import FakeSlack, SlackCall, SlackUser
 from bot.devtools.slack_requests import interaction_body, signed_headers, slash_command_body
 from bot.ids import ActionId, BlockId
+from bot.scheduler.clock import RunningClock
 from bot.settings import Settings
 
 SIGNING_SECRET = "demo-signing-secret"
 YOU = "UDEMO0001"
 REPLY_TIMEOUT = 60.0
-
-
-class DemoClock:
-    """The demo's "now": it starts at the moment the demo plays at and runs with the wall."""
-
-    def __init__(self, start: dt.datetime) -> None:
-        self._start = start.astimezone(dt.UTC)
-        self._began = time.monotonic()
-
-    def __call__(self) -> dt.datetime:
-        return self._start + dt.timedelta(seconds=time.monotonic() - self._began)
 
 
 class DemoWorld:
@@ -49,7 +39,7 @@ class DemoWorld:
     def __init__(self, *, fast: bool, out: TextIO, now: dt.datetime | None = None) -> None:
         self.fast = fast
         self.out = out
-        self.clock = DemoClock(now or dt.datetime.now(dt.UTC))
+        self.clock = RunningClock(now or dt.datetime.now(dt.UTC))
         self._bold = out.isatty()  # no escape codes in a file, a pipe or a CI log
         self._stack = ExitStack()
         self._keys = iter(range(1, 10_000))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -17,6 +18,22 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC)
+
+
+class RunningClock:
+    """A clock that starts at a given instant and runs with the wall from there: the demo plays
+    at the moment it is given; the bot's tests live on one fixed day. Callable too, for the
+    collaborators that take ``clock: Callable[[], datetime]``."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self._start = start.astimezone(dt.UTC)
+        self._began = time.monotonic()
+
+    def now(self) -> dt.datetime:
+        return self._start + dt.timedelta(seconds=time.monotonic() - self._began)
+
+    def __call__(self) -> dt.datetime:
+        return self.now()
 
 
 class ManualClock:

@@ -20,6 +20,7 @@ from slackkit import BOT_TODAY, BOT_TOKEN, SIGNING_SECRET, check_payload, check_
 from bot.app import SlackRequest, create_app
 from bot.deps import Deps
 from bot.devtools.fake_slack import FakeSlack, SlackCall, SlackUser
+from bot.scheduler.clock import RunningClock
 from bot.services.cache import NokoCache
 from bot.services.live_reads import LiveReads
 from bot.settings import Settings
@@ -133,10 +134,11 @@ def deps(settings: Settings, sandbox: Sandbox, dataset: Dataset) -> Iterator[Dep
         max_retries=0,
         requests_per_second=None,
     )
-    repo = open_repository(settings.database_url)
-    noon = dt.datetime.combine(dataset.today, dt.time(12), tzinfo=dt.UTC)
+    # One "now" for the repository and the services: noon of the dataset's last day, running.
+    clock = RunningClock(dt.datetime.combine(dataset.today, dt.time(12), tzinfo=dt.UTC))
+    repo = open_repository(settings.database_url, clock=clock)
     cache = NokoCache(noko, clock=Ticker())
-    yield Deps(noko=noko, repo=repo, cache=cache, reads=LiveReads(noko, cache), clock=lambda: noon)
+    yield Deps(noko=noko, repo=repo, cache=cache, reads=LiveReads(noko, cache), clock=clock)
     repo.close()
     noko.close()
 

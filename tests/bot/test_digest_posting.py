@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from slackkit import reply_text
+from slackkit import BOT_TODAY, reply_text
 
 from bot.devtools.fake_slack import FakeSlack, SlackCall
 from bot.ids import ActionId
@@ -30,7 +30,7 @@ BIG_TEAM = 600
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    later = dt.date.today() + dt.timedelta(days=21)
+    later = BOT_TODAY + dt.timedelta(days=21)
     dataset = build_dataset(today=later, weeks=6, big_team_size=BIG_TEAM, entries_per_member_day=1)
     with Sandbox(rate_limit=False, dataset=dataset) as sb:
         yield sb
@@ -56,7 +56,7 @@ def _covered(deps, sub: Subscription, due: dt.datetime) -> Period:
 
 
 def _last_week() -> Period:
-    today = dt.date.today()
+    today = BOT_TODAY
     return week_period(today - dt.timedelta(days=today.weekday() + 7), 0)
 
 

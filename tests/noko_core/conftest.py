@@ -3,6 +3,7 @@ end-to-end flows over HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,8 @@ from wire import FakeClock, Wire, wired_client
 
 from noko_core import NokoClient
 from noko_core.sandbox import Dataset, Sandbox, build_dataset
+
+DATA_TODAY = dt.date(2026, 11, 9)  # the sandbox data's last day: fixed, never the machine's
 
 
 @pytest.fixture
@@ -33,13 +36,15 @@ def wired(wire: Wire, clock: FakeClock) -> Iterator[NokoClient]:
 
 @pytest.fixture(scope="session")
 def shared_sandbox() -> Iterator[Sandbox]:
-    with Sandbox(token=TOKEN, rate_limit=False, dataset=build_dataset(seed=1)) as sb:
+    with Sandbox(
+        token=TOKEN, rate_limit=False, dataset=build_dataset(today=DATA_TODAY, seed=1)
+    ) as sb:
         yield sb
 
 
 @pytest.fixture(scope="session")
 def fresh_dataset() -> Dataset:
-    return build_dataset(seed=2)
+    return build_dataset(today=DATA_TODAY, seed=2)
 
 
 @pytest.fixture(scope="session")
