@@ -16,7 +16,7 @@ from bot.services.reads import Freshness
 STALE_AFTER = dt.timedelta(minutes=2)
 
 
-def freshness_blocks(freshness: Freshness, now: dt.datetime | None = None) -> list[Block]:
+def freshness_blocks(freshness: Freshness) -> list[Block]:
     """A context line with the data's age when it is stale; nothing when it is current."""
-    note = freshness.note(now or dt.datetime.now(dt.UTC), stale_after=STALE_AFTER)
+    note = freshness.note(stale_after=STALE_AFTER)
     return [context(f"Noko data {note}.")] if note else []

@@ -149,7 +149,7 @@ class MirrorReads:
             return self.live.freshness()
         mark = self.store.mark()
         stamps = [t for t in (mark.last_success_at, mark.last_webhook_at) if t is not None]
-        return Freshness(as_of=max(stamps) if stamps else None)
+        return Freshness(as_of=max(stamps) if stamps else None, read_at=self.store.clock())
 
     def team_changed(self, team: Team) -> None:
         """Noko has the change already: the mirror takes it at once, and so does live's cache."""

@@ -45,15 +45,18 @@ class EntryGroup:
 
 @dataclass(frozen=True)
 class Freshness:
-    """How current the answers are: ``as_of`` None means read live from Noko just now."""
+    """How current the answers are: ``as_of`` None means read live from Noko just now;
+    ``read_at`` is when they were read, on the reader's clock (so a reply never mixes the
+    bot's clock with the machine's)."""
 
     as_of: dt.datetime | None = None
+    read_at: dt.datetime | None = None
 
-    def note(self, now: dt.datetime, *, stale_after: dt.timedelta) -> str | None:
+    def note(self, *, stale_after: dt.timedelta) -> str | None:
         """ "as of 3 min ago" when the data is older than ``stale_after``; None when fresh."""
-        if self.as_of is None:
+        if self.as_of is None or self.read_at is None:
             return None
-        age = now - self.as_of
+        age = self.read_at - self.as_of
         if age <= stale_after:
             return None
         minutes = int(age.total_seconds() // 60)

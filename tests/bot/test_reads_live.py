@@ -134,7 +134,8 @@ class AgedReads(LiveReads):
         self.age = age
 
     def freshness(self) -> Freshness:
-        return Freshness(dt.datetime.now(dt.UTC) - self.age)
+        now = dt.datetime.now(dt.UTC)
+        return Freshness(as_of=now - self.age, read_at=now)
 
 
 @pytest.fixture

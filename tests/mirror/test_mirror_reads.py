@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import pytest
 from mirrorkit import LiveReads, as_dict, client, expected_groups, open_mirror, syncer
 
+from bot.blocks.freshness import freshness_blocks
 from bot.mirror import MirrorReads, MirrorStore, build_reads
+from bot.scheduler.clock import ManualClock
 from bot.services.reads import Span
 from bot.settings import Settings
 from bot.storage import Repository
@@ -182,3 +184,18 @@ def test_build_reads_honours_noko_mirror(
 
     assert isinstance(build_reads(on, repo, live), MirrorReads)
     assert build_reads(off, repo, live) is live
+
+
+def test_mirror_freshness_is_aged_on_the_mirrors_clock_not_the_machines(
+    opened: tuple[Repository, MirrorStore], noko: NokoClient, live: LiveReads
+) -> None:
+    """A mirror on a clock of its own (the demo's, a test's) says its age on that clock."""
+    repo, _ = opened
+    clock = ManualClock(dt.datetime(2031, 5, 6, 7, 0, tzinfo=dt.UTC))  # far from any machine
+    store = MirrorStore(repo.engine, clock=clock.now)
+    syncer(store, noko).sync()
+    reads = MirrorReads(store, live, window_days=400)
+
+    assert freshness_blocks(reads.freshness()) == []  # just synced
+    clock.advance(minutes=10)
+    assert "as of 10 min ago" in str(freshness_blocks(reads.freshness()))
