@@ -3,7 +3,6 @@ Noko sandbox with a client for it (a folder may define its own ``sandbox`` inste
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +12,7 @@ import pytest
 from bot.storage.testing import DatabaseUnavailableError, temporary_schema
 from noko_core import NokoClient
 from noko_core.sandbox import Sandbox, build_dataset
-
-DEMO_TODAY = dt.date(2026, 11, 9)  # a Monday
+from tests.days import DEMO_TODAY
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -3,7 +3,6 @@ signed webhook deliveries, live reads over the sandbox, and the figures Noko's d
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -15,6 +14,7 @@ from typing import Any
 
 from bot.deps import Deps
 from bot.mirror import MirrorStore, Syncer, SyncOptions
+from bot.scheduler.clock import RunningClock
 from bot.services.cache import NokoCache
 from bot.services.periods import week_start_from_noko
 from bot.services.reads import EntryGroup, Freshness, Span
@@ -23,22 +23,25 @@ from noko_core import Entry, NokoClient, Project, Team, User
 from noko_core.sandbox import Entry as SandboxEntry
 from noko_core.sandbox import Sandbox
 from noko_core.webhooks import sign_payload as sign
+from tests.days import DEMO_TODAY
 
 SECRET = "whsec-test-0123456789abcdef"
 _ids = itertools.count(9_000_000)
 
 
-def make_deps(noko: NokoClient, repo: Repository) -> Deps:
-    """The web app's deps; ``reads`` (when Deps has it) are live reads of the sandbox."""
-    extra: dict[str, Any] = {}
-    if "reads" in {f.name for f in dataclasses.fields(Deps)}:
-        extra["reads"] = LiveReads(noko)
-    return Deps(noko=noko, repo=repo, cache=NokoCache(noko), **extra)
+def make_deps(noko: NokoClient, repo: Repository, store: MirrorStore) -> Deps:
+    """The web app's deps, on the mirror's clock; ``reads`` are live reads of the sandbox."""
+    cache = NokoCache(noko)
+    return Deps(noko=noko, repo=repo, cache=cache, reads=LiveReads(noko), clock=store.clock)
 
 
 def open_mirror(database_url: str) -> tuple[Repository, MirrorStore]:
-    repo = open_repository(database_url)
-    return repo, MirrorStore(repo.engine)
+    """The bot's database and its mirror, on one clock running from the evening of the demo
+    sandbox's last day, after its data was stamped (up to 20:00): the mirror's window and its
+    cursor are counted from it, whatever the machine's date."""
+    clock = RunningClock(dt.datetime.combine(DEMO_TODAY, dt.time(21), tzinfo=dt.UTC))
+    repo = open_repository(database_url, clock=clock)
+    return repo, MirrorStore(repo.engine, clock=clock)
 
 
 def client(sandbox: Sandbox, *, retries: int = 0) -> NokoClient:

@@ -24,6 +24,9 @@ def env(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> di
         "NOKO_API_URL": sandbox.base_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
         "NOKO_REQUESTS_PER_SECOND": "1000",
+        # The CLI runs on the machine's clock and the sandbox's data on fixed 2026 days: the
+        # widest window keeps them inside it whatever the machine's date (until 2036).
+        "NOKO_MIRROR_WINDOW_DAYS": "3660",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)

@@ -39,7 +39,7 @@ def mirror(tmp_path: Path) -> Iterator[tuple[str, Repository, MirrorStore]]:
 
 @pytest.fixture
 def bot_url(mirror: tuple[str, Repository, MirrorStore], noko: NokoClient) -> Iterator[str]:
-    url, repo, _ = mirror
+    url, repo, store = mirror
     settings = Settings(
         _env_file=None,
         slack_bot_token="xoxb-test",
@@ -47,7 +47,7 @@ def bot_url(mirror: tuple[str, Repository, MirrorStore], noko: NokoClient) -> It
         slack_api_url="http://127.0.0.1:9/api/",
         database_url=url,
     )
-    deps = make_deps(noko, repo)
+    deps = make_deps(noko, repo, store)
     http = make_server("127.0.0.1", 0, create_web_app(settings, deps), threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()

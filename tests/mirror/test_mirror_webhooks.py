@@ -46,8 +46,8 @@ def web(database_url: str, store: MirrorStore, noko: NokoClient) -> Iterator[Fla
         slack_api_url="http://127.0.0.1:9/api/",
         database_url=database_url,
     )
-    repo, _ = open_mirror(database_url)
-    deps = make_deps(noko, repo)
+    repo, store = open_mirror(database_url)
+    deps = make_deps(noko, repo, store)
     yield create_web_app(settings, deps).test_client()
     repo.close()
 
@@ -254,7 +254,7 @@ def test_webhook_overlong_delivery_id_is_400(
 def test_webhook_last_time_moves_freshness(
     web: FlaskClient, store: MirrorStore, noko: NokoClient, sandbox: Sandbox
 ) -> None:
-    before = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    before = store.clock() - dt.timedelta(seconds=1)
     _post(web, *delivery("entry.created", _entry(noko, sandbox)))
 
     stamp = store.state().last_webhook_at
