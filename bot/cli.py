@@ -33,7 +33,11 @@ def _build_parser() -> argparse.ArgumentParser:
     socket = sub.add_parser("socket", help="run in Socket Mode (needs SLACK_APP_TOKEN)")
     socket.add_argument("--with-clock", action="store_true", help="also run the digest scheduler")
     sub.add_parser("clock", help="run the digest scheduler (one per deployment)")
-    sub.add_parser("check", help="validate the configuration and exit")
+    sub.add_parser(
+        "check",
+        help="try the database, Slack's and Noko's tokens and Redis; one line each, exit 1 on "
+        "any failure",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     digest = sub.add_parser("digest", help="digest tools")
@@ -161,8 +165,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         ok = _require(settings, "socket")
         return _run_socket(settings, args.with_clock) if ok else EXIT_CONFIG
     if args.command == "check":
-        mode: Mode = "socket" if settings.socket_mode else "http"
-        return 0 if _require(settings, mode) else EXIT_CONFIG
+        from bot.check import run_check
+
+        return run_check(settings, sys.stdout)
     if args.command in ("sync", "webhooks"):
         return _mirror_command(args, settings)
     from bot.scheduler import cli as scheduler_cli

@@ -47,8 +47,11 @@ NO_LOCK_ENV = "NOKO_BOT_TEST_WITHOUT_LOCK"  # proves the unique run row alone pr
 
 
 def db_upgrade(settings: Settings) -> int:
-    upgrade(settings.database_url)
-    print("Database schema is up to date.")
+    before, after = upgrade(settings.database_url)
+    if before.current == after.current:
+        print(f"Database schema is up to date ({after.current_label}).")
+    else:
+        print(f"Database schema upgraded: {before.current_label} -> {after.current_label}.")
     return 0
 
 
