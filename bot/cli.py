@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.deps import Deps
+    from bot.scheduler.cli import TeamAndPeriod
+    from bot.services.reads import NokoReads
 
 EXIT_CONFIG = 2
 DEFAULT_HOST = "0.0.0.0"  # all IPv4 interfaces: Heroku's router reaches the dyno there
@@ -47,9 +49,18 @@ def _build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"])
     digest = sub.add_parser("digest", help="digest tools")
     digest_sub = digest.add_subparsers(dest="digest_command", required=True)
-    preview = digest_sub.add_parser("preview", help="print a team's digest without posting it")
-    preview.add_argument("team", help="team name (case-insensitive) or id")
-    preview.add_argument("period", nargs="?", default=None, help="e.g. last-week (default)")
+    preview = digest_sub.add_parser(
+        "preview",
+        help="print a team's digest without posting it",
+        usage="noko-bot digest preview TEAM [PERIOD]",
+    )
+    preview.add_argument(
+        "words",
+        nargs="+",
+        metavar="TEAM [PERIOD]",
+        help="read as /noko-team digest reads them: Design last month, 2 2026-11-02..2026-11-08; "
+        "the period defaults to last week",
+    )
     sync = sub.add_parser("sync", help="sync the mirror with Noko (first sync, then changes)")
     sync.add_argument("--status", action="store_true", help="print the mirror's state and exit")
     sync.add_argument(
@@ -217,8 +228,30 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "digest":
         if not _require(settings, "noko"):
             return EXIT_CONFIG
-        return scheduler_cli.digest_preview(settings, args.team, args.period)
+        return scheduler_cli.preview_digest_of(settings, _digest_words(args.words))
     raise AssertionError(args.command)
+
+
+def _digest_words(argv: Sequence[str]) -> TeamAndPeriod:
+    """The words of `digest preview` read by `/noko-team digest`'s own rule. An argument the
+    shell kept whole ("Customer Success") is what quotes are in Slack: one name."""
+    from bot.errors import UsageError
+    from bot.listeners.commands.subcommands.digests import DigestArgs
+    from bot.services.command_text import Quoted
+    from bot.services.teams import choose_reading
+
+    words = [Quoted(w.strip()) if len(w.split()) > 1 else w.strip() for w in argv]
+    words = [w for w in words if w]
+
+    def read(reads: NokoReads) -> tuple[str, str | None]:
+        try:
+            args = choose_reading(reads, "digest", DigestArgs.readings(words))
+        except ValidationError as error:  # a team name over 200 characters
+            item = error.errors()[0]
+            raise UsageError(f"{'.'.join(map(str, item['loc']))}: {item['msg']}.") from None
+        return args.team, args.period
+
+    return read
 
 
 def _mirror_command(args: argparse.Namespace, settings: Settings) -> int:
