@@ -83,8 +83,8 @@ def check_slack_bot_token(settings: Settings, missing: list[str]) -> Outcome:
         return Outcome(FAIL, what, failure)
     if not answer.get("bot_id"):
         return Outcome(FAIL, what, "auth.test answered, but for a user token: use the xoxb-… one")
-    team = f"{answer.get('team') or '?'} ({answer.get('team_id') or '?'})"
-    bot = f"{answer.get('user') or '?'} ({answer.get('user_id') or '?'})"
+    team = _named(answer.get("team"), answer.get("team_id"))
+    bot = _named(answer.get("user"), answer.get("user_id"))
     return Outcome(PASS, what, f"auth.test ok: workspace {team}, bot user {bot}")
 
 
@@ -183,6 +183,10 @@ def _noko_failure(error: NokoError, api_url: str) -> str:
             return "Noko refused the token (401): copy it again from Noko's API settings"
         return f"GET current_user answered HTTP {error.status}"
     return f"cannot reach Noko at {api_url}: {str(error).splitlines()[0] if str(error) else ''}"
+
+
+def _named(name: object, ident: object) -> str:
+    return f"{name} ({ident})" if name else str(ident or "?")
 
 
 def _problem_with(variable: str, missing: list[str]) -> str:
