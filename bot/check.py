@@ -68,7 +68,9 @@ def check_database(settings: Settings, _missing: list[str]) -> Outcome:
     if not schema.at_head:
         newest = ", ".join(schema.heads)
         return Outcome(
-            FAIL, what, f"schema {schema.current_label}, not {newest}: run `noko-bot db upgrade`"
+            FAIL,
+            what,
+            f"schema {schema.current_label}, the code needs {newest}: run `noko-bot db upgrade`",
         )
     return Outcome(PASS, what, f"connects, schema migrated to the newest ({schema.current_label})")
 
