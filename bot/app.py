@@ -34,13 +34,14 @@ logger = logging.getLogger(__name__)
 # process_before_response, so the registered function runs on the HTTP request's own thread and
 # only decides the ack; listener work goes to a bounded WorkQueue (bot/listeners/guard.py).
 
-# Bolt silently switches to OAuth (and a file installation store) when these are in the env.
-_OAUTH_ENV = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+# Bolt silently switches to OAuth (and a file installation store) when the first two are in the
+# env, and reads SLACK_BOT_TOKEN from it only to warn that the client we give it wins.
+_BOLT_ENV = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN")
 
 
 @contextlib.contextmanager
-def _without_oauth_env() -> Iterator[None]:
-    saved = {name: os.environ.pop(name) for name in _OAUTH_ENV if name in os.environ}
+def _without_bolt_env() -> Iterator[None]:
+    saved = {name: os.environ.pop(name) for name in _BOLT_ENV if name in os.environ}
     try:
         yield
     finally:
@@ -59,7 +60,7 @@ def create_app(settings: Settings, deps: Deps) -> App:
     client = WebClient(token=_secret(settings.slack_bot_token), base_url=settings.slack_api_url)
     work = WorkQueue(settings.slack_listener_threads, settings.slack_queue_limit)
     busy_notices = WorkQueue(2, 100, "bolt-busy")
-    with _without_oauth_env():
+    with _without_bolt_env():
         app = App(
             name="noko-team-bot",
             client=client,

@@ -4,11 +4,12 @@ sync and webhooks, and the demo."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -16,11 +17,14 @@ from pydantic import ValidationError
 from bot.settings import Mode, Settings, check_required, describe_validation_error
 
 if TYPE_CHECKING:
-    import threading
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.deps import Deps
+    from bot.scheduler.cli import TeamAndPeriod
+    from bot.services.reads import NokoReads
 
 EXIT_CONFIG = 2
+DEFAULT_HOST = "0.0.0.0"  # all IPv4 interfaces: Heroku's router reaches the dyno there
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -30,17 +34,33 @@ def _build_parser() -> argparse.ArgumentParser:
     web.add_argument(
         "--connections", type=int, default=1000, help="open connections one worker serves at once"
     )
+    web.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}: all)"
+    )
     socket = sub.add_parser("socket", help="run in Socket Mode (needs SLACK_APP_TOKEN)")
     socket.add_argument("--with-clock", action="store_true", help="also run the digest scheduler")
     sub.add_parser("clock", help="run the digest scheduler (one per deployment)")
-    sub.add_parser("check", help="validate the configuration and exit")
+    sub.add_parser(
+        "check",
+        help="try the database, Slack's and Noko's tokens and Redis; one line each, exit 1 on "
+        "any failure",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     digest = sub.add_parser("digest", help="digest tools")
     digest_sub = digest.add_subparsers(dest="digest_command", required=True)
-    preview = digest_sub.add_parser("preview", help="print a team's digest without posting it")
-    preview.add_argument("team", help="team name (case-insensitive) or id")
-    preview.add_argument("period", nargs="?", default=None, help="e.g. last-week (default)")
+    preview = digest_sub.add_parser(
+        "preview",
+        help="print a team's digest without posting it",
+        usage="noko-bot digest preview TEAM [PERIOD]",
+    )
+    preview.add_argument(
+        "words",
+        nargs="+",
+        metavar="TEAM [PERIOD]",
+        help="read as /noko-team digest reads them: Design last month, 2 2026-11-02..2026-11-08; "
+        "the period defaults to last week",
+    )
     sync = sub.add_parser("sync", help="sync the mirror with Noko (first sync, then changes)")
     sync.add_argument("--status", action="store_true", help="print the mirror's state and exit")
     sync.add_argument(
@@ -101,8 +121,16 @@ def gunicorn_argv(bind: str, connections: int = 1000, workers: int = 1) -> list[
     ]
 
 
-def _run_web(settings: Settings, connections: int) -> int:
-    argv = gunicorn_argv(f"0.0.0.0:{settings.port}", connections, settings.web_workers)
+def bind_address(host: str, port: int) -> str:
+    """gunicorn's ``--bind``: an IPv6 address goes in brackets."""
+    host = host.strip()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{host}:{port}"
+
+
+def _run_web(settings: Settings, connections: int, host: str) -> int:
+    argv = gunicorn_argv(bind_address(host, settings.port), connections, settings.web_workers)
     gunicorn = argv[0]
     os.execv(gunicorn, argv)
     return 0  # pragma: no cover - execv does not return
@@ -116,6 +144,11 @@ def _run_socket(settings: Settings, with_clock: bool) -> int:
 
     deps = build_deps(settings)
     stop = stop_on_signals()  # the main thread owns the signals; the clock thread gets the event
+    # Connect first: when Slack can't be reached the process says so in one line and exits,
+    # before a clock has started (and logged) for nothing.
+    handler = _connect_socket(settings, deps)
+    if handler is None:
+        return EXIT_CONFIG
     clock = None
     if with_clock:
         clock = threading.Thread(
@@ -126,21 +159,31 @@ def _run_socket(settings: Settings, with_clock: bool) -> int:
         )
         clock.start()
     try:
-        return _serve_socket(settings, deps, stop)
+        stop.wait()
+        handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
+        return 0
     finally:
-        # Also when connecting failed: the clock thread alone kept the process up for ever.
         stop.set()
         if clock is not None:
             clock.join()  # the clock finishes its in-flight post first
 
 
-def _serve_socket(settings: Settings, deps: Deps, stop: threading.Event) -> int:
+def _connect_socket(settings: Settings, deps: Deps) -> SocketModeHandler | None:
+    """The connected handler, or None after one line saying why Slack wasn't reached."""
     from slack_sdk.errors import SlackApiError
 
     from bot.app import connect_socket_mode
 
     try:
-        handler = connect_socket_mode(settings, deps)
+        with _quiet_logger("slack_sdk.web.base_client"):  # its retry lines, then the traceback
+            return connect_socket_mode(settings, deps)
+    except OSError as error:  # refused, unresolvable, timed out (urllib's URLError is one)
+        reason = getattr(error, "reason", None) or error
+        print(
+            f"noko-bot: cannot reach Slack at {settings.slack_api_url} to open the Socket Mode "
+            f"connection ({reason}); exiting with code {EXIT_CONFIG}",
+            file=sys.stderr,
+        )
     except SlackApiError as error:
         reason = error.response.get("error") if error.response is not None else None
         print(
@@ -148,21 +191,32 @@ def _serve_socket(settings: Settings, deps: Deps, stop: threading.Event) -> int:
             "SLACK_APP_TOKEN (xapp-…, scope connections:write) and that Socket Mode is on",
             file=sys.stderr,
         )
-        return EXIT_CONFIG
-    stop.wait()
-    handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
-    return 0
+    return None
+
+
+@contextlib.contextmanager
+def _quiet_logger(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    saved = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(saved)
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "web":
-        return _run_web(settings, args.connections) if _require(settings, "http") else EXIT_CONFIG
+        if not _require(settings, "http"):
+            return EXIT_CONFIG
+        return _run_web(settings, args.connections, args.host)
     if args.command == "socket":
         ok = _require(settings, "socket")
         return _run_socket(settings, args.with_clock) if ok else EXIT_CONFIG
     if args.command == "check":
-        mode: Mode = "socket" if settings.socket_mode else "http"
-        return 0 if _require(settings, mode) else EXIT_CONFIG
+        from bot.check import run_check
+
+        return run_check(settings, sys.stdout)
     if args.command in ("sync", "webhooks"):
         return _mirror_command(args, settings)
     from bot.scheduler import cli as scheduler_cli
@@ -174,8 +228,30 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "digest":
         if not _require(settings, "noko"):
             return EXIT_CONFIG
-        return scheduler_cli.digest_preview(settings, args.team, args.period)
+        return scheduler_cli.preview_digest_of(settings, _digest_words(args.words))
     raise AssertionError(args.command)
+
+
+def _digest_words(argv: Sequence[str]) -> TeamAndPeriod:
+    """The words of `digest preview` read by `/noko-team digest`'s own rule. An argument the
+    shell kept whole ("Customer Success") is what quotes are in Slack: one name."""
+    from bot.errors import UsageError
+    from bot.listeners.commands.subcommands.digests import DigestArgs
+    from bot.services.command_text import Quoted
+    from bot.services.teams import choose_reading
+
+    words = [Quoted(w.strip()) if len(w.split()) > 1 else w.strip() for w in argv]
+    words = [w for w in words if w]
+
+    def read(reads: NokoReads) -> tuple[str, str | None]:
+        try:
+            args = choose_reading(reads, "digest", DigestArgs.readings(words))
+        except ValidationError as error:  # a team name over 200 characters
+            item = error.errors()[0]
+            raise UsageError(f"{'.'.join(map(str, item['loc']))}: {item['msg']}.") from None
+        return args.team, args.period
+
+    return read
 
 
 def _mirror_command(args: argparse.Namespace, settings: Settings) -> int:

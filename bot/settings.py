@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -82,6 +83,20 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    # Python reads "nan" and "inf" as floats, and nan fails every bound with a misleading
+    # message ("less than or equal to 1000"); an interval of inf crashed the clock.
+    @field_validator(
+        "noko_requests_per_second", "digest_poll_seconds", "noko_mirror_sync_seconds", mode="before"
+    )
+    @classmethod
+    def _finite_positive(cls, value: object) -> object:
+        return _finite(value, "must be a finite positive number")
+
+    @field_validator("digest_catch_up_hours", "digest_unknown_grace_minutes", mode="before")
+    @classmethod
+    def _finite_or_zero(cls, value: object) -> object:
+        return _finite(value, "must be a finite number, 0 or more")
 
     @field_validator("noko_api_url", "slack_api_url")
     @classmethod
@@ -168,8 +183,20 @@ def describe_validation_error(error: ValidationError) -> list[str]:
     lines = []
     for item in error.errors():
         name = "_".join(str(part) for part in item["loc"]).upper() or "SETTINGS"
-        lines.append(f"{name} is invalid: {item['msg']}")
+        message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"{name} is invalid: {message}")
     return lines
+
+
+def _finite(value: object, message: str) -> object:
+    """``value`` for pydantic to parse, unless it is a number that isn't finite (nan, inf)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return value  # pydantic names what it expected ("a valid number")
+    if not math.isfinite(number):
+        raise ValueError(message)
+    return value
 
 
 def _secret_text(value: str | SecretStr) -> str:

@@ -16,7 +16,13 @@ from bot.mirror.sync import Progress, Syncer, SyncOptions
 from bot.mirror.webhooks import EVENTS
 from bot.services.noko import NokoTokenMissingError, make_noko_client
 from bot.settings import Settings
-from bot.storage import open_repository
+from bot.storage import (
+    DatabaseUnavailableError,
+    missing_sqlite_file,
+    open_repository,
+    safe_url,
+    schema_state,
+)
 from noko_core import (
     NokoClient,
     NokoError,
@@ -58,12 +64,11 @@ def run_sync(
     settings: Settings, *, status: bool = False, reread: bool = False, out: TextIO | None = None
 ) -> int:
     out = out or sys.stdout
+    if status:
+        return show_status(settings, out)
     repo = open_repository(settings.database_url)
     try:
         store = MirrorStore(repo.engine)
-        if status:
-            print_status(store, out)
-            return 0
         try:
             noko = make_noko_client(settings)
         except NokoTokenMissingError as error:
@@ -88,6 +93,37 @@ def run_sync(
         return 0
     finally:
         repo.close()
+
+
+def show_status(settings: Settings, out: TextIO) -> int:
+    """`sync --status` only reads: a database that doesn't exist or isn't migrated is said so,
+    never created or upgraded."""
+    missing = missing_sqlite_file(settings.database_url)
+    if missing is not None:
+        print(
+            f"noko-bot: the database file {missing} does not exist, so nothing is synced yet: "
+            "`noko-bot db upgrade` creates it, then `noko-bot sync` fills it",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        schema = schema_state(settings.database_url)
+    except DatabaseUnavailableError as error:
+        print(f"noko-bot: cannot read {safe_url(settings.database_url)}: {error}", file=sys.stderr)
+        return 1
+    if not schema.at_head:
+        print(
+            f"noko-bot: the database's schema is {schema.current_label}, not "
+            f"{', '.join(schema.heads)}: run `noko-bot db upgrade` first",
+            file=sys.stderr,
+        )
+        return 1
+    repo = open_repository(settings.database_url, migrate=False)
+    try:
+        print_status(MirrorStore(repo.engine), out)
+    finally:
+        repo.close()
+    return 0
 
 
 def _when(value: dt.datetime | None, now: dt.datetime) -> str:

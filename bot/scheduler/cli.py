@@ -47,8 +47,11 @@ NO_LOCK_ENV = "NOKO_BOT_TEST_WITHOUT_LOCK"  # proves the unique run row alone pr
 
 
 def db_upgrade(settings: Settings) -> int:
-    upgrade(settings.database_url)
-    print("Database schema is up to date.")
+    before, after = upgrade(settings.database_url)
+    if before.current == after.current:
+        print(f"Database schema is up to date ({after.current_label}).")
+    else:
+        print(f"Database schema upgraded: {before.current_label} -> {after.current_label}.")
     return 0
 
 
@@ -171,16 +174,33 @@ def stop_on_signals() -> threading.Event:
     return stop
 
 
+# What `digest preview` was asked for: the team and the period (None: the default), read once
+# the teams can be looked at (choosing how to split a command's words needs them).
+TeamAndPeriod = Callable[[NokoReads], tuple[str, str | None]]
+
+
 def digest_preview(
     settings: Settings, team: str, period: str | None, *, out: TextIO | None = None
 ) -> int:
-    """Print a team's digest as text, built from live Noko data; nothing is posted. The team
-    and period are read exactly as `/noko-team digest` reads them."""
+    """Print a team's digest as text, built from live Noko data; nothing is posted."""
+    return preview_digest_of(settings, lambda _reads: (team, period), out=out)
+
+
+def preview_digest_of(
+    settings: Settings,
+    team_and_period: TeamAndPeriod,
+    *,
+    out: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Print the digest ``team_and_period`` reads (as `/noko-team digest` reads its words);
+    nothing is posted. Errors are one line on stderr, exit code 2."""
     out = out or sys.stdout
     try:
         noko = make_noko(settings)
         reads = LiveReads(noko, NokoCache(noko))
-        today = dt.datetime.now(dt.UTC).date()
+        team, period = team_and_period(reads)
+        today = clock_from_env(os.environ if environ is None else environ).now().date()
         # The operator at a terminal holds the Noko token itself: they read what it reads.
         _, digest = preview_digest(reads, team, period, today, EVERYONE)
     except BotError as exc:

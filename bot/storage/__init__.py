@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.storage.db import make_engine, upgrade, upgrade_engine
+from bot.storage.db import (
+    DatabaseUnavailableError,
+    SchemaState,
+    make_engine,
+    missing_sqlite_file,
+    safe_url,
+    schema_state,
+    upgrade,
+    upgrade_engine,
+)
 from bot.storage.records import AuditRecord, Holiday, Run, Schedule, Subscription, UndoOffer
 from bot.storage.repository import Clock, Repository
 from bot.storage.validation import SubscriptionError
@@ -10,14 +19,19 @@ from bot.storage.validation import SubscriptionError
 __all__ = [
     "AuditRecord",
     "Clock",
+    "DatabaseUnavailableError",
     "Holiday",
     "Repository",
     "Run",
     "Schedule",
+    "SchemaState",
     "Subscription",
     "SubscriptionError",
     "UndoOffer",
+    "missing_sqlite_file",
     "open_repository",
+    "safe_url",
+    "schema_state",
     "upgrade",
 ]
 

@@ -81,3 +81,13 @@ def test_manifest_scopes_match_the_web_api_methods_the_code_calls(manifest):
     # users.info returns profile.email only with users:read.email, and the bot maps by e-mail.
     needed.add("users:read.email")
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
+
+
+def test_manifest_long_description_says_what_the_default_read_access_shows(manifest):
+    from bot.settings import Settings
+
+    text = " ".join(manifest["display_information"]["long_description"].split())
+    assert Settings(_env_file=None).read_access == "noko", "the default changed: update the text"
+    assert "sees the time Noko would show them" in text, text
+    assert "open to everyone" not in text, "READ_ACCESS=everyone is not the default"
+    assert 175 <= len(text) <= 4000, "Slack's bounds for long_description"

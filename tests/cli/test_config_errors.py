@@ -50,6 +50,10 @@ def test_cli_missing_setting_names_variable_and_exits_2(
         ("DATABASE_URL", "mysql://x"),
         ("NOKO_REQUESTS_PER_SECOND", "-1"),
         ("NOKO_REQUESTS_PER_SECOND", "fast"),
+        ("NOKO_REQUESTS_PER_SECOND", "nan"),
+        ("NOKO_REQUESTS_PER_SECOND", "inf"),
+        ("DIGEST_POLL_SECONDS", "inf"),
+        ("DIGEST_CATCH_UP_HOURS", "NaN"),
         ("READ_ACCESS", "open"),
     ],
 )
@@ -61,6 +65,17 @@ def test_cli_invalid_setting_is_one_line(name: str, value: str, tmp_path: Path) 
     assert len(lines) == 1
     assert lines[0].startswith(f"noko-bot: {name} is invalid: ")
     assert value not in lines[0]  # values may be secrets: never echoed
+    assert "less than or equal" not in lines[0]  # what nan used to be told
+
+
+def test_cli_nan_requests_per_second_says_it_must_be_a_finite_positive_number(
+    tmp_path: Path,
+) -> None:
+    result = _run(["check"], {"NOKO_REQUESTS_PER_SECOND": "nan"}, tmp_path)
+
+    assert result.stderr.strip() == (
+        "noko-bot: NOKO_REQUESTS_PER_SECOND is invalid: must be a finite positive number"
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -76,7 +91,11 @@ def test_cli_socket_mode_rejects_bot_token_as_app_token(tmp_path: Path) -> None:
 
 def test_cli_env_file_is_read(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-1\nSLACK_SIGNING_SECRET=s\n")
+    unreachable = {"SLACK_API_URL": "http://127.0.0.1:1/api/", "NOKO_API_URL": "http://127.0.0.1:1"}
 
-    result = _run(["check"], {"NOKO_ACCESS_TOKEN": "n"}, tmp_path)
+    result = _run(["check"], {"NOKO_ACCESS_TOKEN": "n", **unreachable}, tmp_path)
 
-    assert result.returncode == 0, result.stderr
+    # check tries the tokens for real (nothing answers here); the .env's values were read.
+    assert "✓ Slack signing secret: set" in result.stdout, result.stdout
+    assert "SLACK_BOT_TOKEN is not set" not in result.stdout
+    assert "✗ Slack bot token: cannot reach Slack at http://127.0.0.1:1/api/" in result.stdout

@@ -159,3 +159,19 @@ def test_socket_process_sigterm_while_connecting_exits_0_and_leaves_no_connectio
     assert code == 0, process.log()
     world.socket_mode.wait_closed(timeout=10)
     assert_clean_log(process.log())
+
+
+def test_socket_process_without_slack_prints_one_line_and_exits_2(world) -> None:
+    # It used to print slack_sdk's retry lines and a 60-line traceback (after starting a clock).
+    process = world.start(SLACK_API_URL="http://127.0.0.1:1/api/")
+
+    code = process.wait(timeout=30)
+
+    log = process.log()
+    assert code == 2, log
+    # matplotlib announces building its font cache once per fresh machine; nothing else may log.
+    lines = [line for line in log.splitlines() if "matplotlib.font_manager" not in line]
+    assert lines == [
+        "noko-bot: cannot reach Slack at http://127.0.0.1:1/api/ to open the Socket Mode "
+        "connection ([Errno 111] Connection refused); exiting with code 2"
+    ]

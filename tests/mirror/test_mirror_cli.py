@@ -49,6 +49,8 @@ def test_cli_sync_then_status(env: dict[str, str], sandbox: Sandbox, capsys) -> 
 
 
 def test_cli_sync_status_before_any_sync(env: dict[str, str], capsys) -> None:
+    # --status only reads: the database must exist (tests/cli/test_read_only.py: it isn't made).
+    assert main(["db", "upgrade"]) == 0
     assert main(["sync", "--status"]) == 0
     out = capsys.readouterr().out
     assert "not started" in out and "lag: unknown" in out
