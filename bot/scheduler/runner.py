@@ -395,7 +395,8 @@ class Runner:
                 if taken is not None:
                     self._fail(taken, f"gave up after {run.attempts} tries: {run.error}", report)
                 continue
-            items.append(self._again(sub, run, calendar, late=age > self.policy.grace))
+            late = self.policy.is_late(run.due_at or run.claimed_at, now, again=True)
+            items.append(self._again(sub, run, calendar, late=late))
         return items
 
     def _resolve_unknown(
@@ -421,5 +422,6 @@ class Runner:
                     report.found.append(sub.id)
                     log.info("unknown digest run %s was posted after all (%s)", run.id, ts)
             elif now - (run.finished_at or run.claimed_at) >= self.unknown_grace and not sub.paused:
-                items.append(self._again(sub, run, calendar, late=True))
+                late = self.policy.is_late(run.due_at or run.claimed_at, now, again=True)
+                items.append(self._again(sub, run, calendar, late=late))
         return items
