@@ -143,9 +143,32 @@ def test_subscribe_with_chart_and_hours_per_day_stores_the_options(slack, people
     slack.run(f"subscribe Design {DESIGN_CHANNEL} weekly 09:00 chart 7.5h/day", people.admin)
     (sub,) = deps.repo.list_subscriptions()
     assert sub.options == {"chart": True, "hours_per_day": 7.5}
-    slack.run(f"subscribe Design {DESIGN_CHANNEL} weekly 09:00", people.admin)
+
+
+def test_subscribe_again_keeps_the_options_not_named_and_says_what_the_digest_is(
+    slack, people, deps
+):
+    slack.run(
+        f"subscribe Design {DESIGN_CHANNEL} weekly 09:00 chart 7.5h/day mon-sat", people.admin
+    )
+    reply = reply_text(slack.run(f"subscribe Design {DESIGN_CHANNEL} friday 16:30", people.admin))
     (sub,) = deps.repo.list_subscriptions()
-    assert sub.options == {"chart": False, "hours_per_day": 8.0}  # subscribe says it all again
+    assert sub.options == {"chart": True, "hours_per_day": 7.5, "workdays": [0, 1, 2, 3, 4, 5]}, (
+        f"an update names only the day and time; the rest stays: {sub.options}"
+    )
+    said = (
+        "weekly on Friday at 16:30 (Europe/Berlin), workdays Mon\u2013Sat, 7.5h/day expected, "
+        "a chart in its thread"
+    )
+    assert said in reply, f"the confirmation lists the whole digest: {reply!r}"
+
+
+def test_subscribe_no_chart_turns_the_chart_off_and_keeps_the_hours(slack, people, deps):
+    slack.run(f"subscribe Design {DESIGN_CHANNEL} weekly 09:00 chart 6h/day", people.admin)
+    reply = reply_text(slack.run(f"subscribe Design {DESIGN_CHANNEL} no-chart", people.admin))
+    (sub,) = deps.repo.list_subscriptions()
+    assert sub.options == {"chart": False, "hours_per_day": 6.0}, sub.options
+    assert "workdays Mon\u2013Fri, 6h/day expected, no chart" in reply, reply
 
 
 def test_subscribe_with_impossible_hours_per_day_says_why(slack, people, fake, deps):
