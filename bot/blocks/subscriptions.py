@@ -75,6 +75,9 @@ def due_text(row: ScheduledDigest) -> str:
         return "not scheduled"
     local = upcoming.due_at.astimezone(zone_info(sub.timezone))
     when = f"next {local:%a} {local.day} {local:%b %Y}, {local:%H:%M %Z}"
+    if upcoming.moved_from is not None:
+        day = upcoming.moved_from
+        when += f" (moved from {day:%a} {day.day} {day:%b}, a holiday)"
     return f"{when}, covering {upcoming.period.label}"
 
 

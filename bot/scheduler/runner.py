@@ -24,11 +24,10 @@ from bot.services.live_reads import LiveReads
 from bot.services.people import Directory as PeopleDirectory
 from bot.services.posting import Message, PostOutcome
 from bot.services.reads import NokoReads
-from bot.services.schedule import Occurrence, covered_period, legacy_keys, next_due
+from bot.services.schedule import legacy_keys, next_due, occurrence_due_at
 from bot.services.team_digest import DigestJob, digest_for, fetch_for
 from bot.settings import DEFAULT_MAX_MENTIONS
 from bot.storage import Repository, Run, Subscription
-from bot.zones import zone_info
 from noko_core import NokoClient, NokoError
 from noko_core.errors import NokoRateLimitError, NokoServerError, NokoTransportError
 
@@ -373,10 +372,8 @@ class Runner:
 
     def _again(self, sub: Subscription, run: Run, calendar: Calendar, late: bool) -> DueItem:
         """``run`` as an item to deliver again, its period read back from its due time."""
-        due_at = run.due_at or run.claimed_at
-        local_date = due_at.astimezone(zone_info(sub.timezone)).date()
-        period = covered_period(sub, local_date, calendar)
-        occurrence = Occurrence(local_date, due_at, period, run.period_key)
+        found = occurrence_due_at(sub, run.due_at or run.claimed_at, calendar)
+        occurrence = replace(found, key=run.period_key)
         return DueItem(sub, occurrence, late=late, run=run)
 
     def _due_retries(

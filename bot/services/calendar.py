@@ -71,6 +71,14 @@ class Calendar:
                 return earlier
         return day - ONE_DAY
 
+    def next_working_day(self, day: dt.date, workdays: frozenset[int]) -> dt.date:
+        """The first working day after ``day``; the day after when none is found."""
+        for ahead in range(1, SEARCH_DAYS + 1):
+            later = day + ONE_DAY * ahead
+            if self.is_working_day(later, workdays):
+                return later
+        return day + ONE_DAY
+
 
 def workdays_of(options: Mapping[str, Any] | None) -> frozenset[int]:
     """A subscription's workdays (its options' ``workdays``), Monday to Friday by default."""

@@ -15,6 +15,7 @@ from bot.listeners.actions.digests import DigestButton
 from bot.scheduler.cli import build_runner
 from bot.scheduler.clock import ManualClock
 from bot.services.schedule import next_due
+from bot.storage import open_repository
 from tests.blockkit import block_by_id, element_by_action
 
 DESIGN_CHANNEL = "<#C0DESIGN|team-design>"
@@ -214,6 +215,26 @@ def test_subscriptions_lists_ids_schedule_and_next_due(slack, people, deps):
     # Each says which period its next post covers: a week, and the month before the 1st.
     assert "covering Week of " in text
     assert re.search(r"next \w{3} 1 (\w{3}) \d{4}, 09:00 CES?T, covering (\w+) \d{4}", text)
+
+
+def test_subscriptions_say_a_post_falling_on_a_holiday_moves_to_the_next_working_day(
+    slack, people, deps, settings
+):
+    today = deps.clock().date()
+    friday = today + dt.timedelta(days=(4 - today.weekday()) % 7 or 7)
+    monday = friday + dt.timedelta(days=3)
+    repo = open_repository(settings.database_url, clock=deps.clock)  # created as of the app's day
+    try:
+        sub = subscribe_design(deps, people, weekday=4, repository=repo)
+        repo.add_holiday(friday, "Founders' day", created_by=people.admin.id)
+    finally:
+        repo.close()
+    text = reply_text(slack.run("subscriptions", people.coworker))
+    moved = (
+        f"next Mon {monday.day} {monday:%b %Y}, 09:00 CET (moved from Fri {friday.day} "
+        f"{friday:%b}, a holiday), covering Week of "
+    )
+    assert f"`#{sub.id}`" in text and moved in text, f"expected {moved!r} in {text!r}"
 
 
 def test_subscriptions_of_a_team_and_of_an_unknown_team(slack, people, deps):

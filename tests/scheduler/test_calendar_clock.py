@@ -146,3 +146,42 @@ def test_a_holiday_taken_back_makes_that_day_a_posting_day_again(
     clock.set(at("2026-11-09T08:00:30"))  # Monday is a working day again
     assert runner.tick().posted == [sub.id]
     assert _headers(slack)[-1] == "Engineering · Friday 6 Nov 2026"
+
+
+def test_a_weekly_post_on_a_holiday_goes_out_the_next_working_day_at_the_same_time(
+    repo, clock, slack, make_runner
+) -> None:
+    clock.set(at("2026-11-20T07:00:00"))
+    sub = daily(repo, cadence="weekly", weekday=3, options=MONDAY_TO_FRIDAY)  # Thursdays
+    repo.add_holiday(at("2026-11-26T00:00:00").date(), "Thanksgiving", created_by="UADMIN")
+    runner = make_runner()
+    clock.set(at("2026-11-26T08:00:30"))  # Thursday 26 Nov, 09:00:30 in Berlin: the holiday
+    assert runner.tick().posted == [], "nothing is posted on the holiday"
+    clock.set(at("2026-11-27T07:59:30"))  # Friday, before 09:00 in Berlin
+    assert runner.tick().posted == []
+    clock.set(at("2026-11-27T08:00:30"))  # Friday 09:00:30: the moved post, on time
+    assert runner.tick().posted == [sub.id]
+    clock.set(at("2026-12-03T08:00:30"))  # the next Thursday: the next week, none skipped
+    assert runner.tick().posted == [sub.id]
+    assert _headers(slack) == [
+        "Engineering · Week of 16 Nov 2026",
+        "Engineering · Week of 23 Nov 2026",
+    ], "the moved post covers what Thursday would have, and the next one the week after"
+    runs = {r.period_key: r for r in repo.runs_for(sub.id)}
+    assert runs["weekly:2026-11-16"].due_at == at("2026-11-27T08:00:00")
+    assert not runs["weekly:2026-11-16"].late
+
+
+def test_a_monthly_post_on_a_holiday_moves_over_the_weekend_too(
+    repo, clock, slack, make_runner
+) -> None:
+    clock.set(at("2026-12-20T07:00:00"))
+    sub = daily(repo, cadence="monthly", day_of_month=25, options=MONDAY_TO_FRIDAY)
+    repo.add_holiday(at("2026-12-25T00:00:00").date(), "Christmas Day", created_by="UADMIN")
+    runner = make_runner()
+    for moment in ("2026-12-25T08:00:30", "2026-12-26T08:00:30", "2026-12-27T08:00:30"):
+        clock.set(at(moment))  # the holiday, Saturday, Sunday
+        assert runner.tick().posted == [], moment
+    clock.set(at("2026-12-28T08:00:30"))  # Monday
+    assert runner.tick().posted == [sub.id]
+    assert _headers(slack) == ["Engineering · November 2026"]
