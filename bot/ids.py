@@ -72,6 +72,7 @@ class BlockId(StrEnum):
     DIGEST_MEMBERS = "noko_digest_members"
     DIGEST_IDLE = "noko_digest_idle"
     DIGEST_CHART = "noko_digest_chart"
+    DIGEST_CALENDAR = "noko_digest_calendar"
     MEMBER_DETAIL = "noko_member_detail"
     SUB_CHANNEL = "noko_sub_channel"
     SUB_CADENCE = "noko_sub_cadence"

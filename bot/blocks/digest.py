@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.common import (
@@ -15,6 +17,7 @@ from bot.blocks.common import (
     divider,
     fields,
     header,
+    join_within,
     message,
     numbered_id,
     option,
@@ -48,6 +51,7 @@ def digest_messages(
         _header(digest),
         *freshness_blocks(digest.freshness),
         _totals(digest),
+        *_days_off(digest),
         *_change(digest.change),
         *_withheld(digest.summary.withheld),
         *_chart_note(digest),
@@ -96,9 +100,48 @@ def _totals(digest: Digest) -> Block:
     )
 
 
+def _days_off(digest: Digest) -> list[Block]:
+    """ "24-25 Dec: holidays · Rosa Hoffmann away (2 working days)": why fewer hours were
+    expected, in words."""
+    parts = []
+    if digest.holidays:
+        runs = ", ".join(_day_run(run) for run in _runs(digest.holidays))
+        parts.append(f"{runs}: holiday{'s' if len(digest.holidays) > 1 else ''}")
+    single = digest.period.days == 1
+    for note in digest.away:
+        count = len(note.days)
+        days = "" if single else f" ({count} working day{'s' if count > 1 else ''})"
+        parts.append(f"{safe(note.name)} away{days}")
+    if not parts:
+        return []
+    text = join_within(parts, MESSAGE_CHARS // 4, " · ")
+    return [context(f":palm_tree: {text}", block_id=BlockId.DIGEST_CALENDAR)]
+
+
+def _runs(days: Sequence[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(days):
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _day_run(run: tuple[dt.date, dt.date]) -> str:
+    first, last = run
+    if first == last:
+        return f"{first.day} {first:%b}"
+    if first.month == last.month:
+        return f"{first.day}\u2013{last.day} {last:%b}"
+    return f"{first.day} {first:%b} \u2013 {last.day} {last:%b}"
+
+
 def _change(change: Change | None) -> list[Block]:
     if change is None:
         return []
+    if not change.like_with_like:
+        return [context(_unlike_change(change), block_id=BlockId.DIGEST_CHANGE)]
     if change.percent is None:
         text = f"No time in the previous period ({format_hours(change.minutes)} more this time)"
     else:
@@ -109,6 +152,37 @@ def _change(change: Change | None) -> list[Block]:
             f"vs the previous period ({format_hours(change.previous_minutes)})"
         )
     return [context(text, block_id=BlockId.DIGEST_CHANGE)]
+
+
+def _unlike_change(change: Change) -> str:
+    """The change when the two periods expected different work: per expected hour, with the
+    working days of each, never raw hours alone (3 working days against 5 isn't -40%)."""
+    now, before = format_hours(change.now_minutes), format_hours(change.previous_minutes)
+    if not change.expected_days:
+        return (
+            f"No working days expected in this period (holidays or time away); "
+            f"the previous period had {before}"
+        )
+    if not change.previous_expected_days:
+        return f"The previous period had no working days expected ({before} logged then)"
+    percent = change.per_expected_percent
+    if percent is None:
+        return f"No time in the previous period ({now} this time)"
+    arrow = "▲" if percent >= 0.5 else "▼" if percent <= -0.5 else "="
+    sign = "+" if percent >= 0.5 else ""
+    return (
+        f"{arrow} {sign}{percent:.0f}% per expected hour vs the previous period: {now} in "
+        f"{_days(change.working_days, change.away_days)}, against {before} in "
+        f"{_days(change.previous_working_days, change.previous_away_days)}"
+    )
+
+
+def _days(working: int | None, away: int) -> str:
+    count = working or 0
+    text = f"{count} working day{'' if count == 1 else 's'}"
+    if away:
+        text += f" ({away} person-day{'' if away == 1 else 's'} away)"
+    return text
 
 
 def _link(digest: Digest) -> Block:

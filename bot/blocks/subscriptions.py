@@ -24,6 +24,7 @@ from bot.blocks.modals import team_input, team_option
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.calendar import DEFAULT_WORKDAYS, describe_workdays, workdays_of
+from bot.services.expected import hours_per_day
 from bot.services.subscriptions import WEEKDAYS, ScheduledDigest
 from bot.storage.records import Run, Subscription
 from bot.zones import zone_info
@@ -56,6 +57,15 @@ def schedule_text(sub: Subscription) -> str:
     return f"{sub.schedule.describe()}, workdays {describe_workdays(workdays)}"
 
 
+def settings_text(sub: Subscription) -> str:
+    """Everything a digest is, for a confirmation: "weekly on Monday at 09:00 (Europe/Berlin),
+    workdays Mon-Fri, 8h/day expected, no chart"."""
+    workdays = describe_workdays(workdays_of(sub.options))
+    chart = "a chart in its thread" if sub.options.get("chart") else "no chart"
+    hours = f"{hours_per_day(sub.options):g}h/day expected"
+    return f"{sub.schedule.describe()}, workdays {workdays}, {hours}, {chart}"
+
+
 def due_text(row: ScheduledDigest) -> str:
     """When the next post goes out and the period it covers (the clock's own rule)."""
     sub, upcoming = row.subscription, row.next
@@ -65,6 +75,9 @@ def due_text(row: ScheduledDigest) -> str:
         return "not scheduled"
     local = upcoming.due_at.astimezone(zone_info(sub.timezone))
     when = f"next {local:%a} {local.day} {local:%b %Y}, {local:%H:%M %Z}"
+    if upcoming.moved_from is not None:
+        day = upcoming.moved_from
+        when += f" (moved from {day:%a} {day.day} {day:%b}, a holiday)"
     return f"{when}, covering {upcoming.period.label}"
 
 
@@ -208,7 +221,7 @@ def subscribed_reply(row: ScheduledDigest, created: bool) -> Reply:
     verb = "Subscribed" if created else "Updated the digest of"
     text = (
         f":white_check_mark: {verb} <#{sub.channel_id}> to *{safe(sub.team_name)}* "
-        f"(`#{sub.id}`): {schedule_text(sub)}, {due_text(row)}.{owner_note(sub)}"
+        f"(`#{sub.id}`): {settings_text(sub)}; {due_text(row)}.{owner_note(sub)}"
     )
     return Reply(text, [section(text)])
 

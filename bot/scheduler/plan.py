@@ -3,7 +3,8 @@
 # For each active subscription, the occurrences due since it was created (looking back at most
 # ``lookback``) that have no run row yet are pending. Only the newest pending one may be posted,
 # and only while it is at most ``window`` old (the catch-up window; never less than the on-time
-# grace); it is marked late when older than ``grace``. Every other pending one is recorded missed.
+# grace); it is marked late when older than ``grace`` (``CatchUpPolicy.is_late``, the rule
+# for posts made again too). Every other pending one is recorded missed.
 # An occurrence is taken when its period's key is, or its pre-upgrade ISO weekly key is.
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ class CatchUpPolicy:
         window = max(dt.timedelta(hours=catch_up_hours), grace)
         return cls(window=window, grace=grace, lookback=window + dt.timedelta(days=8))
 
+    def is_late(self, due_at: dt.datetime, now: dt.datetime, *, again: bool = False) -> bool:
+        """Whether a post made at ``now`` is marked late: a first try is on time within the
+        grace (a tick or two after its due time); a post made ``again`` (a retry, after the bot
+        rejoined the channel, an unknown run) is late as soon as its due time has passed."""
+        return now - due_at > (dt.timedelta(0) if again else self.grace)
+
 
 def plan_tick(
     subscriptions: Iterable[Subscription],
@@ -69,7 +76,7 @@ def plan_tick(
         plan.missed.extend(DueItem(sub, o, late=True) for o in older)
         age = now - newest.due_at
         if age <= policy.window:
-            plan.post.append(DueItem(sub, newest, late=age > policy.grace))
+            plan.post.append(DueItem(sub, newest, late=policy.is_late(newest.due_at, now)))
         else:
             plan.missed.append(DueItem(sub, newest, late=True))
     return plan

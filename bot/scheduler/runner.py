@@ -24,11 +24,10 @@ from bot.services.live_reads import LiveReads
 from bot.services.people import Directory as PeopleDirectory
 from bot.services.posting import Message, PostOutcome
 from bot.services.reads import NokoReads
-from bot.services.schedule import Occurrence, covered_period, legacy_keys, next_due
+from bot.services.schedule import legacy_keys, next_due, occurrence_due_at
 from bot.services.team_digest import DigestJob, digest_for, fetch_for
 from bot.settings import DEFAULT_MAX_MENTIONS
 from bot.storage import Repository, Run, Subscription
-from bot.zones import zone_info
 from noko_core import NokoClient, NokoError
 from noko_core.errors import NokoRateLimitError, NokoServerError, NokoTransportError
 
@@ -373,10 +372,8 @@ class Runner:
 
     def _again(self, sub: Subscription, run: Run, calendar: Calendar, late: bool) -> DueItem:
         """``run`` as an item to deliver again, its period read back from its due time."""
-        due_at = run.due_at or run.claimed_at
-        local_date = due_at.astimezone(zone_info(sub.timezone)).date()
-        period = covered_period(sub, local_date, calendar)
-        occurrence = Occurrence(local_date, due_at, period, run.period_key)
+        found = occurrence_due_at(sub, run.due_at or run.claimed_at, calendar)
+        occurrence = replace(found, key=run.period_key)
         return DueItem(sub, occurrence, late=late, run=run)
 
     def _due_retries(
@@ -395,7 +392,8 @@ class Runner:
                 if taken is not None:
                     self._fail(taken, f"gave up after {run.attempts} tries: {run.error}", report)
                 continue
-            items.append(self._again(sub, run, calendar, late=age > self.policy.grace))
+            late = self.policy.is_late(run.due_at or run.claimed_at, now, again=True)
+            items.append(self._again(sub, run, calendar, late=late))
         return items
 
     def _resolve_unknown(
@@ -421,5 +419,6 @@ class Runner:
                     report.found.append(sub.id)
                     log.info("unknown digest run %s was posted after all (%s)", run.id, ts)
             elif now - (run.finished_at or run.claimed_at) >= self.unknown_grace and not sub.paused:
-                items.append(self._again(sub, run, calendar, late=True))
+                late = self.policy.is_late(run.due_at or run.claimed_at, now, again=True)
+                items.append(self._again(sub, run, calendar, late=late))
         return items

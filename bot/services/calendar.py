@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.errors import BotError, UsageError, safe
 from bot.services.changes import AuditTarget, ChangeContext, guarded
-from bot.services.periods import Period
+from bot.services.periods import Period, previous_period
 from bot.storage import Holiday, Repository
 
 ONE_DAY = dt.timedelta(days=1)
@@ -70,6 +70,14 @@ class Calendar:
             if self.is_working_day(earlier, workdays):
                 return earlier
         return day - ONE_DAY
+
+    def next_working_day(self, day: dt.date, workdays: frozenset[int]) -> dt.date:
+        """The first working day after ``day``; the day after when none is found."""
+        for ahead in range(1, SEARCH_DAYS + 1):
+            later = day + ONE_DAY * ahead
+            if self.is_working_day(later, workdays):
+                return later
+        return day + ONE_DAY
 
 
 def workdays_of(options: Mapping[str, Any] | None) -> frozenset[int]:
@@ -131,6 +139,26 @@ class Attendance:
             a.email and a.email.lower() == wanted and a.overlaps(period) for a in self.absences
         )
 
+    def holidays_in(self, period: Period) -> list[dt.date]:
+        """The holidays that take a workday out of ``period``."""
+        days = (period.start + ONE_DAY * i for i in range(period.days))
+        return [d for d in days if d in self.calendar.holidays and d.weekday() in self.workdays]
+
+    def away_in(self, email: str | None, period: Period) -> list[dt.date]:
+        """The working days of ``period`` on which ``email``'s owner is away."""
+        wanted = (email or "").lower()
+        mine = [a for a in self.absences if a.email and a.email.lower() == wanted]
+        working = self.calendar.working_days(period, self.workdays)
+        return [d for d in working if any(a.start <= d <= a.until for a in mine)]
+
+    def person_days(self, emails: Sequence[str | None], period: Period) -> int:
+        """The working days ``period`` expects of these people together, days away left out;
+        the working days alone when there is nobody (a rate per working day)."""
+        working = len(self.calendar.working_days(period, self.workdays))
+        if not emails:
+            return working
+        return sum(working - len(self.away_in(email, period)) for email in emails)
+
 
 # -- the stored calendar ---------------------------------------------------------------------
 def load_calendar(repo: Repository, week_start: int) -> Calendar:
@@ -145,9 +173,11 @@ def attendance_for(
     calendar: Calendar | None = None,
 ) -> Attendance:
     """Who a digest of ``period`` with these subscription ``options`` (an on-demand digest:
-    none) expects to work; ``calendar`` when already loaded (only its holidays matter)."""
+    none) expects to work; ``calendar`` when already loaded (only its holidays matter). The
+    absences of the period before are loaded too: a digest compares with it."""
     calendar = calendar or load_calendar(repo, 0)
-    absences = [Absence(*row) for row in repo.absences_between(period.start, period.end)]
+    since = previous_period(period).start
+    absences = [Absence(*row) for row in repo.absences_between(since, period.end)]
     return Attendance(calendar, workdays_of(options), tuple(absences))
 
 

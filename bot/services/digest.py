@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.services.access import EVERYONE, Sight
 from bot.services.calendar import Attendance
 from bot.services.expected import expected_minutes, hours_per_day, workdays_in
 from bot.services.fetch import TeamData
+from bot.services.people import display_name
 from bot.services.periods import Period
 from bot.services.reads import Freshness
 from bot.services.summary import MemberHours, ProjectHours, TeamSummary, summarize
 from bot.settings import DEFAULT_MAX_MENTIONS
+from noko_core import SimpleUser
 
 NOKO_URL = "https://secure.nokotime.com/"
 DEFAULT_TOP_PROJECTS = 10
@@ -32,11 +35,48 @@ class MemberLine:
 
 @dataclass(frozen=True)
 class Change:
-    """Hours against the previous period; ``percent`` is None when that period had no time."""
+    """Hours against the previous period; ``percent`` is None when that period had no time.
+
+    With the calendar known, each period's working days and the person-days it expected of the
+    team (working days times members, days away left out): when those differ, the periods are
+    compared per expected hour (``per_expected_percent``), never by raw hours."""
 
     minutes: int
     previous_minutes: int
     percent: float | None
+    working_days: int | None = None
+    previous_working_days: int | None = None
+    expected_days: int | None = None
+    previous_expected_days: int | None = None
+    away_days: int = 0
+    previous_away_days: int = 0
+
+    @property
+    def like_with_like(self) -> bool:
+        """Both periods expected the same work (or the calendar is unknown)."""
+        return self.expected_days is None or self.expected_days == self.previous_expected_days
+
+    @property
+    def now_minutes(self) -> int:
+        return self.previous_minutes + self.minutes
+
+    @property
+    def per_expected_percent(self) -> float | None:
+        """Hours per expected hour against the period before's, in percent; None when either
+        period expected nothing or the one before had no time."""
+        now, before = self.expected_days or 0, self.previous_expected_days or 0
+        if now <= 0 or before <= 0 or self.previous_minutes <= 0:
+            return None
+        rate, previous_rate = self.now_minutes / now, self.previous_minutes / before
+        return (rate / previous_rate - 1) * 100
+
+
+@dataclass(frozen=True)
+class AwayNote:
+    """A member away on some of the period's working days (``days``: those days)."""
+
+    name: str
+    days: tuple[dt.date, ...]
 
 
 @dataclass(frozen=True)
@@ -59,6 +99,9 @@ class Digest:
     # One person's expected minutes for the period (workdays times hours per day); None: no bars.
     expected_minutes: int | None = None
     chart: bool = False  # the subscription's chart goes in the digest's thread
+    # Holidays that took workdays out of the period, and members away in it.
+    holidays: tuple[dt.date, ...] = ()
+    away: tuple[AwayNote, ...] = ()
     freshness: Freshness = field(default_factory=Freshness)  # how current the figures are
 
 
@@ -76,10 +119,12 @@ def build_digest(
     team_id: int = 0,
     attendance: Attendance | None = None,
     freshness: Freshness | None = None,
+    members: Sequence[SimpleUser] = (),
 ) -> Digest:
     """Turn summaries into a Digest; ``options`` may hold ``top_projects`` (default 10),
     ``hours_per_day`` (default 8) and ``chart``. The "no time logged" list names only whom
-    ``attendance`` expects to work (see ``idle_members``).
+    ``attendance`` expects to work (see ``idle_members``); with it, the holidays and the
+    ``members`` away in the period are named, and the change compares like with like.
 
     The mention rule: only members without time are pinged, at most ``max_mentions`` of them:
     the first ones in the idle list's order (by name) whose e-mail maps to a Slack id. Everyone
@@ -101,7 +146,7 @@ def build_digest(
         projects=summary.per_project[:top],
         other_projects=max(0, len(summary.per_project) - top),
         idle=idle,
-        change=_change(summary, previous),
+        change=_change(summary, previous, attendance, members),
         noko_url=noko_url,
         unpinged=unpinged,
         team_id=team_id,
@@ -110,7 +155,21 @@ def build_digest(
         ),
         chart=bool(options.get("chart")),
         freshness=freshness or Freshness(),
+        holidays=tuple(attendance.holidays_in(period)) if attendance else (),
+        away=_away(attendance, members, period),
     )
+
+
+def _away(
+    attendance: Attendance | None, members: Sequence[SimpleUser], period: Period
+) -> tuple[AwayNote, ...]:
+    if attendance is None:
+        return ()
+    notes = (
+        AwayNote(display_name(m), tuple(attendance.away_in(m.get("email"), period)))
+        for m in members
+    )
+    return tuple(sorted((n for n in notes if n.days), key=lambda n: n.name.lower()))
 
 
 def _working_days(period: Period, attendance: Attendance | None) -> int:
@@ -138,12 +197,30 @@ def _idle_lines(
     return tuple(lines), unpinged
 
 
-def _change(summary: TeamSummary, previous: TeamSummary | None) -> Change | None:
+def _change(
+    summary: TeamSummary,
+    previous: TeamSummary | None,
+    attendance: Attendance | None = None,
+    members: Sequence[SimpleUser] = (),
+) -> Change | None:
     if previous is None:
         return None
     delta = summary.total_minutes - previous.total_minutes
     before = previous.total_minutes
-    return Change(delta, before, delta / before * 100 if before else None)
+    change = Change(delta, before, delta / before * 100 if before else None)
+    if attendance is None:
+        return change
+    emails = [m.get("email") for m in members]
+    now, then = summary.period, previous.period
+    return replace(
+        change,
+        working_days=len(attendance.calendar.working_days(now, attendance.workdays)),
+        previous_working_days=len(attendance.calendar.working_days(then, attendance.workdays)),
+        expected_days=attendance.person_days(emails, now),
+        previous_expected_days=attendance.person_days(emails, then),
+        away_days=sum(len(attendance.away_in(e, now)) for e in emails),
+        previous_away_days=sum(len(attendance.away_in(e, then)) for e in emails),
+    )
 
 
 def team_summaries(
@@ -203,4 +280,5 @@ def digest_from_data(
         team_id=data.team_id,
         attendance=attendance,
         freshness=data.freshness,
+        members=data.members,
     )

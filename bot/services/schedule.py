@@ -5,6 +5,9 @@
 #   every working day (daily: a workday of the subscription that is no holiday, see
 #   bot.services.calendar), its weekday (weekly, 0=Monday) or its day of month (monthly; clamped
 #   to the month's last day, so 31 means "last day" in short months).
+# - Holidays: a weekly or monthly occurrence whose date is a workspace holiday is posted on the
+#   next working day at the same local time, and still covers the period of its own date (so
+#   no period is skipped or posted twice). A daily digest is not moved: it skips holidays.
 # - Spring gap: a local time that does not exist that day (02:30 while clocks jump 02:00→03:00)
 #   is shifted to the first valid instant after the gap (03:00). Never skipped, never doubled.
 # - Autumn repeat: a local time that happens twice (01:30) is taken once, at its first instant.
@@ -27,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.services.calendar import Calendar, workdays_of
+from bot.services.calendar import SEARCH_DAYS, Calendar, workdays_of
 from bot.services.periods import Period, day_period, month_period, week_period
 from bot.storage import Subscription
 from bot.zones import zone_info
@@ -38,7 +41,8 @@ _ISO_WEEK = re.compile(r"weekly:[0-9]{4}-W[0-9]{2}")
 
 @dataclass(frozen=True)
 class Occurrence:
-    """One intended post: its local date, its UTC due instant and its unique key."""
+    """One intended post: its local date (the schedule's, before any holiday move), its UTC
+    due instant (on the day it is posted) and its unique key."""
 
     local_date: dt.date
     due_at: dt.datetime
@@ -46,6 +50,8 @@ class Occurrence:
     key: str
     # The key this occurrence had before keys followed the period (weekly only).
     legacy_key: str | None = None
+    # Posted on the next working day because ``local_date`` is a holiday.
+    moved: bool = False
 
 
 def resolve_local(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
@@ -109,20 +115,55 @@ def covered_period(sub: Subscription, local_date: dt.date, calendar: Calendar) -
     return month_period(before.year, before.month)
 
 
+def posting_day(sub: Subscription, local_date: dt.date, calendar: Calendar) -> dt.date:
+    """The day an occurrence scheduled for ``local_date`` is posted: the next working day when
+    that date is a holiday (weekly and monthly; a daily digest has no holiday occurrences)."""
+    if sub.cadence == "daily" or local_date not in calendar.holidays:
+        return local_date
+    return calendar.next_working_day(local_date, workdays_of(sub.options))
+
+
 def occurrences_between(
     sub: Subscription, after: dt.datetime, until: dt.datetime, calendar: Calendar
 ) -> list[Occurrence]:
     """Occurrences due in ``(after, until]``, oldest first."""
     zone = zone_info(sub.timezone)
     found = []
-    for day in _local_days(after, until, zone):
+    for day in _local_days(after, until, zone, _moved_reach(sub, after, zone, calendar)):
         if matches(sub, day, calendar):
-            due = resolve_local(day, sub.time_of_day, zone)
+            posted_on = posting_day(sub, day, calendar)
+            due = resolve_local(posted_on, sub.time_of_day, zone)
             if after < due <= until:
                 period = covered_period(sub, day, calendar)
                 legacy = iso_week_key(day) if sub.cadence == "weekly" else None
-                found.append(Occurrence(day, due, period, period_key(sub.cadence, period), legacy))
-    return found
+                key = period_key(sub.cadence, period)
+                found.append(Occurrence(day, due, period, key, legacy, posted_on != day))
+    return sorted(found, key=lambda o: o.due_at)
+
+
+def _moved_reach(sub: Subscription, after: dt.datetime, zone: ZoneInfo, calendar: Calendar) -> int:
+    """How many days before ``after`` an occurrence may be scheduled and still be posted after
+    it (moved over holidays): the days off just before ``after``'s date."""
+    if sub.cadence == "daily" or not calendar.holidays:
+        return 0
+    workdays, day, reach = workdays_of(sub.options), after.astimezone(zone).date(), 0
+    while reach < SEARCH_DAYS and not calendar.is_working_day(
+        day - ONE_DAY * (reach + 1), workdays
+    ):
+        reach += 1
+    return reach
+
+
+def occurrence_due_at(sub: Subscription, due_at: dt.datetime, calendar: Calendar) -> Occurrence:
+    """The occurrence due at ``due_at`` (a stored run's due time), read back by the rules
+    above; when the calendar changed since, the period of the day it was due."""
+    second = dt.timedelta(seconds=1)
+    for found in occurrences_between(sub, due_at - second, due_at, calendar):
+        if found.due_at == due_at:
+            return found
+    local_date = due_at.astimezone(zone_info(sub.timezone)).date()
+    period = covered_period(sub, local_date, calendar)
+    return Occurrence(local_date, due_at, period, period_key(sub.cadence, period))
 
 
 def legacy_keys(
@@ -141,9 +182,12 @@ def legacy_keys(
     return keys
 
 
-def _local_days(after: dt.datetime, until: dt.datetime, zone: ZoneInfo) -> Iterator[dt.date]:
-    # One day of margin each side: a gap shift can move an instant across midnight.
-    day = after.astimezone(zone).date() - ONE_DAY
+def _local_days(
+    after: dt.datetime, until: dt.datetime, zone: ZoneInfo, reach: int = 0
+) -> Iterator[dt.date]:
+    # One day of margin each side: a gap shift can move an instant across midnight; ``reach``
+    # more before for occurrences moved over holidays into the window.
+    day = after.astimezone(zone).date() - ONE_DAY * (reach + 1)
     last = until.astimezone(zone).date() + ONE_DAY
     while day <= last:
         yield day
@@ -152,10 +196,12 @@ def _local_days(after: dt.datetime, until: dt.datetime, zone: ZoneInfo) -> Itera
 
 @dataclass(frozen=True)
 class NextPost:
-    """The clock's next post of a subscription: when, and the period it reports on."""
+    """The clock's next post of a subscription: when, and the period it reports on;
+    ``moved_from``: the holiday it was scheduled for, when moved to the next working day."""
 
     due_at: dt.datetime
     period: Period
+    moved_from: dt.date | None = None
 
 
 def _next_occurrence(sub: Subscription, now: dt.datetime, calendar: Calendar) -> Occurrence | None:
@@ -181,7 +227,8 @@ def next_post(
     occurrence = _next_occurrence(sub, now, calendar)
     if occurrence is None:
         return None
-    return NextPost(occurrence.due_at, occurrence.period)
+    moved_from = occurrence.local_date if occurrence.moved else None
+    return NextPost(occurrence.due_at, occurrence.period, moved_from)
 
 
 def next_due(

@@ -31,8 +31,8 @@ class SubscriptionSpec:
     team: str
     channel_id: str
     schedule: Schedule
-    # Digest options said with the schedule: ``chart`` and ``hours_per_day`` (bot/services/
-    # expected.py); other stored options are kept.
+    # Digest options said with the schedule (``said_options``): ``chart`` and ``hours_per_day``
+    # (bot/services/expected.py); options not named keep what the subscription had.
     options: dict[str, Any] = field(default_factory=dict)
     # The days people work (0=Monday); None keeps what the subscription had (new: Mon-Fri).
     workdays: frozenset[int] | None = None
@@ -63,6 +63,13 @@ def _calendar_for(sub: Subscription, reads: NokoReads, repo: Repository) -> Cale
     """The clock's calendar for ``sub``: only a weekly period depends on the week start, so
     the others need no Noko call."""
     return load_calendar(repo, reads.week_start() if sub.cadence == "weekly" else 0)
+
+
+def said_options(chart: bool | None, hours_per_day: float | None) -> dict[str, Any]:
+    """The digest options a command or form named; those left out (None) are not touched, so
+    an update keeps them and a new digest gets the defaults (no chart, 8h/day)."""
+    named: dict[str, Any] = {"chart": chart, "hours_per_day": hours_per_day}
+    return {key: value for key, value in named.items() if value is not None}
 
 
 def _schedule_text(spec: SubscriptionSpec) -> str:

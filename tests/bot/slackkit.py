@@ -65,8 +65,9 @@ def signed_headers(body: str, content_type: str, timestamp: int | None = None) -
     }
 
 
-def subscribe_design(deps: Any, people: Any, **fields: Any) -> Any:
-    """A weekly Monday 09:00 (Berlin) digest of Design to #C0DESIGN, stored directly."""
+def subscribe_design(deps: Any, people: Any, repository: Any = None, **fields: Any) -> Any:
+    """A weekly Monday 09:00 (Berlin) digest of Design to #C0DESIGN, stored directly (in
+    ``repository`` when given, else ``deps.repo``)."""
     team = next(t for t in deps.noko.list_teams() if t["name"] == "Design")
     values = dict(
         team_id=team["id"],
@@ -78,7 +79,7 @@ def subscribe_design(deps: Any, people: Any, **fields: Any) -> Any:
         timezone="Europe/Berlin",
         created_by=people.admin.id,
     )
-    return deps.repo.create_subscription(**{**values, **fields})
+    return (repository or deps.repo).create_subscription(**{**values, **fields})
 
 
 def daily_subscribe_form(team_id: int, channel_id: str) -> dict[str, Any]:

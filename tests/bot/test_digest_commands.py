@@ -15,6 +15,7 @@ from bot.listeners.actions.digests import DigestButton
 from bot.scheduler.cli import build_runner
 from bot.scheduler.clock import ManualClock
 from bot.services.schedule import next_due
+from bot.storage import open_repository
 from tests.blockkit import block_by_id, element_by_action
 
 DESIGN_CHANNEL = "<#C0DESIGN|team-design>"
@@ -143,9 +144,32 @@ def test_subscribe_with_chart_and_hours_per_day_stores_the_options(slack, people
     slack.run(f"subscribe Design {DESIGN_CHANNEL} weekly 09:00 chart 7.5h/day", people.admin)
     (sub,) = deps.repo.list_subscriptions()
     assert sub.options == {"chart": True, "hours_per_day": 7.5}
-    slack.run(f"subscribe Design {DESIGN_CHANNEL} weekly 09:00", people.admin)
+
+
+def test_subscribe_again_keeps_the_options_not_named_and_says_what_the_digest_is(
+    slack, people, deps
+):
+    slack.run(
+        f"subscribe Design {DESIGN_CHANNEL} weekly 09:00 chart 7.5h/day mon-sat", people.admin
+    )
+    reply = reply_text(slack.run(f"subscribe Design {DESIGN_CHANNEL} friday 16:30", people.admin))
     (sub,) = deps.repo.list_subscriptions()
-    assert sub.options == {"chart": False, "hours_per_day": 8.0}  # subscribe says it all again
+    assert sub.options == {"chart": True, "hours_per_day": 7.5, "workdays": [0, 1, 2, 3, 4, 5]}, (
+        f"an update names only the day and time; the rest stays: {sub.options}"
+    )
+    said = (
+        "weekly on Friday at 16:30 (Europe/Berlin), workdays Mon\u2013Sat, 7.5h/day expected, "
+        "a chart in its thread"
+    )
+    assert said in reply, f"the confirmation lists the whole digest: {reply!r}"
+
+
+def test_subscribe_no_chart_turns_the_chart_off_and_keeps_the_hours(slack, people, deps):
+    slack.run(f"subscribe Design {DESIGN_CHANNEL} weekly 09:00 chart 6h/day", people.admin)
+    reply = reply_text(slack.run(f"subscribe Design {DESIGN_CHANNEL} no-chart", people.admin))
+    (sub,) = deps.repo.list_subscriptions()
+    assert sub.options == {"chart": False, "hours_per_day": 6.0}, sub.options
+    assert "workdays Mon\u2013Fri, 6h/day expected, no chart" in reply, reply
 
 
 def test_subscribe_with_impossible_hours_per_day_says_why(slack, people, fake, deps):
@@ -191,6 +215,26 @@ def test_subscriptions_lists_ids_schedule_and_next_due(slack, people, deps):
     # Each says which period its next post covers: a week, and the month before the 1st.
     assert "covering Week of " in text
     assert re.search(r"next \w{3} 1 (\w{3}) \d{4}, 09:00 CES?T, covering (\w+) \d{4}", text)
+
+
+def test_subscriptions_say_a_post_falling_on_a_holiday_moves_to_the_next_working_day(
+    slack, people, deps, settings
+):
+    today = deps.clock().date()
+    friday = today + dt.timedelta(days=(4 - today.weekday()) % 7 or 7)
+    monday = friday + dt.timedelta(days=3)
+    repo = open_repository(settings.database_url, clock=deps.clock)  # created as of the app's day
+    try:
+        sub = subscribe_design(deps, people, weekday=4, repository=repo)
+        repo.add_holiday(friday, "Founders' day", created_by=people.admin.id)
+    finally:
+        repo.close()
+    text = reply_text(slack.run("subscriptions", people.coworker))
+    moved = (
+        f"next Mon {monday.day} {monday:%b %Y}, 09:00 CET (moved from Fri {friday.day} "
+        f"{friday:%b}, a holiday), covering Week of "
+    )
+    assert f"`#{sub.id}`" in text and moved in text, f"expected {moved!r} in {text!r}"
 
 
 def test_subscriptions_of_a_team_and_of_an_unknown_team(slack, people, deps):

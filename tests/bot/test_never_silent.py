@@ -206,3 +206,36 @@ def test_another_member_joining_requeues_nothing(
     slack.event(event)
     time.sleep(0.3)
     assert runner_repo.runs_for(sub.id)[0].state == "failed"
+
+
+def test_a_digest_posted_after_the_bot_rejoins_within_the_grace_is_marked_late(
+    slack, people, deps, fake, settings, clock, runner_repo
+):
+    """Due 11:59 UTC, refused, the bot added back at noon (the app's clock) and posted at
+    12:00:30: inside the on-time grace of a first post, but after its due time, so late."""
+    team_id = next(t["id"] for t in deps.noko.list_teams() if t["name"] == "Design")
+    sub = runner_repo.create_subscription(
+        team_id=team_id,
+        team_name="Design",
+        channel_id="C0LOST",
+        cadence="daily",
+        local_time="11:59",
+        timezone="UTC",
+        created_by=people.admin.id,
+        options=EVERY_DAY,
+    )
+    fake.set_conversation("C0LOST", bot_member=False)
+    runner = build_runner(settings, runner_repo, clock, deps.noko, threading.Event())
+    clock.set(dt.datetime.combine(clock.now().date(), dt.time(11, 59, 30), tzinfo=dt.UTC))
+    assert runner.tick().failed == [sub.id]
+    [run] = runner_repo.runs_for(sub.id)
+
+    slack.event(fake.bot_joins("C0LOST"))
+    _wait_until(lambda: runner_repo.get_run(run.id).state == "retry")
+    clock.set(dt.datetime.combine(clock.now().date(), dt.time(12, 0, 30), tzinfo=dt.UTC))
+    assert runner.tick().posted == [sub.id]
+    [post] = _posts_to(fake, "C0LOST")
+    done = runner_repo.get_run(run.id)
+    assert done.late, f"a post 90 s after its due time is late; run: {done}"
+    title = post["text"].split(":")[0]
+    assert title.endswith("(late)"), f"the message says it is late: {post['text']!r}"

@@ -140,3 +140,27 @@ def test_submission_by_coworker_is_denied_in_the_modal(slack, people, deps, fake
     assert "can't subscribe channels" in json.dumps(fake.wait_for("views.update")[0].args["view"])
     assert deps.repo.list_subscriptions() == []
     assert deps.repo.list_audit()[0].result == "denied"
+
+
+def test_a_form_opened_from_a_command_keeps_the_chart_and_hours_it_named(slack, people, deps, fake):
+    slack.command("subscribe Design weekly 25:00 chart 6h/day", people.admin)  # 25:00: the form
+    view = fake.wait_for("views.update")[0].args["view"]
+    state = _state(_team_id(deps), time="10:00")
+    slack.submit(
+        people.admin, _view(state, SubscribeDraft.model_validate_json(view["private_metadata"]))
+    )
+    result = json.dumps(fake.wait_for("views.update", count=2)[1].args["view"], ensure_ascii=False)
+    (sub,) = deps.repo.list_subscriptions()
+    assert sub.options == {"chart": True, "hours_per_day": 6.0}, sub.options
+    assert "6h/day expected, a chart in its thread" in result, result
+
+
+def test_updating_from_the_form_keeps_chart_and_hours_and_lists_them(slack, people, deps, fake):
+    slack.run("subscribe Design <#C0DESIGN> weekly 09:00 chart 7.5h/day", people.admin)
+    slack.submit(people.admin, _view(_state(_team_id(deps), day="w2", time="11:00")))
+    result = json.dumps(fake.wait_for("views.update")[0].args["view"], ensure_ascii=False)
+    (sub,) = deps.repo.list_subscriptions()
+    assert (sub.weekday, sub.local_time) == (2, "11:00")
+    assert sub.options == {"chart": True, "hours_per_day": 7.5}, sub.options
+    said = "weekly on Wednesday at 11:00 (Europe/Berlin), workdays Mon\u2013Fri, 7.5h/day"
+    assert said in result, result

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.blocks.digest import digest_messages
 from bot.services.cache import NokoCache
 from bot.services.calendar import attendance_for
 from bot.services.live_reads import LiveReads
-from bot.services.periods import day_period, range_period
+from bot.services.periods import day_period, range_period, week_period
 from bot.services.team_digest import DigestJob, build_team_digest
 
 SATURDAY = day_period(dt.date(2026, 11, 7))
@@ -55,3 +56,17 @@ def test_back_ends_the_absence_from_today(repo) -> None:
     [(_, _, start, until)] = repo.absences_between(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     assert (start, until) == (dt.date(2026, 11, 2), dt.date(2026, 11, 9))
     assert not repo.end_away("UAWAY", dt.date(2026, 11, 10))
+
+
+def test_a_week_of_holidays_says_it_expected_no_work_instead_of_a_raw_drop(noko, repo) -> None:
+    week = week_period(dt.date(2026, 11, 2), 0)
+    for offset in range(5):
+        repo.add_holiday(week.start + dt.timedelta(days=offset), None, created_by="UADMIN")
+    job = DigestJob(1, week, attendance=attendance_for(repo, {}, week))
+    digest = build_team_digest(_reads(noko), job)
+    [change] = [
+        b for b in digest_messages(digest)[0].blocks if b.get("block_id") == "noko_digest_change"
+    ]
+    text = change["elements"][0]["text"]
+    assert text.startswith("No working days expected in this period"), text
+    assert "%" not in text, f"no percentage against a period that expected work: {text}"

@@ -136,3 +136,26 @@ def test_a_run_row_is_taken_back_by_one_scheduler_only(database_url, repo, clock
         assert repo.reclaim_run(run.id, "retry", late=True) is None
     finally:
         other.close()
+
+
+def test_a_retried_post_moved_over_a_holiday_keeps_the_period_it_was_for(
+    repo, clock, slack, make_runner, sandbox, prod_noko
+) -> None:
+    """Thursdays' weekly digest covers the week before; moved from the holiday to Friday and
+    retried, it still does (Friday's own rule would say "this week")."""
+    clock.set(at("2026-11-20T07:00:00"))
+    sub = daily(repo, cadence="weekly", weekday=3, options={})
+    repo.add_holiday(at("2026-11-26T00:00:00").date(), "Thanksgiving", created_by="UADMIN")
+    runner = make_runner(noko=prod_noko)
+    clock.set(at("2026-11-26T12:00:00"))
+    runner.tick()
+    sandbox.inject("status", status=503, count=6, path="/v2/entries")
+    clock.set(at("2026-11-27T08:00:20"))  # Friday 09:00:20 in Berlin
+    runner.tick()
+    [run] = repo.runs_for(sub.id)
+    assert run.state == "retry" and run.period_key == "weekly:2026-11-16"
+    for _ in range(6):
+        clock.advance(minutes=1)
+        runner.tick()
+    [message] = _posted(slack)
+    assert "Week of 16 Nov 2026 (late)" in message["text"], message["text"]

@@ -19,7 +19,8 @@ from bot.listeners.modal_flow import fill_after_loading
 from bot.services import subscriptions
 from bot.services.calendar import DEFAULT_WORKDAYS
 from bot.services.changes import ChangeContext, refuse_early
-from bot.services.subscriptions import SubscriptionSpec
+from bot.services.expected import MAX_HOURS_PER_DAY
+from bot.services.subscriptions import SubscriptionSpec, said_options
 from bot.services.teams import find_team
 from bot.storage.records import Cadence, Schedule, schedule_problems
 
@@ -48,6 +49,9 @@ class SubscribeDraft(BaseModel):
     timezone: str | None = None
     # Workdays typed in the command (0=Monday); None: none typed.
     workdays: tuple[int, ...] | None = None
+    # Digest options typed in the command, carried to the submission; None: not typed.
+    chart: bool | None = None
+    hours_per_day: float | None = Field(default=None, gt=0, le=MAX_HOURS_PER_DAY)
     problems: tuple[str, ...] = ()
 
     def metadata(self) -> str:
@@ -80,12 +84,15 @@ class SubscribeForm(BaseModel):
     channel_id: str = Field(pattern=r"^[CGD][A-Z0-9]+$")
     schedule: Schedule
     workdays: tuple[int, ...] | None = None
+    chart: bool | None = None
+    hours_per_day: float | None = None
 
     def spec(self) -> SubscriptionSpec:
         return SubscriptionSpec(
             team=str(self.team_id),
             channel_id=self.channel_id,
             schedule=self.schedule,
+            options=said_options(self.chart, self.hours_per_day),
             workdays=frozenset(self.workdays) if self.workdays is not None else None,
         )
 
@@ -161,6 +168,8 @@ def subscribe_form(view: dict[str, Any]) -> tuple[SubscribeForm | None, dict[str
         "channel_id": _pick(values, "SUB_CHANNEL", "selected_conversation", meta.channel_id),
         "schedule": schedule,
         "workdays": _workdays(ticked, meta.workdays),
+        "chart": meta.chart,
+        "hours_per_day": meta.hours_per_day,
     }
     try:
         return SubscribeForm.model_validate(raw), {}

@@ -31,9 +31,9 @@ from bot.listeners.views.subscribe import (
 )
 from bot.services import subscriptions
 from bot.services.calendar import parse_workdays
-from bot.services.expected import DEFAULT_HOURS_PER_DAY, MAX_HOURS_PER_DAY
+from bot.services.expected import MAX_HOURS_PER_DAY
 from bot.services.numbers import is_id, parse_id, parse_number
-from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
+from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec, said_options
 from bot.services.teams import choose_reading
 from bot.storage.records import Cadence, Schedule, Subscription, schedule_problems
 
@@ -112,7 +112,8 @@ class SubscribeArgs(_Args):
     day_of_month: int | None = None
     local_time: str | None = None
     timezone: str | None = None
-    chart: bool = False
+    # None: not said (an update keeps what the subscription had; new: no chart, 8h/day).
+    chart: bool | None = None
     hours_per_day: float | None = None
     workdays: tuple[int, ...] | None = None
     problems: tuple[str, ...] = ()
@@ -150,12 +151,11 @@ class SubscribeArgs(_Args):
     def spec(self, channel_id: str, timezone: str) -> SubscriptionSpec:
         """Defaults: this channel and the subscriber's Slack time zone (``timezone``)."""
         schedule = Schedule.model_validate(_schedule_values(self.model_dump(), timezone))
-        hours = self.hours_per_day or DEFAULT_HOURS_PER_DAY
         return SubscriptionSpec(
             team=self.team or "",
             channel_id=self.channel_id or channel_id,
             schedule=schedule,
-            options={"chart": self.chart, "hours_per_day": hours},
+            options=said_options(self.chart, self.hours_per_day),
             workdays=frozenset(self.workdays) if self.workdays is not None else None,
         )
 
@@ -171,6 +171,8 @@ class SubscribeArgs(_Args):
             local_time=values["local_time"],
             timezone=self.timezone,
             workdays=self.workdays,
+            chart=self.chart,
+            hours_per_day=self.hours_per_day,
             problems=self.problems,
         )
 
@@ -210,7 +212,7 @@ def _kind(word: str) -> str | None:
         return "workdays"
     if _TIME.fullmatch(word):
         return "local_time"
-    if lowered == "chart":
+    if lowered in ("chart", "no-chart", "nochart"):
         return "chart"
     if _HOURS_PER_DAY.fullmatch(lowered):
         return "hours_per_day"
@@ -246,7 +248,7 @@ def _value(kind: str | None, word: str) -> tuple[object, str | None]:
     if kind == "timezone":
         return ("UTC" if word.upper() in ("UTC", "GMT") else word), None
     if kind == "chart":
-        return True, None
+        return word.lower() == "chart", None
     if kind == "hours_per_day":
         hours = float(word.lower().removesuffix("h/day"))
         if not 0 < hours <= MAX_HOURS_PER_DAY:
@@ -323,9 +325,10 @@ SUBCOMMANDS = (
                "A team's digest now, just for you, with a button to post it (default last-week).",
                DigestArgs.readings, run_digest, 30),
     Subcommand("subscribe", "<team> [#channel] [daily|weekly|monthly] [day] [HH:MM] [time zone] "
-               "[workdays] [chart] [Nh/day]",
+               "[workdays] [chart|no-chart] [Nh/day]",
                "Post the team's digest to a channel on a schedule (defaults: this channel, weekly, "
                "Monday, 09:00, your time zone, workdays mon-fri, 8h/day expected, no chart). "
+               "Again for the same channel: changes what you name, keeps the rest. "
                "Without a team: opens a form.",
                SubscribeArgs.readings, run_subscribe, 31),
     Subcommand("unsubscribe", "<id|team> [#channel]", "Stop a channel digest.",
