@@ -80,6 +80,7 @@ def create_web_app(settings: Settings, deps: Deps | None = None) -> Flask:
         # before anything is parsed or written.
         reply = receive_delivery(
             mirror,
+            deps.noko,
             request.get_data(cache=False),
             request.headers.get(SIGNATURE_HEADER),
             request.headers.get(DELIVERY_HEADER),

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.mirror.storage import MirrorStore
+from bot.mirror.storage.rows import listed_ids
+from bot.mirror.webhooks import DELIVERY_MEMORY
 from bot.services.periods import week_start_from_noko
 from noko_core import Entry, NokoClient
 
 log = logging.getLogger(__name__)
 
 PER_PAGE = 1000  # Noko's largest page
-DELIVERY_MEMORY = dt.timedelta(days=7)  # Noko retries a delivery for up to 3 days
 
 
 class SyncLeaseLostError(RuntimeError):
@@ -178,7 +179,7 @@ class Syncer:
         seen: set[int] = set()
         for _, entries in self._entry_pages({"from": start}, 1):
             result.requests += 1
-            seen.update(int(e["id"]) for e in entries)
+            seen.update(listed_ids(entries))
             with self.store.write() as session:
                 result.upserted += self.store.upsert_entries(session, entries)
             self._renew_lease()
@@ -209,7 +210,7 @@ class Syncer:
             result.upserted += self.store.upsert_projects(session, projects)
             result.upserted += self.store.upsert_teams(session, teams)
             for kind, items in (("teams", teams), ("users", users), ("projects", projects)):
-                ids = {int(item["id"]) for item in items}
+                ids = listed_ids(items)
                 result.deleted += self.store.drop_unseen(session, kind, ids, started)
 
     def _read_week_start(self, result: SyncResult) -> None:

@@ -28,6 +28,17 @@ Level = Literal["all", "projects", "own", "none"]
 
 # Wider first: a subscription pauses when its creator's level falls below the one it was made with.
 LEVELS: tuple[Level, ...] = ("all", "projects", "own", "none")
+# Noko's roles, least to most (a supervisor also manages the account).
+ROLES: tuple[str, ...] = ("contractor", "coworker", "leader", "supervisor")
+
+
+def role_raised(before: str | None, after: str | None) -> bool:
+    """Whether ``after`` is a higher Noko role than ``before`` (none or an unknown one: lowest)."""
+
+    def rank(role: str | None) -> int:
+        return ROLES.index(role) if role in ROLES else -1
+
+    return rank(after) > rank(before)
 
 
 class NotVisibleError(NotAllowedError):

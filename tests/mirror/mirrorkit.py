@@ -8,9 +8,11 @@ import itertools
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
+
+from flask.testing import FlaskClient
 
 from bot.deps import Deps
 from bot.mirror import MirrorStore, Syncer, SyncOptions
@@ -18,7 +20,9 @@ from bot.scheduler.clock import RunningClock
 from bot.services.cache import NokoCache
 from bot.services.periods import week_start_from_noko
 from bot.services.reads import EntryGroup, Freshness, Span
+from bot.settings import Settings
 from bot.storage import Repository, open_repository
+from bot.web import create_web_app
 from noko_core import Entry, NokoClient, Project, Team, User
 from noko_core.sandbox import Entry as SandboxEntry
 from noko_core.sandbox import Sandbox
@@ -33,6 +37,25 @@ def make_deps(noko: NokoClient, repo: Repository, store: MirrorStore) -> Deps:
     """The web app's deps, on the mirror's clock; ``reads`` are live reads of the sandbox."""
     cache = NokoCache(noko)
     return Deps(noko=noko, repo=repo, cache=cache, reads=LiveReads(noko), clock=store.clock)
+
+
+def web_app(
+    database_url: str, noko: NokoClient, clock: Callable[[], dt.datetime] | None = None
+) -> tuple[Repository, FlaskClient]:
+    """The web app (POST /noko/webhooks) over ``database_url``; close the repository after."""
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret="signing-secret",
+        noko_access_token="unused",
+        slack_api_url="http://127.0.0.1:9/api/",
+        database_url=database_url,
+    )
+    repo, _ = open_mirror(database_url)
+    deps = make_deps(noko, repo)
+    if clock is not None:
+        deps.clock = clock
+    return repo, create_web_app(settings, deps).test_client()
 
 
 def open_mirror(database_url: str) -> tuple[Repository, MirrorStore]:
@@ -108,13 +131,19 @@ def noko_entry(noko: NokoClient, entry_id: int) -> Entry:
 
 # -- webhook deliveries ------------------------------------------------------------------------
 def delivery(
-    kind: str, obj: dict[str, Any], *, secret: str = SECRET, delivery_id: str | None = None
+    kind: str,
+    obj: dict[str, Any],
+    *,
+    secret: str = SECRET,
+    delivery_id: str | None = None,
+    created_at: dt.datetime | None = None,
 ) -> tuple[bytes, dict[str, str]]:
+    """A signed delivery as Noko sends it; ``created_at`` (Noko's, signed) defaults to now."""
     body = json.dumps(
         {
             "webhook": {"id": 1, "name": "mirror"},
             "type": kind,
-            "created_at": _now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "created_at": (created_at or _now()).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "object": obj,
         }
     ).encode()

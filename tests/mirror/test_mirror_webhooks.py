@@ -137,11 +137,15 @@ def test_webhook_without_a_stored_secret_is_401(
 def test_webhook_duplicate_delivery_is_applied_once(
     web: FlaskClient, store: MirrorStore, noko: NokoClient
 ) -> None:
-    # No updated_at: nothing but the delivery id keeps the first rename from being applied again.
-    team = {k: v for k, v in noko.get_single_team(1).items() if k != "updated_at"}
-    first = delivery("team.updated", {**team, "name": "First"}, delivery_id="d-1")
+    team = dict(noko.get_single_team(1))
+    first = delivery(
+        "team.updated",
+        {**team, "name": "First", "updated_at": "2026-11-20T10:00:00Z"},
+        delivery_id="d-1",
+    )
+    second = {**team, "name": "Second", "updated_at": "2026-11-20T11:00:00Z"}
     assert _post(web, *first).status_code == 200
-    assert _post(web, *delivery("team.updated", {**team, "name": "Second"})).status_code == 200
+    assert _post(web, *delivery("team.updated", second)).status_code == 200
     counts = store.counts()
 
     again = _post(web, *first)

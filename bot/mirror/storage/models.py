@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base, UTCDateTime
 
 STATE_ID = 1  # the one row of mirror_sync_state, created by the migration
+# Noko's ids: BIGINT on PostgreSQL (an INTEGER there stops at 2^31-1); SQLite's INTEGER is
+# 64 bits already.
+NokoId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class MirrorTeamRow(Base):
     __tablename__ = "mirror_teams"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(NokoId, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # When the mirror last wrote the row (our clock): a refresh that began later and did not
@@ -28,15 +31,15 @@ class MirrorTeamMemberRow(Base):
     __tablename__ = "mirror_team_members"
 
     team_id: Mapped[int] = mapped_column(
-        ForeignKey("mirror_teams.id", ondelete="CASCADE"), primary_key=True
+        NokoId, ForeignKey("mirror_teams.id", ondelete="CASCADE"), primary_key=True
     )
-    user_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+    user_id: Mapped[int] = mapped_column(NokoId, primary_key=True, index=True)
 
 
 class MirrorUserRow(Base):
     __tablename__ = "mirror_users"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(NokoId, primary_key=True, autoincrement=False)
     email: Mapped[str] = mapped_column(Text)
     first_name: Mapped[str] = mapped_column(Text)
     last_name: Mapped[str] = mapped_column(Text)
@@ -53,7 +56,7 @@ class MirrorUserRow(Base):
 class MirrorProjectRow(Base):
     __tablename__ = "mirror_projects"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(NokoId, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(Text)
     billing_increment: Mapped[int | None] = mapped_column(Integer)
     enabled: Mapped[bool | None] = mapped_column(Boolean)
@@ -68,9 +71,9 @@ class MirrorParticipantRow(Base):
     __tablename__ = "mirror_project_participants"
 
     project_id: Mapped[int] = mapped_column(
-        ForeignKey("mirror_projects.id", ondelete="CASCADE"), primary_key=True
+        NokoId, ForeignKey("mirror_projects.id", ondelete="CASCADE"), primary_key=True
     )
-    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(NokoId, primary_key=True)
 
 
 class MirrorEntryRow(Base):
@@ -81,9 +84,9 @@ class MirrorEntryRow(Base):
         Index("ix_mirror_entries_updated_at", "updated_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    user_id: Mapped[int] = mapped_column(Integer)
-    project_id: Mapped[int | None] = mapped_column(Integer)  # its name: mirror_projects
+    id: Mapped[int] = mapped_column(NokoId, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(NokoId)
+    project_id: Mapped[int | None] = mapped_column(NokoId)  # its name: mirror_projects
     date: Mapped[dt.date] = mapped_column(Date)
     minutes: Mapped[int] = mapped_column(Integer)
     billable: Mapped[bool] = mapped_column(Boolean)
@@ -100,7 +103,7 @@ class MirrorTombstoneRow(Base):
 
     __tablename__ = "mirror_entry_tombstones"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(NokoId, primary_key=True, autoincrement=False)
     deleted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

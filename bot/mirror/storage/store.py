@@ -34,27 +34,30 @@ class MirrorStore(StateStore):
         table: Table,
         values: Sequence[Mapping[str, Any]],
         *,
-        newer_only: bool = True,
-    ) -> int:
-        """Insert or update by id; with ``newer_only`` a row is replaced only by a copy at least
-        as recent (an older page read before a webhook must not undo it)."""
+        strict: bool = False,
+    ) -> set[int]:
+        """Insert or update by id; returns the ids written. A stored row is replaced only by a
+        copy at least as recent (an older page read before a webhook must not undo it); with
+        ``strict`` (a webhook delivery, which may be a replay) only by a strictly newer copy,
+        and never by one without ``updated_at``."""
         if not values:
-            return 0
+            return set()
         stmt = dialect_insert(session, table)
         columns = {k: stmt.excluded[k] for k in values[0] if k != "id"}
-        where = None
-        if newer_only:
-            where = or_(
-                table.c.updated_at.is_(None),
-                stmt.excluded.updated_at.is_(None),
-                table.c.updated_at <= stmt.excluded.updated_at,
-            )
-        # executemany: one compiled statement, batched by SQLAlchemy's insertmanyvalues.
-        session.execute(
-            stmt.on_conflict_do_update(index_elements=["id"], set_=columns, where=where),
+        stored, offered = table.c.updated_at, stmt.excluded.updated_at
+        if strict:
+            where = and_(offered.is_not(None), or_(stored.is_(None), stored < offered))
+        else:
+            where = or_(stored.is_(None), offered.is_(None), stored <= offered)
+        # executemany: one compiled statement, batched by SQLAlchemy's insertmanyvalues; a row
+        # the WHERE keeps is not RETURNed.
+        written = session.execute(
+            stmt.on_conflict_do_update(index_elements=["id"], set_=columns, where=where).returning(
+                table.c.id
+            ),
             list(values),
         )
-        return len(values)
+        return set(written.scalars())
 
     def _insert_missing(
         self, session: Session, table: Table, values: Sequence[Mapping[str, Any]]
@@ -65,18 +68,19 @@ class MirrorStore(StateStore):
             stmt = dialect_insert(session, table).on_conflict_do_nothing(index_elements=["id"])
             session.execute(stmt, unique)
 
-    def upsert_entries(self, session: Session, entries: Sequence[Mapping[str, Any]]) -> int:
+    def upsert_entries(
+        self, session: Session, entries: Sequence[Mapping[str, Any]], *, strict: bool = False
+    ) -> int:
         """Store entries (skipping ones Noko said it deleted); returns how many were stored."""
-        now = self.clock()
-        ids = [int(e["id"]) for e in entries]
-        dead = self._tombstoned(session, ids)
-        kept = [e for e in entries if int(e["id"]) not in dead]
-        users = [rows.simple_user_row(e["user"], now) for e in kept]
-        projects = [rows.simple_project_row(e["project"], now) for e in kept if e.get("project")]
-        self._insert_missing(session, table_of(MirrorUserRow), users)
-        self._insert_missing(session, table_of(MirrorProjectRow), projects)
-        values = [rows.entry_row(e, now) for e in kept]
-        return self._upsert(session, table_of(MirrorEntryRow), values)
+        built = rows.build_each("entry", entries, self.clock())
+        dead = self._tombstoned(session, [entry["id"] for entry, _, _ in built])
+        kept = [b for b in built if b[0]["id"] not in dead]
+        self._insert_missing(session, table_of(MirrorUserRow), [user for _, user, _ in kept])
+        self._insert_missing(
+            session, table_of(MirrorProjectRow), [project for _, _, project in kept if project]
+        )
+        values = [entry for entry, _, _ in kept]
+        return len(self._upsert(session, table_of(MirrorEntryRow), values, strict=strict))
 
     def _tombstoned(self, session: Session, ids: Sequence[int]) -> set[int]:
         found: set[int] = set()
@@ -100,42 +104,58 @@ class MirrorStore(StateStore):
         )
         return int(gone.rowcount)  # type: ignore[attr-defined]
 
-    def upsert_teams(self, session: Session, teams: Sequence[Mapping[str, Any]]) -> int:
-        now = self.clock()
-        members = [u for t in teams for u in t.get("users") or []]
-        self._insert_missing(
-            session,
-            table_of(MirrorUserRow),
-            [rows.simple_user_row(u, now) for u in members],
+    def upsert_teams(
+        self, session: Session, teams: Sequence[Mapping[str, Any]], *, strict: bool = False
+    ) -> int:
+        return self._upsert_with_people(
+            session, "team", teams, table_of(MirrorTeamRow), table_of(MirrorTeamMemberRow), strict
         )
-        count = self._upsert(
-            session,
-            table_of(MirrorTeamRow),
-            [rows.team_row(t, now) for t in teams],
-        )
-        ids = [int(t["id"]) for t in teams]
+
+    def _upsert_with_people(
+        self,
+        session: Session,
+        kind: str,
+        objects: Sequence[Mapping[str, Any]],
+        table: Table,
+        links: Table,
+        strict: bool,
+    ) -> int:
+        """Teams with their members, projects with their participants: the people are linked
+        anew only for the objects whose row was written (an older copy changes nothing)."""
+        built = rows.build_each(kind, objects, self.clock())
+        people = [person for _, persons in built for person in persons]
+        self._insert_missing(session, table_of(MirrorUserRow), people)
+        written = self._upsert(session, table, [row for row, _ in built], strict=strict)
+        owner = "team_id" if kind == "team" else "project_id"
         self._replace_links(
             session,
-            table_of(MirrorTeamMemberRow),
-            "team_id",
-            ids,
+            links,
+            owner,
+            sorted(written),
             [
-                {"team_id": int(t["id"]), "user_id": int(u["id"])}
-                for t in teams
-                for u in t.get("users") or []
+                {owner: row["id"], "user_id": person["id"]}
+                for row, persons in built
+                if row["id"] in written
+                for person in persons
             ],
         )
-        return count
+        return len(written)
 
     def delete_team(self, session: Session, team_id: int) -> int:
         session.execute(delete(MirrorTeamMemberRow).where(MirrorTeamMemberRow.team_id == team_id))
         gone = session.execute(delete(MirrorTeamRow).where(MirrorTeamRow.id == team_id))
         return int(gone.rowcount)  # type: ignore[attr-defined]
 
-    def upsert_users(self, session: Session, users: Sequence[Mapping[str, Any]]) -> int:
-        now = self.clock()
-        values = [rows.user_row(u, now) for u in users]
-        return self._upsert(session, table_of(MirrorUserRow), values)
+    def upsert_users(
+        self, session: Session, users: Sequence[Mapping[str, Any]], *, strict: bool = False
+    ) -> int:
+        values = rows.build_each("user", users, self.clock())
+        return len(self._upsert(session, table_of(MirrorUserRow), values, strict=strict))
+
+    def user_role(self, user_id: int) -> str | None:
+        """The role the mirror holds for a user (None: unknown, or no such user yet)."""
+        with self.read() as session:
+            return session.scalar(select(MirrorUserRow.role).where(MirrorUserRow.id == user_id))
 
     def delete_user(self, session: Session, user_id: int) -> int:
         session.execute(delete(MirrorTeamMemberRow).where(MirrorTeamMemberRow.user_id == user_id))
@@ -145,24 +165,17 @@ class MirrorStore(StateStore):
         )
         return int(gone.rowcount)  # type: ignore[attr-defined]
 
-    def upsert_projects(self, session: Session, projects: Sequence[Mapping[str, Any]]) -> int:
-        now = self.clock()
-        people = [u for p in projects for u in p.get("participants") or []]
-        self._insert_missing(
+    def upsert_projects(
+        self, session: Session, projects: Sequence[Mapping[str, Any]], *, strict: bool = False
+    ) -> int:
+        return self._upsert_with_people(
             session,
-            table_of(MirrorUserRow),
-            [rows.simple_user_row(u, now) for u in people],
+            "project",
+            projects,
+            table_of(MirrorProjectRow),
+            table_of(MirrorParticipantRow),
+            strict,
         )
-        values = [rows.project_row(p, now) for p in projects]
-        count = self._upsert(session, table_of(MirrorProjectRow), values)
-        links = [
-            {"project_id": int(p["id"]), "user_id": int(u["id"])}
-            for p in projects
-            for u in p.get("participants") or []
-        ]
-        ids = [int(p["id"]) for p in projects]
-        self._replace_links(session, table_of(MirrorParticipantRow), "project_id", ids, links)
-        return count
 
     def delete_project(self, session: Session, project_id: int) -> int:
         session.execute(
@@ -253,25 +266,34 @@ class MirrorStore(StateStore):
         return True
 
     def apply_delivery(
-        self, key: str, change: tuple[str, str, Mapping[str, Any]] | None
+        self,
+        key: str,
+        change: tuple[str, str, Mapping[str, Any]] | None,
+        *,
+        forget_before: dt.datetime,
     ) -> tuple[bool, int, int]:
         """Apply one webhook delivery at most once: (applied, rows upserted, rows deleted).
-        ``change`` is (family, "changed" | "deleted", object); None changes nothing."""
+        ``change`` is (family, "changed" | "deleted", object); None changes nothing. A change
+        is written only over an older copy (a delivery may be a replay); delivery ids received
+        before ``forget_before`` are forgotten."""
         upserted = deleted = 0
         with self.write() as session:
+            session.execute(
+                delete(MirrorDeliveryRow).where(MirrorDeliveryRow.received_at < forget_before)
+            )
             if not self.claim_delivery(session, key):
                 return False, 0, 0
             if change is not None:
                 family, action, obj = change
                 if action == "deleted":
-                    deleted = self._deleters[family](session, int(obj["id"]))
+                    deleted = self._deleters[family](session, rows.noko_id(obj["id"]))
                 else:
-                    upserted = self._upserters[family](session, [obj])
+                    upserted = self._upserters[family](session, [obj], strict=True)
             self.set_state(session, last_webhook_at=self.clock())
         return True, upserted, deleted
 
     @property
-    def _upserters(self) -> dict[str, Callable[[Session, Sequence[Mapping[str, Any]]], int]]:
+    def _upserters(self) -> dict[str, Callable[..., int]]:
         return {
             "entry": self.upsert_entries,
             "team": self.upsert_teams,
