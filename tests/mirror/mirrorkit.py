@@ -51,8 +51,8 @@ def web_app(
         slack_api_url="http://127.0.0.1:9/api/",
         database_url=database_url,
     )
-    repo, _ = open_mirror(database_url)
-    deps = make_deps(noko, repo)
+    repo, store = open_mirror(database_url)
+    deps = make_deps(noko, repo, store)
     if clock is not None:
         deps.clock = clock
     return repo, create_web_app(settings, deps).test_client()
