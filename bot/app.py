@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.listeners import register
 from bot.listeners.context import AuditChannel, change_context
 from bot.listeners.errors import handle_error
+from bot.listeners.guard import RequireUser
 from bot.listeners.work import WorkQueue
 from bot.services.lagging import warm
 from bot.settings import Settings
@@ -73,6 +74,7 @@ def create_app(settings: Settings, deps: Deps) -> App:
             process_before_response=True,
             logger=logging.getLogger("bot.bolt"),
         )
+    app.use(RequireUser())
     app.use(_inject(settings, deps, work, busy_notices))
     app.error(handle_error)
     register(app)

@@ -18,11 +18,13 @@ atomic step (a file lock, or a Lua script in Redis):
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
 import logging
 import os
+import stat
 import tempfile
 import threading
 import time
@@ -41,6 +43,8 @@ MAX_AHEAD_SECONDS = 3600.0
 T = TypeVar("T")
 # How long a Redis outage lasts at least before the next attempt to reach it.
 REDIS_RETRY_SECONDS = 30.0
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def _key_part(base_url: str) -> str:
@@ -48,9 +52,27 @@ def _key_part(base_url: str) -> str:
 
 
 def default_state_path(base_url: str) -> Path:
-    """The default state file: one per OS user and Noko base URL, in the temp directory."""
-    name = f"noko-limiter-{os.getuid()}-{_key_part(base_url)}.slot"
-    return Path(tempfile.gettempdir()) / name
+    """The default state file: one per Noko base URL, in a directory of the OS user's own in the
+    temp directory (``noko-limiter-<uid>``, created ``0700``). The temp directory itself is
+    writable by every local user, who could otherwise pre-create the file."""
+    directory = Path(tempfile.gettempdir()) / f"noko-limiter-{os.getuid()}"
+    return directory / f"noko-limiter-{_key_part(base_url)}.slot"
+
+
+class UnsafeStateFileError(OSError):
+    """The state file or its directory could be written by another local user."""
+
+
+def _check_private(st: os.stat_result, what: str, path: Path) -> None:
+    """Raise UnsafeStateFileError unless ``st`` (an fstat of ``path``) is owned by this process's
+    user and writable by nobody else. Another user's file could stall every request for an
+    hour (a slot far ahead) or lift the pace (a slot always in the past)."""
+    uid = os.geteuid()
+    if st.st_uid != uid:
+        raise UnsafeStateFileError(f"{what} {path} is owned by uid {st.st_uid}, not {uid}")
+    if st.st_mode & 0o022:
+        mode = stat.S_IMODE(st.st_mode)
+        raise UnsafeStateFileError(f"{what} {path} is writable by others (mode {mode:04o})")
 
 
 class _Slots:
@@ -106,8 +128,11 @@ class FileLimiter(_Slots):
 
     The file holds the next free slot (Unix time, as text) and is locked with ``flock`` for the
     read-modify-write of each request; it is opened per request, so threads and forked
-    processes each hold their own lock. The file is created ``0600`` and never followed
-    through a symlink.
+    processes each hold their own lock. The file is created ``0600``; neither it nor its
+    directory is followed through a symlink, and both must belong to this process's user and be
+    writable by nobody else (checked with ``fstat`` on what was opened). Otherwise, as when the
+    file can't be used at all, this process paces alone, with one warning. ``create_dir``
+    creates a missing directory ``0700`` (the default one, ``default_state_path``).
     """
 
     def __init__(
@@ -116,9 +141,11 @@ class FileLimiter(_Slots):
         requests_per_second: float,
         *,
         sleep: Callable[[float], None] = time.sleep,
+        create_dir: bool = False,
     ) -> None:
         super().__init__(requests_per_second, sleep=sleep)
         self.path = Path(path)
+        self._create_dir = create_dir
         # While the file cannot be used (a read-only disk, a wrong path): this process alone.
         self._broken = False
         self._memory = 0.0
@@ -150,18 +177,54 @@ class FileLimiter(_Slots):
                 return self._update_file(step)
             except OSError as exc:
                 self._broken = True
+                why = str(exc) if isinstance(exc, UnsafeStateFileError) else _reason(exc)
                 logger.warning(
                     "limiter state file %s unusable (%s): pacing Noko requests per process",
                     self.path,
-                    _reason(exc),
+                    why,
                 )
         with self._memory_lock:
             self._memory, result = step(self._memory, time.time())
             return result
 
+    def _open_directory(self) -> int:
+        """The state file's directory, opened without following a symlink and checked."""
+        parent = self.path.parent
+        flags = os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | _CLOEXEC
+        try:
+            fd = os.open(parent, flags)
+        except FileNotFoundError:
+            if not self._create_dir:
+                raise
+            with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+                os.mkdir(parent, 0o700)
+            fd = os.open(parent, flags)
+        try:
+            _check_private(os.fstat(fd), "directory", parent)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def _open_file(self) -> int:
+        directory = self._open_directory()
+        try:
+            flags = os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC
+            fd = os.open(self.path.name, flags, 0o600, dir_fd=directory)
+        finally:
+            os.close(directory)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise UnsafeStateFileError(f"{self.path} is not a regular file")
+            _check_private(st, "file", self.path)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
     def _update_file(self, step: Callable[[float, float], tuple[float, T]]) -> T:
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-        fd = os.open(self.path, flags, 0o600)
+        fd = self._open_file()
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             raw = os.pread(fd, 64, 0)
@@ -323,7 +386,7 @@ def shared_limiter(
     """The deployment-wide limiter: Redis when ``redis_url`` is given (falling back to the
     state file while Redis is down), else the state file (default ``default_state_path``)."""
     path = Path(state_path) if state_path is not None else default_state_path(base_url)
-    local = FileLimiter(path, requests_per_second)
+    local = FileLimiter(path, requests_per_second, create_dir=state_path is None)
     if not redis_url:
         return local
     return RedisLimiter(

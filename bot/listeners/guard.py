@@ -21,7 +21,9 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.kwargs_injection import Args
+from slack_bolt.middleware import Middleware
 
 from bot.blocks.modals import working_view
 from bot.listeners.errors import handle_error
@@ -31,6 +33,24 @@ logger = logging.getLogger(__name__)
 
 F = TypeVar("F")
 ACK_GATE_SECONDS = 5.0
+# Interactive payloads that someone sent by clicking, typing or submitting: they name their user.
+_PERSONAL_PAYLOADS = frozenset(
+    {
+        "block_actions",
+        "block_suggestion",
+        "view_submission",
+        "view_closed",
+        "shortcut",
+        "message_action",
+        "interactive_message",
+        "dialog_submission",
+        "dialog_suggestion",
+    }
+)
+NO_USER = (
+    "I can't tell who sent this (the request names no Slack user), so I did nothing. "
+    "Please try again."
+)
 
 
 def work_queue_of(context: Any) -> WorkQueue:
@@ -195,3 +215,27 @@ def _refuse_busy(args: Args) -> None:
 
     if not busy_notices_of(args.context).try_submit(tell):
         logger.warning("work queue full: could not even tell %s it is busy", user_id)
+
+
+class RequireUser(Middleware):
+    """A signed slash command or interaction that names no user (``user_id`` / ``user.id``) is
+    not run: every listener acts as, and answers, its user. A command gets a plain answer in its
+    ack, an interaction an empty 200; one log line, no traceback."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        body = req.body if isinstance(req.body, dict) else {}
+        if "command" in body:
+            kind = "slash command"
+        elif body.get("type") in _PERSONAL_PAYLOADS:
+            kind = str(body["type"])
+        else:
+            return next()
+        user_id = req.context.user_id
+        if isinstance(user_id, str) and user_id.strip():
+            return next()
+        logger.warning("ignored a Slack %s that names no user", kind)
+        if kind == "slash command":
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": NO_USER})
+        return BoltResponse(status=200, body="")

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.errors import BotError, UsageError, safe
 from bot.services.changes import AuditTarget, ChangeContext, guarded
+from bot.services.inputs import clean_holiday_name
 from bot.services.periods import Period, previous_period
 from bot.storage import Holiday, Repository
 
@@ -182,13 +183,10 @@ def attendance_for(
 
 
 # -- changes from Slack ----------------------------------------------------------------------
-MAX_HOLIDAY_NAME = 80
-
-
 def add_holiday(ctx: ChangeContext, day: dt.date, name: str | None) -> tuple[Holiday, bool]:
     """Add ``day`` as a workspace holiday (admins only, audited); the holiday, and whether it
     is new (else only its name changed)."""
-    name = " ".join((name or "").split())[:MAX_HOLIDAY_NAME] or None
+    name = clean_holiday_name(name)
     target = AuditTarget(f"holiday {day.isoformat()}", detail=name)
 
     def work() -> bool:

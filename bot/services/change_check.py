@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.errors import BotError, safe
+from bot.services.changes import ChangeContext, require_membership_reading
 from bot.services.reads import NokoReads
 from bot.services.team_changes import ChangeOutcome
 from noko_core import NokoNotFoundError, SimpleUser, Team
@@ -63,8 +64,13 @@ class ChangeCheck:
     absent: list[Person] = field(default_factory=list)  # and those not in it
 
 
-def check_change(reads: NokoReads, target: CheckTarget) -> ChangeCheck:
-    """Read the team again (by id: never a cached list) and say whether ``target`` happened."""
+def check_change(ctx: ChangeContext, target: CheckTarget) -> ChangeCheck:
+    """Read the team again (by id: never a cached list) and say whether ``target`` happened.
+
+    The button's value is whatever the client sends, and the answer says who is in the team:
+    only those ``show`` answers may ask (``require_membership_reading``)."""
+    require_membership_reading(ctx)
+    reads = ctx.reads
     team = _current_team(reads, target)
     members = {u["id"] for u in team["users"]} if team else set()
     known: dict[int, Person] = {u["id"]: u for u in reads.users()} if target.user_ids else {}

@@ -131,19 +131,36 @@ def _check_channel(ctx: ChangeContext, channel_id: str) -> None:
     """Digests go only where the bot can post, and only a member of a channel may send digests
     there; refusals are audited like others."""
     _check_bot_can_post(ctx, channel_id)
+    require_channel_member(ctx, channel_id, "subscribe that channel")
+
+
+def require_channel_member(ctx: ChangeContext, channel_id: str, doing: str) -> None:
+    """The one rule for every change to a channel's digests (subscribe, pause, resume,
+    unsubscribe, the App Home buttons): only a member of the channel, as Slack lists them now
+    (conversations.members), may make it. NotAllowedError says "Sorry, you can't <doing>."."""
     member = ctx.directory.channel_member(channel_id, ctx.actor_id)
     if member:
         return
     if member is None:
         reason = (
             f"I can't see who is in <#{channel_id}> (a private channel I'm not in?). "
-            "Invite me with `/invite @noko-teams` there, then subscribe again."
+            "Invite me with `/invite @noko-teams` there, then try again."
         )
     else:
         reason = (
-            f"You're not a member of <#{channel_id}>: join it first, or pick a channel you're in."
+            f"You're not a member of <#{channel_id}>, and only its members may change its "
+            "digests: join it first, or pick a channel you're in."
         )
-    raise NotAllowedError(f"Sorry, you can't subscribe that channel. {reason}", reason=reason)
+    raise NotAllowedError(f"Sorry, you can't {doing}. {reason}", reason=reason)
+
+
+def may_see_channel(ctx: ChangeContext, channel_id: str) -> bool:
+    """Whether the actor may see that ``channel_id`` gets digests: anyone for a public channel,
+    only its members (the rule above) for a private one or one the bot can't see."""
+    access = ctx.directory.channel_access(channel_id)
+    if access.found and not access.is_private:
+        return True
+    return bool(ctx.directory.channel_member(channel_id, ctx.actor_id))
 
 
 INVITE = "`/invite @noko-teams`"
@@ -197,7 +214,11 @@ def _targets(ctx: ChangeContext, target: str, channel_id: str) -> list[Subscript
     """A number is a subscription id; anything else names a team (subscribed in the channel)."""
     subscription_id = parse_id(target)
     if subscription_id is not None:
-        return [_subscription(ctx, subscription_id)]
+        sub = _subscription(ctx, subscription_id)
+        require_channel_member(ctx, sub.channel_id, f"unsubscribe digest #{sub.id}")
+        return [sub]
+    # Checked before the listing: a non-member learns nothing of the channel's digests.
+    require_channel_member(ctx, channel_id, f"unsubscribe <#{channel_id}>")
     team = find_team(ctx.reads, target)
     found = ctx.repo.list_subscriptions(team_id=team["id"], channel_id=channel_id)
     if not found:
@@ -228,6 +249,7 @@ def set_paused(ctx: ChangeContext, subscription_id: int, paused: bool) -> Subscr
     def work() -> Subscription:
         sub = _subscription(ctx, subscription_id)
         audit.team_id, audit.team_name = sub.team_id, sub.team_name
+        require_channel_member(ctx, sub.channel_id, f"{action} digest #{sub.id}")
         # Resuming makes the digest read as the one who resumed it (it may have been paused
         # because its owner lost their Noko level).
         owner = {} if paused else owner_fields(ctx)
@@ -241,11 +263,17 @@ def set_paused(ctx: ChangeContext, subscription_id: int, paused: bool) -> Subscr
 
 
 def scheduled_digests(
-    repo: Repository, reads: NokoReads, now: dt.datetime, team_id: int | None = None
+    ctx: ChangeContext, now: dt.datetime, team_id: int | None = None
 ) -> list[ScheduledDigest]:
-    """Every subscription (of one team) with its next post and the period that covers, and its
-    last failure when its newest run failed."""
+    """Every subscription (of one team) the actor may see (``may_see_channel``: a private
+    channel's digests only to its members) with its next post and the period that covers, and
+    its last failure when its newest run failed."""
+    repo, reads = ctx.repo, ctx.reads
     subs = repo.list_subscriptions(team_id=team_id)
+    visible: dict[str, bool] = {}  # one look per channel, however many digests it gets
+    for channel_id in {s.channel_id for s in subs}:
+        visible[channel_id] = may_see_channel(ctx, channel_id)
+    subs = [s for s in subs if visible[s.channel_id]]
     failures = repo.last_failures([s.id for s in subs])
     return [replace(scheduled(s, now, reads, repo), last_failure=failures.get(s.id)) for s in subs]
 
@@ -259,10 +287,10 @@ def requeue_after_join(
 
 
 def scheduled_for_team(
-    repo: Repository, reads: NokoReads, now: dt.datetime, team: str | None
+    ctx: ChangeContext, now: dt.datetime, team: str | None
 ) -> list[ScheduledDigest]:
-    team_id = find_team(reads, team)["id"] if team else None
-    return scheduled_digests(repo, reads, now, team_id)
+    team_id = find_team(ctx.reads, team)["id"] if team else None
+    return scheduled_digests(ctx, now, team_id)
 
 
 def preview_digest(

@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 
 from bot.blocks.modals import result_view
 from bot.blocks.teams import check_reply
-from bot.deps import Deps
 from bot.services.change_check import CheckTarget, check_change
+from bot.services.changes import ChangeContext
 
 
 def handle_check_action(
@@ -19,11 +19,11 @@ def handle_check_action(
     body: dict[str, Any],
     client: WebClient,
     respond: Respond,
-    deps: Deps,
+    changes: ChangeContext,
 ) -> None:
     ack()
     target = CheckTarget.parse(str(action.get("value") or ""))
-    reply = check_reply(check_change(deps.reads, target))
+    reply = check_reply(check_change(changes, target))
     view = body.get("view") or {}
     if view.get("id"):
         # Pressed in the modal that showed the result: a modal has no response_url.

@@ -16,9 +16,10 @@ from bot.services.subscriptions import scheduled_digests
 from bot.services.teams import list_teams
 
 
-def home_sections(deps: Deps, *, can_change: bool) -> list[list[Block]]:
-    """Extra Home sections below the teams: the channel digests, with their buttons."""
-    rows = scheduled_digests(deps.repo, deps.reads, deps.clock())
+def home_sections(deps: Deps, changes: ChangeContext, *, can_change: bool) -> list[list[Block]]:
+    """Extra Home sections below the teams: the channel digests the viewer may see, with their
+    buttons."""
+    rows = scheduled_digests(changes, deps.clock())
     return [home_digests_section(rows, can_change=can_change)]
 
 
@@ -28,7 +29,7 @@ def publish_home(client: WebClient, deps: Deps, changes: ChangeContext, page: in
     rows = list_teams(deps.reads)
     warm(deps.reads)  # users too: the Home buttons open pickers next
     can_change = may(changes, "add")
-    sections = home_sections(deps, can_change=can_change)
+    sections = home_sections(deps, changes, can_change=can_change)
     view = home_view(rows, sections, can_change=can_change, page=page)
     client.views_publish(user_id=changes.actor_id, view=view)
 

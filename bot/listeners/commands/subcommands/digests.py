@@ -303,7 +303,7 @@ def run_unsubscribe(ctx: CommandContext, args: UnsubscribeArgs) -> Reply:
 
 def run_subscriptions(ctx: CommandContext, args: TeamFilter) -> Reply:
     deps = ctx.deps
-    rows = subscriptions.scheduled_for_team(deps.repo, deps.reads, deps.clock(), args.team)
+    rows = subscriptions.scheduled_for_team(ctx.changes, deps.clock(), args.team)
     return subscriptions_reply(rows, args.team)
 
 
