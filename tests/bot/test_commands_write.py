@@ -50,8 +50,9 @@ def test_add_names_people_who_cannot_be_mapped_and_changes_nothing(slack, people
     text = f"add Design <@{people.stranger.id}> nobody@example.com <@{people.no_email.id}> 99999"
     reply = reply_text(slack.run(text, people.admin))
     assert "Nothing was changed" in reply
-    for part in (f"<@{people.stranger.id}>", "nobody@example.com", people.no_email.id, "`99999`"):
+    for part in (f"@{people.stranger.name}", "nobody@example.com", "@Ghost", "`99999`"):
         assert part in reply
+    assert "<@" not in reply, reply  # typed mentions are echoed as names, never live
     assert _ids(deps, "Design") == before
     assert deps.repo.list_audit()[0].result == "failed"
 
