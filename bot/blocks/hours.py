@@ -13,9 +13,11 @@ from bot.services.summary import format_hours
 MAX_PROJECT_LINES = 25
 
 
-def hours_reply(hours: TeamHours, *, page: int = 0, shared: bool = False) -> Reply:
-    """The totals on every page; the members of page ``page``; the projects on the first."""
-    s = hours.summary
+def hours_reply(hours: TeamHours, *, page: int = 0, shared_by: str | None = None) -> Reply:
+    """The totals on every page; the members of page ``page``; the projects on the first.
+    ``shared_by``: the Slack user who shared it in a channel (the reply names whose view it is),
+    None for a reply to them alone."""
+    s, shared = hours.summary, shared_by is not None
     title = f"{hours.team_name}: {s.period.label}"
     totals = (
         f"*Total:* {format_hours(s.total_minutes)} in {s.entry_count:,} "
@@ -24,11 +26,15 @@ def hours_reply(hours: TeamHours, *, page: int = 0, shared: bool = False) -> Rep
     )
     if s.unapproved_minutes:
         totals += f" · *Unapproved:* {format_hours(s.unapproved_minutes)}"
-    members = [f"• {safe(m.name)}: {format_hours(m.minutes)}" for m in s.per_member]
+    members = [
+        f"• {safe(m.name)}: {format_hours(m.minutes)}{s.partial(m.user_id, shared_by)}"
+        for m in s.per_member
+    ]
     members += [f"• {safe(m.name)}: no time" for m in s.members_without_time]
     blocks = [header(title), *freshness_blocks(hours.freshness), section(totals)]
-    if s.withheld:
-        blocks.append(context(s.withheld))
+    withheld = s.withheld(shared_by)
+    if withheld:
+        blocks.append(context(withheld))
     paging: list[Block] = []
     if members:
         request = HoursPage.of(hours.team_id, s.period).model_copy(update={"page": page})

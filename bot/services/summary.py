@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.services.access import EVERYONE, Sight, Withheld, withheld_note
+from bot.services.access import EVERYONE, Sight, Withheld, partial_mark, withheld_note
 from bot.services.people import display_name
 from bot.services.periods import Period
 from bot.services.reads import EntryGroup
@@ -40,8 +40,18 @@ class TeamSummary:
     per_member: tuple[MemberHours, ...]
     per_project: tuple[ProjectHours, ...]
     members_without_time: tuple[MemberHours, ...]
-    # What the reader's Noko level left out, as one sentence (None: they see everything).
-    withheld: str | None = None
+    # Whose view this is (the reader's Noko level) and what it left out.
+    sight: Sight = EVERYONE
+    hidden: Withheld = field(default_factory=Withheld, compare=False)
+
+    def withheld(self, viewer: str | None = None) -> str | None:
+        """What the reader's level left out, as one sentence for them (``viewer`` None) or for a
+        channel reading ``viewer``'s view; None: they see everything."""
+        return withheld_note(self.sight, self.hidden, viewer)
+
+    def partial(self, user_id: int, viewer: str | None = None) -> str:
+        """The mark after a member's hours when the reader may see only part of them."""
+        return partial_mark(self.sight, user_id, viewer)
 
     @property
     def billable_share(self) -> float:
@@ -75,7 +85,8 @@ def summarize(
         per_member=_members(tally.users, tally.by_user),
         per_project=_projects(tally),
         members_without_time=_idle(members, tally.by_user) if sight.complete else (),
-        withheld=withheld_note(sight, withheld),
+        sight=sight,
+        hidden=withheld,
     )
 
 

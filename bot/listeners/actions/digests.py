@@ -118,7 +118,8 @@ def handle_post_digest_action(
     digest = build_team_digest(
         deps.reads, DigestJob(value.t, period, sight=sight, attendance=attendance)
     )
-    _answer_post(respond, channel, poster_for(client).post(channel, digest_messages(digest)))
+    messages = digest_messages(digest, viewer=changes.actor_id)  # the channel reads their view
+    _answer_post(respond, channel, poster_for(client).post(channel, messages))
 
 
 # A public channel's id, as the join button carries it (Slack returns whatever a client sends).

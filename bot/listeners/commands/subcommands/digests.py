@@ -274,7 +274,8 @@ def run_digest(ctx: CommandContext, readings: Readings[DigestArgs]) -> Reply:
     except TeamNotFoundError as error:
         raise args.explain(error) from None
     value = DigestButton.for_digest(team_id, digest)
-    return digest_preview_reply(digest_messages(digest, max_blocks=48), value)
+    viewer = ctx.user_id if ctx.shared else None  # --share: the channel reads the caller's view
+    return digest_preview_reply(digest_messages(digest, max_blocks=48, viewer=viewer), value)
 
 
 def run_subscribe(ctx: CommandContext, readings: Readings[SubscribeArgs]) -> Reply | None:

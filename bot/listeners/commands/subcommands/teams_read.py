@@ -144,7 +144,7 @@ def run_hours(ctx: CommandContext, readings: Readings[HoursArgs]) -> Reply:
         raise UsageError(str(error)) from None
     except TeamNotFoundError as error:
         raise args.explain(error) from None
-    return hours_reply(hours, shared=ctx.shared)
+    return hours_reply(hours, shared_by=ctx.user_id if ctx.shared else None)
 
 
 SUBCOMMANDS = (
