@@ -26,6 +26,7 @@ from bot.blocks.common import (
     titled_sections,
 )
 from bot.blocks.freshness import freshness_blocks
+from bot.blocks.hours import not_active_note
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.digest import Change, Digest, MemberLine
@@ -74,7 +75,15 @@ def _body(digest: Digest, viewer: str | None) -> list[Block]:
         *titled_sections(
             f"No time logged ({len(digest.idle)})", idle, block_id=BlockId.DIGEST_IDLE
         ),
+        *_not_active(digest),
     ]
+
+
+def _not_active(digest: Digest) -> list[Block]:
+    inactive = digest.summary.inactive_members
+    return (
+        [context(not_active_note(inactive), block_id=BlockId.DIGEST_INACTIVE)] if inactive else []
+    )
 
 
 def _withheld(note: str | None) -> list[Block]:

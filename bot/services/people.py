@@ -71,6 +71,16 @@ def display_name(user: Mapping[str, object]) -> str:
     return name or str(user.get("email") or f"User {user.get('id')}")
 
 
+def not_active(users: Iterable[Mapping[str, object]]) -> dict[int, str]:
+    """Noko users who can't log time, by id, with the state Noko lists them in: pending
+    (invited, never joined), suspended or disabled. They are never "no time logged"."""
+    return {
+        int(str(u["id"])): str(u.get("state") or "")
+        for u in users
+        if u.get("state") and u.get("state") != "active"
+    }
+
+
 def names_of(users: Iterable[Mapping[str, object]]) -> str:
     return ", ".join(display_name(u) for u in users) or "nobody"
 
