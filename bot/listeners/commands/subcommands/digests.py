@@ -33,6 +33,7 @@ from bot.services import subscriptions
 from bot.services.calendar import parse_workdays
 from bot.services.expected import DEFAULT_HOURS_PER_DAY, MAX_HOURS_PER_DAY
 from bot.services.numbers import is_id, parse_id, parse_number
+from bot.services.posting import is_direct_message
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec
 from bot.services.teams import choose_reading
 from bot.storage.records import Cadence, Schedule, Subscription, schedule_problems
@@ -153,7 +154,8 @@ class SubscribeArgs(_Args):
         hours = self.hours_per_day or DEFAULT_HOURS_PER_DAY
         return SubscriptionSpec(
             team=self.team or "",
-            channel_id=self.channel_id or channel_id,
+            # A DM is no channel for a digest: the form leaves it empty and asks for one.
+            channel_id=self.channel_id or (None if is_direct_message(channel_id) else channel_id),
             schedule=schedule,
             options={"chart": self.chart, "hours_per_day": hours},
             workdays=frozenset(self.workdays) if self.workdays is not None else None,
@@ -165,7 +167,8 @@ class SubscribeArgs(_Args):
         day = day_choice(values["cadence"], values["weekday"], values["day_of_month"])
         return SubscribeDraft(
             team=self.team,
-            channel_id=self.channel_id or channel_id,
+            # A DM is no channel for a digest: the form leaves it empty and asks for one.
+            channel_id=self.channel_id or (None if is_direct_message(channel_id) else channel_id),
             cadence=values["cadence"],
             day=day,
             local_time=values["local_time"],
