@@ -154,8 +154,7 @@ class SubscribeArgs(_Args):
         hours = self.hours_per_day or DEFAULT_HOURS_PER_DAY
         return SubscriptionSpec(
             team=self.team or "",
-            # A DM is no channel for a digest: the form leaves it empty and asks for one.
-            channel_id=self.channel_id or (None if is_direct_message(channel_id) else channel_id),
+            channel_id=self.channel_id or channel_id,
             schedule=schedule,
             options={"chart": self.chart, "hours_per_day": hours},
             workdays=frozenset(self.workdays) if self.workdays is not None else None,
