@@ -111,11 +111,18 @@ class MembersNotFoundError(BotError):
 
 # Slack's markup in what people type: <@U123|name>, <#C123|name>, <!here>, <https://…|label>.
 _MARKUP = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
+# The three entities Slack puts on typed characters, undone in one pass ("&amp;lt;" is "&lt;").
+_TYPED_ENTITY = re.compile(r"&(amp|lt|gt);")
+_ENTITY_CHARS = {"amp": "&", "lt": "<", "gt": ">"}
 
 
 def readable(text: str) -> str:
-    """What people saw when they typed ``text``: a mention as "@name", a channel as "#name", a
-    link as its label; never the raw markup (ids and URLs are not what they wrote)."""
+    """What people saw when they typed ``text``, as plain text: a mention as "@name", a channel
+    as "#name", a link as its label (never the raw markup: ids and URLs are not what they wrote),
+    and the entities Slack put on typed ``& < >`` (kept on words like "&lt;!here&gt;" so they
+    never pass for markup) back as the characters. Echo typed text in mrkdwn as
+    ``safe(readable(text))``: escaped exactly once, never a live mention or broadcast; in
+    plain_text (a header, a modal's initial_value) as ``readable(text)``."""
 
     def shown(match: re.Match[str]) -> str:
         sigil, target, label = match.groups()
@@ -125,7 +132,7 @@ def readable(text: str) -> str:
             return sigil + (label or "someone" if sigil == "@" else label or "a channel")
         return label or target
 
-    return _MARKUP.sub(shown, text)
+    return _TYPED_ENTITY.sub(lambda m: _ENTITY_CHARS[m.group(1)], _MARKUP.sub(shown, text))
 
 
 def safe(text: str) -> str:

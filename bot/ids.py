@@ -66,6 +66,7 @@ class BlockId(StrEnum):
     DIGEST_TOTALS = "noko_digest_totals"
     DIGEST_CHANGE = "noko_digest_change"
     DIGEST_WITHHELD = "noko_digest_withheld"
+    DIGEST_INACTIVE = "noko_digest_inactive"
     DIGEST_LINK = "noko_digest_link"
     DIGEST_EMPTY = "noko_digest_empty"
     DIGEST_PROJECTS = "noko_digest_projects"

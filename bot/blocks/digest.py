@@ -29,6 +29,7 @@ from bot.blocks.common import (
     titled_sections,
 )
 from bot.blocks.freshness import freshness_blocks
+from bot.blocks.hours import not_active_note
 from bot.errors import safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.digest import Change, Digest, MemberLine
@@ -44,35 +45,49 @@ BAR_FULL, BAR_EMPTY = "▇", "░"
 
 
 def digest_messages(
-    digest: Digest, *, max_blocks: int = MESSAGE_BLOCKS, max_chars: int = MESSAGE_CHARS
+    digest: Digest,
+    *,
+    max_blocks: int = MESSAGE_BLOCKS,
+    max_chars: int = MESSAGE_CHARS,
+    viewer: str | None = None,
 ) -> list[Reply]:
-    """The main message first; any further messages belong in its thread."""
+    """The main message first; any further messages belong in its thread. ``viewer``: the Slack
+    user whose view a channel reads (the digest names them); None when it goes to them alone."""
     head = [
         _header(digest),
         *freshness_blocks(digest.freshness),
         _totals(digest),
         *_days_off(digest),
         *_change(digest.change),
-        *_withheld(digest.summary.withheld),
+        *_withheld(digest.summary.withheld(viewer)),
         *_chart_note(digest),
         _link(digest),
         divider(),
     ]
-    paged = pages(head, _body(digest), max_blocks=max_blocks, max_chars=max_chars)
+    body = _body(digest, viewer)
+    paged = pages(head, body, max_blocks=max_blocks, max_chars=max_chars)
     return [message(_fallback(digest, i, len(paged)), blocks) for i, blocks in enumerate(paged, 1)]
 
 
-def _body(digest: Digest) -> list[Block]:
+def _body(digest: Digest, viewer: str | None) -> list[Block]:
     idle = [*_unpinged(digest), *(_who(m) for m in digest.idle)]
     empty = "_Nobody logged time in this period._"
     return [
         *([] if digest.members else [section(empty, block_id=BlockId.DIGEST_EMPTY)]),
         *_projects(digest),
-        *_members(digest),
+        *_members(digest, viewer),
         *titled_sections(
             f"No time logged ({len(digest.idle)})", idle, block_id=BlockId.DIGEST_IDLE
         ),
+        *_not_active(digest),
     ]
+
+
+def _not_active(digest: Digest) -> list[Block]:
+    inactive = digest.summary.inactive_members
+    return (
+        [context(not_active_note(inactive), block_id=BlockId.DIGEST_INACTIVE)] if inactive else []
+    )
 
 
 def _withheld(note: str | None) -> list[Block]:
@@ -196,10 +211,13 @@ def _projects(digest: Digest) -> list[Block]:
     return titled_sections("Top projects", lines, block_id=BlockId.DIGEST_PROJECTS)
 
 
-def _members(digest: Digest) -> list[Block]:
+def _members(digest: Digest, viewer: str | None) -> list[Block]:
     """Member lines packed into sections (as few blocks as fit), each section with a menu
     opening the Details of any member it lists."""
-    lines = [_member(m, digest.expected_minutes) for m in digest.members]
+    lines = [
+        _member(m, digest.expected_minutes) + digest.summary.partial(m.user_id, viewer)
+        for m in digest.members
+    ]
     lengths = [len(line) + 1 for line in lines]
     runs = split_runs(lengths, max_items=MEMBERS_PER_SECTION, max_chars=MEMBER_SECTION_CHARS)
     blocks = []

@@ -19,7 +19,7 @@ from bot.blocks.common import (
     plain,
     section,
 )
-from bot.errors import safe
+from bot.errors import readable, safe
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.services.people import display_name
 from bot.services.teams import TeamDetail, TeamRow
@@ -175,7 +175,7 @@ def create_team_modal(*, private_metadata: str, name: str = "") -> dict[str, Any
         "max_length": 100,
     }
     if name:
-        element["initial_value"] = name[:100]
+        element["initial_value"] = readable(name)[:100]
     name_input = input_block(BlockId.TEAM_NAME, "Team name", element)
     return _modal(
         _TITLES["create"],

@@ -20,7 +20,7 @@ from bot.blocks.common import (
     section,
 )
 from bot.blocks.freshness import freshness_blocks
-from bot.errors import safe
+from bot.errors import readable, safe
 from bot.ids import COMMAND, ActionId, BlockId
 from bot.services.change_check import ChangeCheck, CheckTarget
 from bot.services.paging import ListPage, MembersPage, PageRequest
@@ -65,9 +65,13 @@ def team_list_reply(
     rows: Sequence[TeamRow], query: str = "", *, page: int = 0, shared: bool = False
 ) -> Reply:
     if not rows:
-        text = f"No Noko team matches “{safe(query)}”." if query else "There are no Noko teams yet."
+        text = (
+            f"No Noko team matches “{safe(readable(query))}”."
+            if query
+            else "There are no Noko teams yet."
+        )
         return message(text, [section(text)])
-    title = f"Noko teams matching “{query}”" if query else "Noko teams"
+    title = f"Noko teams matching “{readable(query)}”" if query else "Noko teams"
     lines = [
         f"• *{safe(clip(r.name, 200))}* — {_members_label(r.member_count)} (id {r.id})"
         for r in rows

@@ -66,6 +66,8 @@ class AuditChannel:
         if not self.channel:
             return
         try:
-            self.client.chat_postMessage(channel=self.channel, text=reply.text, blocks=reply.blocks)
+            # No blocks key for a text-only post: Slack reads "blocks": [] as a malformed message.
+            blocks = reply.blocks or None
+            self.client.chat_postMessage(channel=self.channel, text=reply.text, blocks=blocks)
         except SlackApiError as error:
             logger.warning("posting to AUDIT_CHANNEL failed: %s", error.response.get("error"))

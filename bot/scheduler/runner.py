@@ -283,7 +283,7 @@ class Runner:
             digest = digest_for(
                 job, data, slack_ids=self.directory.slack_ids, max_mentions=self.max_mentions
             )
-            messages = list(digest_messages(digest))
+            messages = list(digest_messages(digest, viewer=sub.created_by))  # the owner's view
         except Exception as exc:
             self._not_built(item, run, exc, report)
             return

@@ -165,17 +165,25 @@ class Withheld:
         self.people.add(group.user["id"])
 
 
-def withheld_note(sight: Sight, withheld: Withheld) -> str | None:
-    """One sentence saying what was left out, or None when nothing could have been."""
+def withheld_note(sight: Sight, withheld: Withheld, viewer: str | None = None) -> str | None:
+    """One sentence saying whose view this is and what it left out, or None when nothing could
+    have been. ``viewer``: the Slack user whose view a channel reads (the sentence names them,
+    "As @carl can see it in Noko"); None when the reply goes to that person alone ("You see…")."""
     if sight.complete:
         return None
-    parts = [f"You see what Noko shows a {sight.why.removeprefix('Noko ')}"]
+    level = sight.why.removeprefix("Noko ")
+    if viewer is None:
+        head = f"You see what Noko shows a {level}"
+    else:
+        head = f"As <@{viewer}> can see it in Noko (a {level})"
+    parts: list[str] = []
     if sight.level == "projects":
         named = sorted(p for p in withheld.projects if p is not None)
         if named:
             count = len(named)
+            whose = "you aren't" if viewer is None else "they aren't"
             parts.append(
-                f"{count} project{'s' if count != 1 else ''} you aren't assigned to "
+                f"{count} project{'s' if count != 1 else ''} {whose} assigned to "
                 f"{'are' if count != 1 else 'is'} not shown"
             )
         if None in withheld.projects:
@@ -186,4 +194,13 @@ def withheld_note(sight: Sight, withheld: Withheld) -> str | None:
             f"the time of {count} other {'people' if count != 1 else 'person'} is not shown"
         )
     parts.append("who logged no time is not shown")
-    return "; ".join(parts) + "."
+    return f"{head}: {'; '.join(parts)}."
+
+
+def partial_mark(sight: Sight, user_id: int, viewer: str | None = None) -> str:
+    """What follows a member's hours when they may be only part of that member's time (a
+    coworker reads others' time in their own projects only): " (only projects @carl can see)"
+    for a channel reading ``viewer``'s view, " (only projects you can see)" for them alone."""
+    if sight.level != "projects" or user_id == sight.user_id:
+        return ""
+    return f" (only projects {'you' if viewer is None else f'<@{viewer}>'} can see)"

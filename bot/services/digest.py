@@ -228,10 +228,12 @@ def team_summaries(
 ) -> tuple[TeamSummary, TeamSummary | None]:
     """The current and (when fetched) previous summaries of what ``sight`` may read of a team's
     fetched data (the change figure compares like with like)."""
-    current = summarize(data.groups, data.members, data.period, sight)
+    current = summarize(data.groups, data.members, data.period, sight, data.inactive)
     if data.previous is None:
         return current, None
-    return current, summarize(data.previous_groups, data.members, data.previous, sight)
+    return current, summarize(
+        data.previous_groups, data.members, data.previous, sight, data.inactive
+    )
 
 
 def idle_members(

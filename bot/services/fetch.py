@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot.services.people import not_active
 from bot.services.periods import Period, previous_period
 from bot.services.reads import EntryGroup, Freshness, NokoReads, Span
 from noko_core import NokoError, SimpleUser, Team
@@ -35,6 +36,8 @@ class TeamData:
     previous: Period | None
     previous_groups: list[EntryGroup]
     freshness: Freshness = field(default_factory=Freshness)
+    # Members Noko lists as pending, suspended or disabled, with their state (people.not_active).
+    inactive: Mapping[int, str] = field(default_factory=dict)
 
 
 FetchResult = dict[TeamRequest, "TeamData | NokoError"]
@@ -80,6 +83,7 @@ def _fetch_period(
     try:
         per_span = reads.entry_groups(user_ids, spans) if user_ids else [[] for _ in spans]
         freshness = reads.freshness()
+        inactive = not_active(reads.users()) if user_ids else {}
     except NokoError as exc:
         return dict.fromkeys(group, exc)
     current, before = per_span[0], per_span[1] if previous else []
@@ -97,5 +101,6 @@ def _fetch_period(
             if request.with_previous
             else [],
             freshness=freshness,
+            inactive={i: s for i, s in inactive.items() if i in ids},
         )
     return results

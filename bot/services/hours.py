@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.services.access import Sight
 from bot.services.fetch import span_of
+from bot.services.people import not_active
 from bot.services.periods import PERIOD_LEADS, Period, PeriodError, parse_period
 from bot.services.reads import Freshness, NokoReads
 from bot.services.summary import TeamSummary, summarize
@@ -88,5 +89,5 @@ def hours_of(reads: NokoReads, team: Team, period: Period, sight: Sight) -> Team
     sight.require_time()
     members = team.get("users") or []
     [groups] = reads.entry_groups([m["id"] for m in members], [span_of(period)])
-    summary = summarize(groups, members, period, sight)
+    summary = summarize(groups, members, period, sight, not_active(reads.users()))
     return TeamHours(team["id"], team["name"], summary, reads.freshness())

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.errors import safe
+from bot.errors import readable, safe
 from bot.services.command_text import email_of, mention_user_id
 from bot.services.numbers import parse_id
 from noko_core import User
@@ -71,6 +71,16 @@ def display_name(user: Mapping[str, object]) -> str:
     return name or str(user.get("email") or f"User {user.get('id')}")
 
 
+def not_active(users: Iterable[Mapping[str, object]]) -> dict[int, str]:
+    """Noko users who can't log time, by id, with the state Noko lists them in: pending
+    (invited, never joined), suspended or disabled. They are never "no time logged"."""
+    return {
+        int(str(u["id"])): str(u.get("state") or "")
+        for u in users
+        if u.get("state") and u.get("state") != "active"
+    }
+
+
 def names_of(users: Iterable[Mapping[str, object]]) -> str:
     return ", ".join(display_name(u) for u in users) or "nobody"
 
@@ -106,14 +116,26 @@ def _resolve_one(
     slack_id = mention_user_id(word)
     if slack_id:
         profile = directory.profile(slack_id)
+        shown = safe(_mention_shown(word, profile))
         if profile is None or not profile.email:
-            return None, f"<@{slack_id}> (Slack shows me no e-mail address for them)"
+            return None, f"{shown} (Slack shows me no e-mail address for them)"
         user = user_by_email(noko_users, profile.email)
-        return user, f"<@{slack_id}> (no Noko user has the e-mail {safe(profile.email)})"
+        return user, f"{shown} (no Noko user has the e-mail {safe(profile.email)})"
     email = email_of(word)
     if email:
         return user_by_email(noko_users, email), f"{safe(email)} (no Noko user has this e-mail)"
     user_id = parse_id(word)
     if user_id is not None:
         return by_id.get(user_id), f"`{word}` (no Noko user has this id)"
-    return None, f"`{safe(word[:80])}` (not a Slack mention, e-mail address or Noko user id)"
+    return (
+        None,
+        f"`{safe(readable(word[:80]))}` (not a Slack mention, e-mail address or Noko user id)",
+    )
+
+
+def _mention_shown(word: str, profile: SlackProfile | None) -> str:
+    """A mention from a command as the person saw it ("@wen"), never a live mention: echoing
+    ``<@U…>`` would notify whoever typed text can name. Slack's label first, else the profile."""
+    if "|" not in word and profile is not None and profile.name and not profile.deleted:
+        return "@" + profile.name
+    return readable(word)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.errors import safe
+from bot.errors import readable, safe
 
 PeriodKind = Literal["day", "week", "month", "range"]
 MAX_RANGE_DAYS = 366
@@ -112,9 +112,11 @@ def parse_period(text: str | None, *, today: dt.date, week_start: int) -> Period
         return named
     match = _RANGE.match((text or "").strip())
     if not match:
-        shown = safe(" ".join((text or "").split())[:60])
+        shown = safe(readable(" ".join((text or "").split())[:60]))
         raise PeriodError(f"I couldn't read “{shown}” as a period. Use {ACCEPTED}.")
-    return checked_range(_date(match.group(1)), _date(match.group(2)), shown=safe(repr(text)))
+    return checked_range(
+        _date(match.group(1)), _date(match.group(2)), shown=f"“{safe(readable(text or ''))}”"
+    )
 
 
 def checked_range(start: dt.date, end: dt.date, *, shown: str | None = None) -> Period:
@@ -177,8 +179,8 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        shown = safe(repr(text))
-        raise PeriodError(f"{shown} is not a valid date (YYYY-MM-DD). Use {ACCEPTED}.") from None
+        shown = safe(readable(text))
+        raise PeriodError(f"“{shown}” is not a valid date (YYYY-MM-DD). Use {ACCEPTED}.") from None
 
 
 def _day(day: dt.date) -> str:

@@ -71,3 +71,14 @@ def _post_thread(send: Send, ts: str, replies: Sequence[Message]) -> str | None:
         except (PostUncertainError, PostRefusedError) as exc:
             return f"thread reply {index}/{len(replies)} not posted: {exc}"
     return None
+
+
+DIRECT_MESSAGE = (
+    "Nothing was posted: this is a direct message. Run the command in the channel that should "
+    "get the digest, or subscribe a channel to it."
+)
+
+
+def is_direct_message(channel_id: str | None) -> bool:
+    """Slack's direct messages have ids starting with D: not a channel a digest goes to."""
+    return bool(channel_id) and str(channel_id).startswith("D")

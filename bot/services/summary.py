@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.services.access import EVERYONE, Sight, Withheld, withheld_note
+from bot.services.access import EVERYONE, Sight, Withheld, partial_mark, withheld_note
 from bot.services.people import display_name
 from bot.services.periods import Period
 from bot.services.reads import EntryGroup
@@ -21,6 +21,7 @@ class MemberHours:
     email: str | None
     minutes: int
     billable_minutes: int
+    state: str = "active"  # Noko's: pending, suspended and disabled people can't log time
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,21 @@ class TeamSummary:
     per_member: tuple[MemberHours, ...]
     per_project: tuple[ProjectHours, ...]
     members_without_time: tuple[MemberHours, ...]
-    # What the reader's Noko level left out, as one sentence (None: they see everything).
-    withheld: str | None = None
+    # Members without time whom Noko lists as pending, suspended or disabled: not "no time
+    # logged", they can't log any (said only to a reader who sees everyone's time, as above).
+    inactive_members: tuple[MemberHours, ...] = ()
+    # Whose view this is (the reader's Noko level) and what it left out.
+    sight: Sight = EVERYONE
+    hidden: Withheld = field(default_factory=Withheld, compare=False)
+
+    def withheld(self, viewer: str | None = None) -> str | None:
+        """What the reader's level left out, as one sentence for them (``viewer`` None) or for a
+        channel reading ``viewer``'s view; None: they see everything."""
+        return withheld_note(self.sight, self.hidden, viewer)
+
+    def partial(self, user_id: int, viewer: str | None = None) -> str:
+        """The mark after a member's hours when the reader may see only part of them."""
+        return partial_mark(self.sight, user_id, viewer)
 
     @property
     def billable_share(self) -> float:
@@ -54,12 +68,16 @@ def summarize(
     members: Sequence[SimpleUser],
     period: Period,
     sight: Sight = EVERYONE,
+    inactive: Mapping[int, str] | None = None,
 ) -> TeamSummary:
     """Sum the period's EntryGroups; only per-user and per-project counters are kept.
 
     Groups ``sight`` may not read are counted as withheld, never summed; who logged no time is
     only said to a reader who sees everyone's time (others can't tell "none" from "not shown").
+    ``inactive`` (see ``people.not_active``): members Noko lists as not active, by id with their
+    state; without time they are listed apart, never as "no time logged".
     """
+    inactive = inactive or {}
     tally, withheld = _Tally(), Withheld()
     for group in groups:
         if sight.sees(group):
@@ -74,8 +92,14 @@ def summarize(
         unapproved_minutes=tally.unapproved,
         per_member=_members(tally.users, tally.by_user),
         per_project=_projects(tally),
-        members_without_time=_idle(members, tally.by_user) if sight.complete else (),
-        withheld=withheld_note(sight, withheld),
+        members_without_time=_idle(members, tally.by_user, inactive, active=True)
+        if sight.complete
+        else (),
+        inactive_members=_idle(members, tally.by_user, inactive, active=False)
+        if sight.complete
+        else (),
+        sight=sight,
+        hidden=withheld,
     )
 
 
@@ -131,12 +155,19 @@ def _projects(tally: _Tally) -> tuple[ProjectHours, ...]:
 
 
 def _idle(
-    members: Sequence[SimpleUser], by_user: Mapping[int, list[int]]
+    members: Sequence[SimpleUser],
+    by_user: Mapping[int, list[int]],
+    inactive: Mapping[int, str],
+    *,
+    active: bool,
 ) -> tuple[MemberHours, ...]:
+    """Members without time who are active in Noko (``active``), or those who are not."""
     idle = {
-        m["id"]: MemberHours(m["id"], display_name(m), m.get("email"), 0, 0)
+        m["id"]: MemberHours(
+            m["id"], display_name(m), m.get("email"), 0, 0, inactive.get(m["id"], "active")
+        )
         for m in members
-        if not by_user.get(m["id"], (0,))[0]
+        if not by_user.get(m["id"], (0,))[0] and (m["id"] not in inactive) is active
     }
     return tuple(sorted(idle.values(), key=lambda m: (m.name.lower(), m.user_id)))
 

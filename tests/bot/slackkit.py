@@ -38,6 +38,7 @@ def check_view(view: dict[str, Any]) -> None:
 
 
 def check_payload(call: SlackCall) -> None:
+    assert call.args.get("blocks", None) != [], f"{call.method} sent an empty blocks list"
     if isinstance(call.args.get("view"), dict):
         check_view(call.args["view"])
     if call.args.get("blocks"):

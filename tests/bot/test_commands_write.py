@@ -35,6 +35,15 @@ def test_add_by_mention_and_email_as_supervisor(slack, people, deps, fake, datas
     )
 
 
+def test_the_audit_post_sends_no_empty_blocks_list(slack, people, fake):
+    slack.run(f"add Design <@{people.mate.id}|mate>", people.supervisor)
+    posted = fake.wait_for("chat.postMessage")[0]
+
+    assert posted.args["channel"] == "CAUDIT", posted.args
+    assert "blocks" not in posted.args or posted.args["blocks"], posted.args  # never "blocks": []
+    assert "Added" in posted.args["text"], posted.args
+
+
 def test_adding_a_suspended_or_disabled_person_is_flagged(slack, people, deps, dataset):
     inactive = [u for u in dataset.users if u.state in ("suspended", "disabled")]
     active = next(u for u in dataset.users if u.state == "active" and u.id not in _ids(deps, "R&D"))
@@ -50,8 +59,9 @@ def test_add_names_people_who_cannot_be_mapped_and_changes_nothing(slack, people
     text = f"add Design <@{people.stranger.id}> nobody@example.com <@{people.no_email.id}> 99999"
     reply = reply_text(slack.run(text, people.admin))
     assert "Nothing was changed" in reply
-    for part in (f"<@{people.stranger.id}>", "nobody@example.com", people.no_email.id, "`99999`"):
+    for part in (f"@{people.stranger.name}", "nobody@example.com", "@Ghost", "`99999`"):
         assert part in reply
+    assert "<@" not in reply, reply  # typed mentions are echoed as names, never live
     assert _ids(deps, "Design") == before
     assert deps.repo.list_audit()[0].result == "failed"
 

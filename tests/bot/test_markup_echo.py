@@ -85,15 +85,15 @@ def _legit(people: Any) -> Legit:
         ("members Launch coworker", "", PERSON[1]),
         ("hours Launch last week", "", PROJECT),
         ("digest Launch last week", "", PERSON[0]),
-        ('hours Launch "2024-<!channel>"', "2024-<!channel>", "2024-<!channel>"),  # @channel
-        ("hours Launch last wek <!here>", "last wek <!here>", "last wek <!here>"),
+        ('hours Launch "2024-<!channel>"', "2024-<!channel>", "2024-@channel"),
+        ("hours Launch last wek <!here>", "last wek <!here>", "last wek @here"),
         (
             "show Nope <!channel> &amp; <@U1|boss>",
             "Nope <!channel> & <@U1|boss>",
             "Nope @channel &",
         ),
         ("show R&amp;D <!here> *x*", "R&D <!here> *x*", "R&D @here *x*"),
-        ("list <!channel> &amp;", "<!channel> &", "<!channel> &"),
+        ("list <!channel> &amp;", "<!channel> &", "@channel &"),
         ("<!channel>", "<!channel>", "<!channel>"),
         ("hours", "", "<team>"),  # its usage line
         ("help", "", "<team> is a name"),
@@ -109,7 +109,38 @@ def test_hostile_names_and_typed_text_come_back_inert(slack, people, command, ty
 def test_a_period_echo_is_escaped(slack, people) -> None:
     text = slack.run('hours Launch "2024-<!channel>"', people.supervisor).args["text"]
 
-    assert "“2024-&lt;!channel&gt;” as a period" in text
+    assert "“2024-@channel” as a period" in text, text  # Slack showed the person "@channel"
+
+
+# Slack escapes & < > typed by hand; the echo shows exactly what the person typed, escaped once.
+@pytest.mark.parametrize(
+    ("command", "echoed"),
+    [
+        ("list &lt;!here&gt;", "No Noko team matches “&lt;!here&gt;”."),
+        ("hours Design 2024-&lt;!channel&gt;", "I couldn't read “2024-&lt;!channel&gt;” as a"),
+        ("hours Design 2024-01-01..2024-&lt;!channel&gt;", "“2024-&lt;!channel&gt;” is not a"),
+    ],
+)
+def test_typed_text_is_echoed_escaped_once(slack, people, command, echoed) -> None:
+    text = slack.run(command, people.admin).args["text"]
+
+    assert echoed in text, text
+    assert "&amp;lt;" not in text and "&amp;amp;" not in text, text
+
+
+def test_a_typed_mention_is_echoed_as_its_name_not_a_live_mention(slack, people) -> None:
+    text = slack.run("add R&amp;D <@UTYPED|x>", people.admin).args["text"]
+
+    assert "I couldn't match @x (Slack shows me no e-mail address" in text, text
+    assert "<@UTYPED" not in text, text
+
+
+def test_the_create_form_is_prefilled_with_the_typed_name_unescaped(slack, people, fake) -> None:
+    slack.command("create &lt;!channel&gt; &amp; Co", people.admin)
+    view = fake.wait_for("views.update")[0].args["view"]
+
+    element = view["blocks"][0]["element"]
+    assert element["initial_value"] == "<!channel> & Co", element
 
 
 def test_a_subscriptions_filter_is_escaped_in_the_fallback_text(slack, people, deps) -> None:

@@ -298,11 +298,13 @@ def _owned_by(deps, people, fake, level: Level):
 
 
 def test_a_channel_digest_posts_what_its_owner_may_read(settings, deps, people, fake):
-    _, sub = _owned_by(deps, people, fake, LEVELS[2])
+    owner, sub = _owned_by(deps, people, fake, LEVELS[2])
     report = _tick(settings, deps, sub)
     assert report.posted == [sub.id]
     (post,) = [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == "C0DESIGN"][:1]
-    assert "You see what Noko shows a coworker" in json.dumps(post.args)
+    payload = json.dumps(post.args)
+    assert f"As <@{owner.id}> can see it in Noko (a coworker)" in payload, payload  # for a channel
+    assert "You see" not in payload, payload
 
 
 @pytest.mark.parametrize(

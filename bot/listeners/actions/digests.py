@@ -36,7 +36,7 @@ from bot.services.digest import Digest
 from bot.services.member_detail import MemberButton, member_detail
 from bot.services.numbers import MAX_ID, parse_id
 from bot.services.periods import PeriodError, checked_range, period_of
-from bot.services.posting import PostOutcome
+from bot.services.posting import DIRECT_MESSAGE, PostOutcome, is_direct_message
 from bot.services.team_digest import DigestJob, build_team_digest
 from bot.slack.posting import poster_for
 
@@ -110,6 +110,8 @@ def handle_post_digest_action(
     channel = str((body.get("channel") or {}).get("id") or "")
     if not channel:
         raise BotError("I can't tell which channel to post to. Run the command there again.")
+    if is_direct_message(channel):
+        raise BotError(DIRECT_MESSAGE)
     period = period_of(value.s, value.e, value.k)
     # What the clicker may read: the button's values alone must not widen anyone's view.
     sight = changes.actor_sight()
@@ -118,7 +120,8 @@ def handle_post_digest_action(
     digest = build_team_digest(
         deps.reads, DigestJob(value.t, period, sight=sight, attendance=attendance)
     )
-    _answer_post(respond, channel, poster_for(client).post(channel, digest_messages(digest)))
+    messages = digest_messages(digest, viewer=changes.actor_id)  # the channel reads their view
+    _answer_post(respond, channel, poster_for(client).post(channel, messages))
 
 
 # A public channel's id, as the join button carries it (Slack returns whatever a client sends).

@@ -33,6 +33,7 @@ from bot.services import subscriptions
 from bot.services.calendar import parse_workdays
 from bot.services.expected import MAX_HOURS_PER_DAY
 from bot.services.numbers import is_id, parse_id, parse_number
+from bot.services.posting import is_direct_message
 from bot.services.subscriptions import ScheduledDigest, SubscriptionSpec, said_options
 from bot.services.teams import choose_reading
 from bot.storage.records import Cadence, Schedule, Subscription, schedule_problems
@@ -165,7 +166,8 @@ class SubscribeArgs(_Args):
         day = day_choice(values["cadence"], values["weekday"], values["day_of_month"])
         return SubscribeDraft(
             team=self.team,
-            channel_id=self.channel_id or channel_id,
+            # A DM is no channel for a digest: the form leaves it empty and asks for one.
+            channel_id=self.channel_id or (None if is_direct_message(channel_id) else channel_id),
             cadence=values["cadence"],
             day=day,
             local_time=values["local_time"],
@@ -276,7 +278,8 @@ def run_digest(ctx: CommandContext, readings: Readings[DigestArgs]) -> Reply:
     except TeamNotFoundError as error:
         raise args.explain(error) from None
     value = DigestButton.for_digest(team_id, digest)
-    return digest_preview_reply(digest_messages(digest, max_blocks=48), value)
+    viewer = ctx.user_id if ctx.shared else None  # --share: the channel reads the caller's view
+    return digest_preview_reply(digest_messages(digest, max_blocks=48, viewer=viewer), value)
 
 
 def run_subscribe(ctx: CommandContext, readings: Readings[SubscribeArgs]) -> Reply | None:

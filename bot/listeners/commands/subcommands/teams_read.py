@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.blocks.common import Reply
 from bot.blocks.hours import hours_reply
 from bot.blocks.teams import team_detail_reply, team_list_reply
-from bot.errors import BotError, TeamNotFoundError, UsageError, safe
+from bot.errors import BotError, TeamNotFoundError, UsageError, readable, safe
 from bot.listeners.commands.readings import Readings, readings_at
 from bot.listeners.commands.registry import CommandContext, Subcommand
 from bot.listeners.context import today_for
@@ -112,7 +112,7 @@ class HoursArgs(TeamArgs):
         ("hours Engineering last wek" is about the period, not a team)."""
         if self.unread_period is None:
             return error
-        shown = safe(self.unread_period[:60])
+        shown = safe(readable(self.unread_period[:60]))
         return UsageError(f"I couldn't read “{shown}” as a period. Use {ACCEPTED}.")
 
 
@@ -144,7 +144,7 @@ def run_hours(ctx: CommandContext, readings: Readings[HoursArgs]) -> Reply:
         raise UsageError(str(error)) from None
     except TeamNotFoundError as error:
         raise args.explain(error) from None
-    return hours_reply(hours, shared=ctx.shared)
+    return hours_reply(hours, shared_by=ctx.user_id if ctx.shared else None)
 
 
 SUBCOMMANDS = (
