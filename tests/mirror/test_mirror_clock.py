@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
-from mirrorkit import client, open_mirror
+from mirrorkit import open_mirror
 
 from bot.mirror import MirrorStore
 from bot.scheduler.mirror_jobs import add_mirror_jobs
@@ -23,12 +23,6 @@ def store(tmp_path) -> Iterator[MirrorStore]:
     repo, mirror = open_mirror(f"sqlite:///{tmp_path / 'bot.db'}")
     yield mirror
     repo.close()
-
-
-@pytest.fixture
-def noko(sandbox: Sandbox) -> Iterator[NokoClient]:
-    with client(sandbox) as c:
-        yield c
 
 
 def test_clock_syncs_on_start_and_schedules_incremental_and_reread(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from mirrorkit import SECRET, add_entry, client, delivery, open_mirror, syncer, web_app
+from mirrorkit import SECRET, add_entry, delivery, open_mirror, syncer
 from sqlalchemy import select
 
 from bot.mirror import MirrorStore
@@ -27,23 +27,10 @@ STORED = "Design\ufffd \ufffd team"
 
 
 @pytest.fixture
-def noko(sandbox: Sandbox) -> Iterator[NokoClient]:
-    with client(sandbox) as c:
-        yield c
-
-
-@pytest.fixture
 def store(database_url: str) -> Iterator[MirrorStore]:
     repo, mirror = open_mirror(database_url)
     mirror.update_state(webhook_id=1, webhook_secret=SECRET)
     yield mirror
-    repo.close()
-
-
-@pytest.fixture
-def web(database_url: str, store: MirrorStore, noko: NokoClient) -> Iterator[FlaskClient]:
-    repo, app = web_app(database_url, noko)
-    yield app
     repo.close()
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from mirrorkit import LiveReads, as_dict, client, expected_groups, open_mirror, syncer
+from mirrorkit import LiveReads, as_dict, expected_groups, open_mirror, syncer
 
 from bot.blocks.freshness import freshness_blocks
 from bot.mirror import MirrorReads, MirrorStore, build_reads
@@ -20,12 +20,6 @@ from noko_core.sandbox import Sandbox
 
 WEEK = Span(dt.date(2026, 11, 2), dt.date(2026, 11, 8))
 LAST_WEEK = Span(dt.date(2026, 10, 26), dt.date(2026, 11, 1))
-
-
-@pytest.fixture
-def noko(sandbox: Sandbox) -> Iterator[NokoClient]:
-    with client(sandbox) as c:
-        yield c
 
 
 @pytest.fixture

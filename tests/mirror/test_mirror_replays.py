@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from mirrorkit import SECRET, client, delivery, open_mirror, syncer, web_app
+from mirrorkit import SECRET, delivery, open_mirror, syncer, web_app
 from sqlalchemy import select
 
 from bot.mirror import MirrorStore
@@ -29,25 +29,12 @@ OLD = "2020-03-02T09:00:00Z"
 
 
 @pytest.fixture
-def noko(sandbox: Sandbox) -> Iterator[NokoClient]:
-    with client(sandbox) as c:
-        yield c
-
-
-@pytest.fixture
 def store(database_url: str, noko: NokoClient) -> Iterator[MirrorStore]:
     """A mirror synced from the sandbox, its webhook secret stored."""
     repo, mirror = open_mirror(database_url)
     mirror.update_state(webhook_id=1, webhook_secret=SECRET)
     syncer(mirror, noko).sync()
     yield mirror
-    repo.close()
-
-
-@pytest.fixture
-def web(database_url: str, store: MirrorStore, noko: NokoClient) -> Iterator[FlaskClient]:
-    repo, app = web_app(database_url, noko)
-    yield app
     repo.close()
 
 

@@ -11,7 +11,6 @@ import pytest
 from mirrorkit import (
     add_entry,
     change_entry,
-    client,
     entry_requests,
     open_mirror,
     remove_entry,
@@ -31,12 +30,6 @@ def store(database_url: str) -> Iterator[MirrorStore]:
     repo, mirror = open_mirror(database_url)
     yield mirror
     repo.close()
-
-
-@pytest.fixture
-def noko(sandbox: Sandbox) -> Iterator[NokoClient]:
-    with client(sandbox) as c:
-        yield c
 
 
 def _mirror_entries(store: MirrorStore) -> dict[int, tuple[dt.date, int, bool]]:

@@ -10,22 +10,14 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from mirrorkit import SECRET, client, delivery, make_deps, open_mirror, syncer
+from mirrorkit import SECRET, delivery, open_mirror, syncer
 from sqlalchemy import select
 
 from bot.mirror import MirrorStore
 from bot.mirror.storage.models import MirrorEntryRow, MirrorTeamRow
-from bot.settings import Settings
-from bot.web import create_web_app
 from noko_core import NokoClient
 from noko_core.sandbox import Sandbox
 from noko_core.webhooks import sign_payload as sign
-
-
-@pytest.fixture
-def noko(sandbox: Sandbox) -> Iterator[NokoClient]:
-    with client(sandbox) as c:
-        yield c
 
 
 @pytest.fixture
@@ -33,22 +25,6 @@ def store(database_url: str) -> Iterator[MirrorStore]:
     repo, mirror = open_mirror(database_url)
     mirror.update_state(webhook_id=1, webhook_secret=SECRET)
     yield mirror
-    repo.close()
-
-
-@pytest.fixture
-def web(database_url: str, store: MirrorStore, noko: NokoClient) -> Iterator[FlaskClient]:
-    settings = Settings(
-        _env_file=None,
-        slack_bot_token="xoxb-test",
-        slack_signing_secret="signing-secret",
-        noko_access_token="unused",
-        slack_api_url="http://127.0.0.1:9/api/",
-        database_url=database_url,
-    )
-    repo, store = open_mirror(database_url)
-    deps = make_deps(noko, repo, store)
-    yield create_web_app(settings, deps).test_client()
     repo.close()
 
 
