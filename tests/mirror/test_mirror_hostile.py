@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from mirrorkit import SECRET, add_entry, delivery, open_mirror, syncer
+from mirrorkit import SECRET, add_entry, delivery, syncer
 from sqlalchemy import select
 
 from bot.mirror import MirrorStore
@@ -24,14 +23,6 @@ from noko_core.webhooks import sign_payload as sign
 
 HOSTILE = "Design\x00 \ud800 team"
 STORED = "Design\ufffd \ufffd team"
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[MirrorStore]:
-    repo, mirror = open_mirror(database_url)
-    mirror.update_state(webhook_id=1, webhook_secret=SECRET)
-    yield mirror
-    repo.close()
 
 
 def _refusals(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from mirrorkit import SECRET, delivery, open_mirror, syncer
+from mirrorkit import SECRET, delivery, syncer
 from sqlalchemy import select
 
 from bot.mirror import MirrorStore
@@ -18,14 +17,6 @@ from bot.mirror.storage.models import MirrorEntryRow, MirrorTeamRow
 from noko_core import NokoClient
 from noko_core.sandbox import Sandbox
 from noko_core.webhooks import sign_payload as sign
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[MirrorStore]:
-    repo, mirror = open_mirror(database_url)
-    mirror.update_state(webhook_id=1, webhook_secret=SECRET)
-    yield mirror
-    repo.close()
 
 
 def _post(web: FlaskClient, body: bytes, headers: dict[str, str]) -> Any:
