@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,11 +64,30 @@ def make_engine(database_url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    _use_wal(cursor)
     # SQLite ignores ON DELETE CASCADE unless asked on every connection.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL (it stays so). The switch needs the file to itself, and SQLite
+    answers "database is locked" at once, without waiting out the busy timeout, when another
+    connection reads it meanwhile (four processes opening a fresh file do): try again until the
+    busy timeout has passed."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +17,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from bot.settings import normalise_database_url
+from bot.storage.db import make_engine
 
 PROCESSES = 4
 TABLES = {"alembic_version", "audit_log", "digest_subscriptions", "digest_runs"}
@@ -92,3 +95,25 @@ def test_db_upgrade_in_four_processes_on_a_fresh_postgres_database():
         pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to test against")
     with _fresh_database(base) as url:
         _assert_all_migrated(url, _upgrade_concurrently(url))
+
+
+def test_opening_a_file_that_another_process_is_writing_waits_instead_of_failing(tmp_path: Path):
+    """The switch to WAL needs the file to itself, and SQLite refuses it at once (no busy wait)
+    while another connection holds a write lock: the race that made one of four `db upgrade`s
+    fail now and then. Opening waits for the writer, then the file is in WAL."""
+    path = tmp_path / "busy.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE t (x INTEGER)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO t VALUES (1)")
+    release = threading.Timer(0.3, lambda: writer.execute("COMMIT"))
+    release.start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 1
+    finally:
+        release.join()
+        engine.dispose()
+        writer.close()
