@@ -18,9 +18,9 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.common import Reply
 from bot.deps import Deps
 from bot.services.changes import ChangeContext
+from bot.services.person_time import person_today, person_zone
 from bot.settings import Settings
 from bot.slack.directory import SlackDirectory
-from bot.zones import is_zone, zone_info
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +42,12 @@ def change_context(
 
 def caller_zone(changes: ChangeContext) -> str:
     """The caller's IANA zone from Slack (users.info ``tz``); UTC when unknown or not one."""
-    zone = changes.directory.timezone(changes.actor_id)
-    return zone if is_zone(zone) else "UTC"
+    return person_zone(changes.directory, changes.actor_id)
 
 
 def today_for(deps: Deps, changes: ChangeContext) -> dt.date:
-    """Today in the caller's time zone: "today" at 1 a.m. in Tokyo is not UTC's today."""
-    return deps.clock().astimezone(zone_info(caller_zone(changes))).date()
+    """Today in the caller's time zone (``services.person_time``, shared with the clock)."""
+    return person_today(deps.clock(), caller_zone(changes))
 
 
 @dataclass(frozen=True)
