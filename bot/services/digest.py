@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.services.access import EVERYONE, Sight
-from bot.services.calendar import Attendance
-from bot.services.expected import expected_minutes, hours_per_day, workdays_in
+from bot.services.calendar import DEFAULT_WORKDAYS, Attendance, Calendar
+from bot.services.expected import expected_minutes, hours_per_day
 from bot.services.fetch import TeamData
 from bot.services.people import display_name
 from bot.services.periods import Period
@@ -176,7 +176,7 @@ def _working_days(period: Period, attendance: Attendance | None) -> int:
     """Days of ``period`` people are expected to work: the subscription's workdays less the
     holidays when the calendar is known, else Monday to Friday."""
     if attendance is None:
-        return workdays_in(period)
+        return len(Calendar().working_days(period, DEFAULT_WORKDAYS))
     return len(attendance.calendar.working_days(period, attendance.workdays))
 
 

@@ -1,17 +1,13 @@
-"""Expected hours for a period: workdays times hours per day (a subscription option, default 8)."""
+"""Expected hours: working days (counted by services.calendar) times hours per day (a
+subscription option, default 8)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from bot.services.periods import Period
-
 DEFAULT_HOURS_PER_DAY = 8.0
 MAX_HOURS_PER_DAY = 24.0
-# Monday to Friday, until subscriptions carry their own workdays.
-WORKDAYS = frozenset(range(5))
 
 
 def hours_per_day(options: Mapping[str, Any] | None) -> float:
@@ -22,14 +18,6 @@ def hours_per_day(options: Mapping[str, Any] | None) -> float:
     except (TypeError, ValueError):
         return DEFAULT_HOURS_PER_DAY
     return hours if 0 < hours <= MAX_HOURS_PER_DAY else DEFAULT_HOURS_PER_DAY
-
-
-def workdays_in(period: Period, workdays: frozenset[int] = WORKDAYS) -> int:
-    """How many days of ``period`` fall on ``workdays`` (0 Monday … 6 Sunday)."""
-    days = (period.end - period.start).days + 1
-    return sum(
-        1 for i in range(days) if (period.start + dt.timedelta(days=i)).weekday() in workdays
-    )
 
 
 def expected_minutes(workdays: int, hours_per_day: float = DEFAULT_HOURS_PER_DAY) -> int:

@@ -288,8 +288,12 @@ def test_member_details_menu_names_only_team_member_and_period() -> None:
 
 
 def test_expected_hours_count_monday_to_friday_of_the_period() -> None:
-    from bot.services.expected import expected_minutes, hours_per_day, workdays_in
-    from bot.services.periods import day_period, month_period
+    from bot.services.calendar import DEFAULT_WORKDAYS, Calendar
+    from bot.services.expected import expected_minutes, hours_per_day
+    from bot.services.periods import Period, day_period, month_period
+
+    def workdays_in(period: Period) -> int:
+        return len(Calendar().working_days(period, DEFAULT_WORKDAYS))
 
     assert workdays_in(month_period(2026, 11)) == 21
     assert workdays_in(day_period(dt.date(2026, 11, 14))) == 0  # a Saturday: no bar
