@@ -320,12 +320,15 @@ def preview_digest(
 def subscription_digest(ctx: ChangeContext, subscription_id: int, now: dt.datetime) -> Digest:
     """What the channel gets at the subscription's next post (as if resumed, when paused): the
     period ``next_post`` says, the one the clock will cover then, as its owner may read it --
-    unless the viewer may read less: nobody previews more than Noko shows them."""
+    unless the viewer may read less: nobody previews more than Noko shows them. Only those who
+    may see the channel's digests (``may_see_channel``) preview them."""
     viewer = ctx.actor_sight()
     viewer.require_time()
     reads, repo = ctx.reads, ctx.repo
     sub = repo.get_subscription(subscription_id)
-    if sub is None:
+    # A private channel's digest is previewed, as it is listed, only to its members; to others
+    # it is as if it did not exist (a forged Preview value learns nothing).
+    if sub is None or not may_see_channel(ctx, sub.channel_id):
         raise BotError(f"There is no digest subscription #{subscription_id} any more.")
     calendar = _calendar_for(sub, reads, repo)
     upcoming = next_post(sub, now, calendar, even_if_paused=True)

@@ -132,3 +132,21 @@ def test_app_home_lists_a_private_channels_digest_only_to_its_members(
     slack.event({"type": "app_home_opened", "user": people.supervisor.id, "tab": "home"})
     inside = json.dumps(fake.wait_for("views.publish", count=2)[1].args["view"])
     assert PRIVATE in inside
+
+
+def test_preview_of_a_private_channels_digest_from_outside_shows_nothing(
+    slack, people, fake, private_digest
+):
+    # A forged Preview click: the admin's Home never listed this digest.
+    _home_click(slack, people.admin, ActionId.SUB_PREVIEW, private_digest)
+    fake.wait_for("views.open")
+    view = json.dumps(fake.wait_for("views.update")[0].args["view"])
+    assert f"no digest subscription #{private_digest.id}" in view
+    assert "Design" not in view and PRIVATE not in view
+
+
+def test_a_member_of_the_private_channel_previews_its_digest(slack, people, fake, private_digest):
+    _home_click(slack, people.supervisor, ActionId.SUB_PREVIEW, private_digest)
+    fake.wait_for("views.open")
+    view = json.dumps(fake.wait_for("views.update")[0].args["view"])
+    assert "Design" in view and "nothing was posted" in view
