@@ -40,3 +40,18 @@ def test_the_subscribe_form_opened_in_a_dm_leaves_the_channel_to_pick(slack, fak
     block = next(b for b in view["blocks"] if b.get("block_id") == BlockId.SUB_CHANNEL)
     assert "initial_conversation" not in block["element"], block
     assert "D0DM" not in str(view), view
+
+
+def test_subscribe_with_every_option_typed_in_a_dm_subscribes_nothing(slack, fake, deps, people):
+    form = {
+        "token": "legacy", "team_id": "T0001", "channel_id": "D0DM",
+        "user_id": people.supervisor.id, "user_name": "s", "command": "/noko-team",
+        "text": "subscribe Design weekly mon 09:00", "response_url": fake.response_url("dm2"),
+        "trigger_id": "trigger.dm2",
+    }  # fmt: skip
+    response = slack.dispatch(urlencode(form), "application/x-www-form-urlencoded")
+    assert response.status == 200, response.body
+    text = reply_text(slack.reply("dm2"))
+
+    assert "direct message" in text, text
+    assert deps.repo.list_subscriptions() == [], "a DM gets no digest"
