@@ -215,7 +215,8 @@ def _members(digest: Digest, viewer: str | None) -> list[Block]:
     """Member lines packed into sections (as few blocks as fit), each section with a menu
     opening the Details of any member it lists."""
     lines = [
-        _member(m, digest.expected_minutes) + digest.summary.partial(m.user_id, viewer)
+        _member(m, digest.expected_minutes if m.expected_minutes is None else m.expected_minutes)
+        + digest.summary.partial(m.user_id, viewer)
         for m in digest.members
     ]
     lengths = [len(line) + 1 for line in lines]

@@ -31,6 +31,8 @@ class MemberLine:
     minutes: int
     billable_minutes: int
     user_id: int = 0  # Noko's: what the member's Details button names (0: no button)
+    # Their own expected minutes (the period's less their days away); None: the digest's.
+    expected_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,14 @@ def build_digest(
         late=late,
         summary=summary,
         members=tuple(
-            MemberLine(m.name, None, m.minutes, m.billable_minutes, m.user_id)
+            MemberLine(
+                m.name,
+                None,
+                m.minutes,
+                m.billable_minutes,
+                m.user_id,
+                _own_expected(m, period, attendance, options),
+            )
             for m in summary.per_member
         ),
         projects=summary.per_project[:top],
@@ -170,6 +179,19 @@ def _away(
         for m in members
     )
     return tuple(sorted((n for n in notes if n.days), key=lambda n: n.name.lower()))
+
+
+def _own_expected(
+    member: MemberHours,
+    period: Period,
+    attendance: Attendance | None,
+    options: Mapping[str, Any],
+) -> int | None:
+    """A member's expected minutes when their days away make it differ from the period's: a
+    bar of 3h / 40h for someone away four days of five would say they are far behind."""
+    if attendance is None or not attendance.away_in(member.email, period):
+        return None
+    return expected_minutes(attendance.person_days([member.email], period), hours_per_day(options))
 
 
 def _working_days(period: Period, attendance: Attendance | None) -> int:

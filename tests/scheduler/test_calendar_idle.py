@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from bot.blocks.digest import digest_messages
 from bot.services.cache import NokoCache
@@ -70,3 +71,22 @@ def test_a_week_of_holidays_says_it_expected_no_work_instead_of_a_raw_drop(noko,
     text = change["elements"][0]["text"]
     assert text.startswith("No working days expected in this period"), text
     assert "%" not in text, f"no percentage against a period that expected work: {text}"
+
+
+def test_a_member_away_part_of_the_week_has_a_bar_against_their_own_expected_hours(
+    noko, repo
+) -> None:
+    week = week_period(dt.date(2026, 11, 2), 0)  # Mon 2 - Sun 8 Nov: five workdays, 40h
+    plain = build_team_digest(_reads(noko), DigestJob(1, week))
+    away, other = plain.summary.per_member[0], plain.summary.per_member[1]
+    repo.set_away("UAWAY", str(away.email), dt.date(2026, 11, 2), dt.date(2026, 11, 4))
+    digest = build_team_digest(
+        _reads(noko), DigestJob(1, week, attendance=attendance_for(repo, {}, week))
+    )
+    text = json.dumps(digest_messages(digest)[0].blocks, ensure_ascii=False)
+
+    assert f"{away.name} — " in text
+    line = next(row for row in text.split("\\n") if row.startswith(f"• {away.name} — "))
+    assert line.split(" (")[0].endswith(" / 16h"), f"away 3 of 5 days: 2 days expected: {line}"
+    line = next(row for row in text.split("\\n") if row.startswith(f"• {other.name} — "))
+    assert line.split(" (")[0].endswith(" / 40h"), f"the others keep the week's 40h: {line}"
