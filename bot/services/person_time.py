@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from bot.zones import is_zone, zone_info
+from bot.zones import is_zone, zone_or_utc
 
 
 class ZoneDirectory(Protocol):
@@ -22,7 +22,7 @@ def person_zone(directory: ZoneDirectory, user_id: str) -> str:
 
 def local_now(now: dt.datetime, zone: str) -> dt.datetime:
     """``now`` (an aware moment from the injected clock) on the person's wall clock."""
-    return now.astimezone(zone_info(zone if is_zone(zone) else "UTC"))
+    return now.astimezone(zone_or_utc(zone))
 
 
 def person_today(now: dt.datetime, zone: str) -> dt.date:

@@ -73,9 +73,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _use_wal(cursor: Any) -> None:
     """Switch the file to WAL (it stays so). The switch needs the file to itself, and SQLite
-    answers "database is locked" at once, without waiting out the busy timeout, when another
-    connection reads it meanwhile (four processes opening a fresh file do): try again until the
-    busy timeout has passed."""
+    answers "database is locked" at once, without waiting out the busy timeout, while another
+    connection holds a write lock (another process creating the tables of a fresh file): try
+    again until the busy timeout has passed."""
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     while True:
         try:

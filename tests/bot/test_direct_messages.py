@@ -11,6 +11,17 @@ from bot.ids import ActionId, BlockId
 from bot.listeners.actions.digests import DigestButton
 
 
+def _command_in_dm(slack, fake, user_id: str, text: str, key: str) -> None:
+    """``/noko-team <text>`` typed in the DM D0DM; its reply goes to response url ``key``."""
+    form = {
+        "token": "legacy", "team_id": "T0001", "channel_id": "D0DM",
+        "user_id": user_id, "user_name": "s", "command": "/noko-team",
+        "text": text, "response_url": fake.response_url(key), "trigger_id": f"trigger.{key}",
+    }  # fmt: skip
+    response = slack.dispatch(urlencode(form), "application/x-www-form-urlencoded")
+    assert response.status == 200, response.body
+
+
 def test_post_to_channel_from_a_dm_says_to_run_it_in_a_channel(slack, fake, deps, people, dataset):
     team_id = next(t["id"] for t in deps.noko.list_teams() if t["name"] == "Design")
     value = DigestButton(t=team_id, s=dataset.today, e=dataset.today, k="day").model_dump_json()
@@ -27,14 +38,7 @@ def test_post_to_channel_from_a_dm_says_to_run_it_in_a_channel(slack, fake, deps
 
 
 def test_the_subscribe_form_opened_in_a_dm_leaves_the_channel_to_pick(slack, fake, people):
-    form = {
-        "token": "legacy", "team_id": "T0001", "channel_id": "D0DM",
-        "user_id": people.supervisor.id, "user_name": "s", "command": "/noko-team",
-        "text": "subscribe", "response_url": fake.response_url("dm1"),
-        "trigger_id": "trigger.dm1",
-    }  # fmt: skip
-    response = slack.dispatch(urlencode(form), "application/x-www-form-urlencoded")
-    assert response.status == 200, response.body
+    _command_in_dm(slack, fake, people.supervisor.id, "subscribe", "dm1")
     view = fake.wait_for("views.update")[0].args["view"]
 
     block = next(b for b in view["blocks"] if b.get("block_id") == BlockId.SUB_CHANNEL)
@@ -43,14 +47,7 @@ def test_the_subscribe_form_opened_in_a_dm_leaves_the_channel_to_pick(slack, fak
 
 
 def test_subscribe_with_every_option_typed_in_a_dm_subscribes_nothing(slack, fake, deps, people):
-    form = {
-        "token": "legacy", "team_id": "T0001", "channel_id": "D0DM",
-        "user_id": people.supervisor.id, "user_name": "s", "command": "/noko-team",
-        "text": "subscribe Design weekly mon 09:00", "response_url": fake.response_url("dm2"),
-        "trigger_id": "trigger.dm2",
-    }  # fmt: skip
-    response = slack.dispatch(urlencode(form), "application/x-www-form-urlencoded")
-    assert response.status == 200, response.body
+    _command_in_dm(slack, fake, people.supervisor.id, "subscribe Design weekly mon 09:00", "dm2")
     text = reply_text(slack.reply("dm2"))
 
     assert "direct message" in text, text
